@@ -1,0 +1,71 @@
+/*
+ * arena.h: the bump allocator that holds everything one URL needs.
+ *
+ * An arena is a caller-owned buffer, a fill pointer and a high-water
+ * mark. Allocation bumps the fill pointer; nothing is freed one by one.
+ * uf_arena_mark() records the fill pointer and uf_arena_reset() goes
+ * back to a recorded mark, releasing everything allocated since. State
+ * that must outlive a URL is allocated first and kept below the mark.
+ *
+ * ufetch itself uses one arena over a static buffer of
+ * UFETCH_ARENA_SIZE bytes (uf_arena_main()); tests make small ones.
+ */
+#ifndef UF_ARENA_H
+#define UF_ARENA_H
+
+#include <stddef.h>
+
+#ifndef UFETCH_ARENA_SIZE
+#define UFETCH_ARENA_SIZE	65536
+#endif
+
+/* Every allocation is aligned for any object (max_align_t). */
+#define UF_ARENA_ALIGN		16
+
+struct uf_arena {
+	unsigned char	*base;
+	size_t		cap;
+	size_t		used;
+	size_t		peak;	/* highest 'used' ever seen */
+};
+
+/*
+ * Make an arena over buf[0..cap). buf stays owned by the caller and
+ * MUST outlive the arena; it should be aligned to UF_ARENA_ALIGN
+ * (otherwise the first bytes are skipped to reach alignment).
+ */
+void	uf_arena_init(struct uf_arena *a, void *buf, size_t cap);
+
+/*
+ * The process-wide arena over the static UFETCH_ARENA_SIZE buffer.
+ * It is initialised on first use.
+ */
+struct uf_arena	*uf_arena_main(void);
+
+/*
+ * Return n bytes aligned to UF_ARENA_ALIGN, or NULL when the arena
+ * cannot hold them (the arena is left unchanged). n == 0 is allowed
+ * and returns a valid pointer to zero bytes. Memory is not zeroed.
+ */
+void	*uf_arena_alloc(struct uf_arena *a, size_t n);
+
+/* As uf_arena_alloc(), and the n bytes are zeroed. */
+void	*uf_arena_zalloc(struct uf_arena *a, size_t n);
+
+/* Copy s[0..len) and a terminating NUL; NULL when it does not fit. */
+char	*uf_arena_strndup(struct uf_arena *a, const char *s, size_t len);
+
+/* Bytes still available for one allocation made now. */
+size_t	uf_arena_avail(const struct uf_arena *a);
+
+/* The current fill level, to hand back to uf_arena_reset(). */
+size_t	uf_arena_mark(const struct uf_arena *a);
+
+/*
+ * Release everything allocated after mark. mark MUST come from
+ * uf_arena_mark() on this arena and MUST NOT be above the current
+ * fill level.
+ */
+void	uf_arena_reset(struct uf_arena *a, size_t mark);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * fetch.c: one URL from connect to the last body byte (see fetch.h).
+ *
+ * The steps are fetch_send(), fetch_head() and fetch_body(), each with
+ * its own timeout wording; uf_fetch() owns the socket and closes it on
+ * every path.
+ */
+#include <sys/socket.h>
+
+#include <string.h>
+
+#include "fetch.h"
+#include "http.h"
+#include "net.h"
+
+struct fetch {
+	const struct uf_opts		*o;
+	struct uf_out			*out;
+	const struct uf_url		*url;
+	struct uf_limits		lim;
+	struct uf_sock			sock;
+	const struct uf_io_class	**io;
+	struct uf_http_resp		resp;
+	unsigned char			*rx;
+	size_t				rxlen, rxoff;
+	int				echo;	/* head bytes go to out */
+	int				vbol;	/* -v echo at line start */
+};
+
+/*
+ * -v: copy p[0..n) to stderr with prefix at each line start, CRs
+ * dropped and other unprintable bytes shown as '?'.
+ */
+static void
+verbose_echo(const char *prefix, const unsigned char *p, size_t n, int *bol)
+{
+	char	buf[1024];
+	size_t	len = 0, i;
+
+	if (!uf_verbose) {
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (len + 4 > sizeof buf) {
+			(void)uf_write_all(2, buf, len);
+			len = 0;
+		}
+		if (*bol) {
+			buf[len++] = prefix[0];
+			buf[len++] = ' ';
+			*bol = 0;
+		}
+		if (p[i] == '\n') {
+			buf[len++] = '\n';
+			*bol = 1;
+		} else if (p[i] == '\t' || (p[i] >= 0x20 && p[i] < 0x7f)) {
+			buf[len++] = (char)p[i];
+		} else if (p[i] != '\r') {
+			buf[len++] = '?';
+		}
+	}
+	(void)uf_write_all(2, buf, len);
+}
+
+static enum uf_err
+fetch_send(struct fetch *f, struct uf_arena *a)
+{
+	struct uf_req	rq;
+	char		*buf;
+	size_t		len;
+	int		bol = 1;
+
+	memset(&rq, 0, sizeof rq);
+	rq.method = f->o->head ? "HEAD" : "GET";
+	rq.url = f->url;
+	rq.user_agent = f->o->user_agent;
+	rq.hdrs = f->o->hdrs;
+	rq.nhdrs = f->o->nhdrs;
+	len = uf_http_request(NULL, 0, &rq);
+	buf = uf_arena_alloc(a, len);
+	if (buf == NULL) {
+		return uf_fail(UF_E_PROTO, "request head of %zu bytes does not "
+		    "fit in the arena", len);
+	}
+	uf_http_request(buf, len, &rq);
+	verbose_echo(">", (const unsigned char *)buf, len, &bol);
+	return (*f->io)->write(f->io, buf, len, "sending the request");
+}
+
+/* Map a parser error to the contract's codes and a message. */
+static enum uf_err
+parse_fail(struct fetch *f, int rc)
+{
+	const struct uf_http_resp	*r = &f->resp;
+
+	switch (rc) {
+	case UF_HTTP_E_EMPTY:
+	case UF_HTTP_E_TRUNC_HEAD:
+		return uf_fail(UF_E_NET, "%s", uf_http_strerror(rc));
+	case UF_HTTP_E_TRUNC_BODY:
+		if (r->framing == UF_BODY_LENGTH) {
+			return uf_fail(UF_E_NET, "connection closed after %llu "
+			    "of %llu body bytes",
+			    (unsigned long long)r->body_seen,
+			    (unsigned long long)r->length);
+		}
+		return uf_fail(UF_E_NET, "connection closed inside the "
+		    "chunked body after %llu bytes",
+		    (unsigned long long)r->body_seen);
+	}
+	return uf_fail(UF_E_PROTO, "bad response: %s", uf_http_strerror(rc));
+}
+
+/* Refill the receive buffer; *eof is set when the peer closed. */
+static enum uf_err
+fill(struct fetch *f, const char *what, int *eof)
+{
+	enum uf_err	err;
+	size_t		n;
+
+	err = (*f->io)->read(f->io, f->rx, UF_RXBUF, &n, what);
+	if (err != UF_OK) {
+		return err;
+	}
+	f->rxoff = 0;
+	f->rxlen = n;
+	*eof = n == 0;
+	return UF_OK;
+}
+
+static enum uf_err
+fetch_head(struct fetch *f)
+{
+	struct uf_http_resp	*r = &f->resp;
+	const unsigned char	*p;
+	enum uf_err		err;
+	size_t			used;
+	int			rc, eof;
+
+	for (;;) {
+		if (f->rxoff == f->rxlen) {
+			err = fill(f, "waiting for the response", &eof);
+			if (err != UF_OK) {
+				return err;
+			}
+			if (eof) {
+				return parse_fail(f, uf_http_eof(r));
+			}
+		}
+		p = f->rx + f->rxoff;
+		rc = uf_http_head(r, p, f->rxlen - f->rxoff, &used);
+		f->rxoff += used;
+		verbose_echo("<", p, used, &f->vbol);
+		if (rc < 0) {
+			return parse_fail(f, rc);
+		}
+		/* The status line itself is written from r->line below. */
+		if (f->echo && rc != UF_HTTP_STATUS) {
+			err = uf_out_write(f->out, p, used);
+			if (err != UF_OK) {
+				return err;
+			}
+		}
+		switch (rc) {
+		case UF_HTTP_STATUS:
+			/* -i shows the final head of a successful fetch. */
+			f->echo = (f->o->include || f->o->head)
+			    && r->status >= 200 && r->status < 400;
+			if (f->echo) {
+				err = uf_out_write(f->out, r->line,
+				    r->line_len);
+				if (err != UF_OK) {
+					return err;
+				}
+			}
+			break;
+		case UF_HTTP_INTERIM:
+			f->echo = 0;
+			break;
+		case UF_HTTP_HEAD:
+			return UF_OK;
+		}
+	}
+}
+
+static enum uf_err
+fetch_body(struct fetch *f)
+{
+	struct uf_http_resp	*r = &f->resp;
+	enum uf_err		err;
+	size_t			used, doff, dlen;
+	int			rc, eof;
+
+	for (;;) {
+		/* At least once: a body may be complete with no bytes. */
+		do {
+			rc = uf_http_body(r, f->rx + f->rxoff,
+			    f->rxlen - f->rxoff, &used, &doff, &dlen);
+			if (dlen > 0) {
+				err = uf_out_write(f->out,
+				    f->rx + f->rxoff + doff, dlen);
+				if (err != UF_OK) {
+					return err;
+				}
+			}
+			f->rxoff += used;
+			if (rc == UF_HTTP_DONE) {
+				return UF_OK;
+			}
+			if (rc < 0) {
+				return parse_fail(f, rc);
+			}
+		} while (f->rxoff < f->rxlen);
+		err = fill(f, "reading the body", &eof);
+		if (err != UF_OK) {
+			return err;
+		}
+		if (eof) {
+			rc = uf_http_eof(r);
+			return rc == UF_HTTP_DONE ? UF_OK : parse_fail(f, rc);
+		}
+	}
+}
+
+static enum uf_err
+check_status(struct fetch *f)
+{
+	const struct uf_http_resp	*r = &f->resp;
+	const char			*reason;
+	char				clean[128];
+	size_t				len;
+
+	if (r->status < 400) {
+		return UF_OK;
+	}
+	reason = uf_http_reason(r, &len);
+	uf_sanitize(clean, sizeof clean, reason, len);
+	/* urllib's wording, which scripts already grep for. */
+	return uf_fail(UF_E_HTTP, "HTTP Error %d: %s", r->status, clean);
+}
+
+/* see fetch.h */
+enum uf_err
+uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
+    struct uf_out *out, struct uf_result *res)
+{
+	struct fetch	*f;
+	enum uf_err	err;
+
+	f = uf_arena_zalloc(a, sizeof *f);
+	if (f != NULL) {
+		f->rx = uf_arena_alloc(a, UF_RXBUF);
+		f->resp.loc = uf_arena_alloc(a, UF_LOC_MAX);
+	}
+	if (f == NULL || f->rx == NULL || f->resp.loc == NULL) {
+		return uf_fail(UF_E_PROTO, "out of arena memory (%d bytes)",
+		    (int)a->cap);
+	}
+	f->o = o;
+	f->out = out;
+	f->url = u;
+	f->vbol = 1;
+	f->resp.loc_cap = UF_LOC_MAX;
+	f->resp.head_request = o->head;
+	f->lim.step = o->timeout;
+	f->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
+	f->sock.fd = -1;
+
+	err = uf_net_connect(&f->sock, u->host, u->port_str, o->family,
+	    &f->lim);
+	if (err != UF_OK) {
+		goto out;
+	}
+	f->io = &f->sock.vtable;
+	err = fetch_send(f, a);
+	if (err != UF_OK) {
+		goto out;
+	}
+	err = fetch_head(f);
+	if (err != UF_OK) {
+		goto out;
+	}
+	err = check_status(f);
+	if (err != UF_OK) {
+		goto out;
+	}
+	err = fetch_body(f);
+out:
+	uf_net_close(&f->sock);
+	if (res != NULL) {
+		res->status = f->resp.status;
+		res->body_bytes = f->resp.body_seen;
+	}
+	return err;
+}

@@ -1,0 +1,56 @@
+/*
+ * fetch.h: one URL's life: connect, send the request, read the
+ * response head, write the body.
+ *
+ * Everything uf_fetch() needs it takes from the arena it is given, and
+ * it leaves nothing behind but what it wrote to the output: the caller
+ * resets the arena before the next URL. The socket is always closed
+ * before uf_fetch() returns.
+ */
+#ifndef UF_FETCH_H
+#define UF_FETCH_H
+
+#include "arena.h"
+#include "out.h"
+#include "ufetch.h"
+#include "url.h"
+
+/* The receive buffer: one read's worth, and no more than that. */
+#define UF_RXBUF	16384
+
+/* Longest Location value kept for a redirect. */
+#define UF_LOC_MAX	8192
+
+/* Options for every URL of a run; owned by the caller. */
+struct uf_opts {
+	uint64_t		timeout;	/* -t in ns; 0: none */
+	uint64_t		max_time;	/* -m in ns; 0: none */
+	const char *const	*hdrs;		/* -H arguments */
+	size_t			nhdrs;
+	const char		*user_agent;
+	int			head;		/* -I */
+	int			include;	/* -i */
+	int			family;		/* AF_UNSPEC, -4, -6 */
+};
+
+/*
+ * The result of one fetch, for the caller: the final status, and the
+ * byte counts (for progress and messages).
+ */
+struct uf_result {
+	int		status;
+	uint64_t	body_bytes;
+};
+
+/*
+ * Fetch u and write the response body (preceded by the head for -i,
+ * or only the head for -I) to out. Returns UF_OK, or the error whose
+ * message is in the error slot; UF_E_PIPE when out is a closed pipe.
+ * On a failure, out may hold part of the body: the caller decides what
+ * to do with it (uf_out_abort()). res may be NULL.
+ */
+enum uf_err	uf_fetch(struct uf_arena *a, const struct uf_url *u,
+		    const struct uf_opts *o, struct uf_out *out,
+		    struct uf_result *res);
+
+#endif

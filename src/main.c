@@ -1,0 +1,487 @@
+/*
+ * main.c: options, the URL loop, exit status and messages.
+ *
+ * Each URL is fetched with the arena reset to the mark taken at start,
+ * so one URL's memory never outlives it. Messages are printed here and
+ * nowhere else; the exit status is that of the first URL that failed.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "fetch.h"
+#include "http.h"
+#include "net.h"
+#include "out.h"
+#include "url.h"
+
+/* Longest line of a URL list (-, @FILE). */
+#define LIST_LINE_MAX	8192
+
+/* Most -H options; each is a pointer into argv. */
+#define MAX_HEADERS	64
+
+static struct {
+	struct uf_opts	fo;
+	const char	*output;	/* -o */
+	int		remote_name;	/* -O */
+	int		silent;
+	int		quiet;
+	const char	*hdrs[MAX_HEADERS];
+	char		ua[64];
+} opt;
+
+static struct uf_out	out_file;	/* -o FILE: one for the whole run */
+static struct uf_out	out_url;	/* stdout or -O: one per URL */
+static int		status;		/* exit status of the first failure */
+static int		pipe_closed;
+
+static void
+usage(int fd)
+{
+	static const char	text[] =
+	    "usage: ufetch [options] URL...\n"
+	    "Fetch each URL over HTTP/1.1 and write the bodies to standard "
+	    "output.\n"
+	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n"
+	    "\n"
+	    "  -o FILE          write to FILE (atomically; - is stdout)\n"
+	    "  -O               write to a file named after the URL\n"
+	    "  -t, --timeout SECS\n"
+	    "                   per-step timeout (default 3; 0: none)\n"
+	    "  -m, --max-time SECS\n"
+	    "                   total time per URL (default: none)\n"
+	    "  -H 'Name: value' add or replace a request header "
+	    "('Name:' removes)\n"
+	    "  -A, --user-agent UA\n"
+	    "  -I, --head       HEAD request; print the response head\n"
+	    "  -i, --include    print the response head before the body\n"
+	    "  -4, -6           IPv4 or IPv6 addresses only\n"
+	    "  -q, --quiet      no progress display\n"
+	    "  -s, --silent     nothing on standard error\n"
+	    "  -v, --verbose    request and response heads on standard "
+	    "error\n"
+	    "  -h, --help       this text\n"
+	    "  -V, --version    version and build features\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 output, 4 network, 5 certificate,"
+	    "\n"
+	    "6 TLS handshake, 7 protocol, 8 HTTP error (>= 400), 9 timeout.\n";
+
+	(void)uf_write_all(fd, text, sizeof text - 1);
+}
+
+static void
+message(const char *url, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One line on stderr: "ufetch: URL: reason" (url may be NULL). */
+static void
+message(const char *url, const char *fmt, ...)
+{
+	char	buf[1024], clean[256];
+	va_list	ap;
+	int	n = 0;
+
+	if (opt.silent) {
+		return;
+	}
+	if (url != NULL) {
+		uf_sanitize(clean, sizeof clean, url, strlen(url));
+		n = snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
+	} else {
+		n = snprintf(buf, sizeof buf, "ufetch: ");
+	}
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if ((size_t)n > sizeof buf - 2) {
+		n = (int)sizeof buf - 2;
+	}
+	buf[n++] = '\n';
+	(void)uf_write_all(2, buf, (size_t)n);
+}
+
+static void
+record(enum uf_err err)
+{
+	if (err == UF_E_PIPE) {
+		pipe_closed = 1;
+	} else if (status == 0 && err != UF_OK) {
+		status = (int)err;
+	}
+}
+
+/*
+ * Parse seconds with an optional fraction ("3", "0.3", ".5") into
+ * nanoseconds. Returns -1 on a malformed or huge value.
+ */
+static int
+parse_secs(const char *s, uint64_t *ns)
+{
+	uint64_t	whole = 0, frac = 0, scale = 100000000;
+	const char	*p = s;
+
+	if (*p == '\0') {
+		return -1;
+	}
+	while (*p >= '0' && *p <= '9') {
+		whole = whole * 10 + (uint64_t)(*p++ - '0');
+		if (whole > 1000000000) {
+			return -1;
+		}
+	}
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			frac += (uint64_t)(*p++ - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p != '\0' || (p == s + 1 && s[0] == '.')) {
+		return -1;
+	}
+	*ns = whole * 1000000000u + frac;
+	return 0;
+}
+
+/*
+ * Fetch one URL string: parse, pick the output, fetch, finish the
+ * output, print the failure.
+ */
+static void
+fetch_url(struct uf_arena *a, size_t mark, const char *arg)
+{
+	struct uf_url		u;
+	struct uf_out		*out;
+	const char		*s = arg, *name;
+	enum uf_err		err;
+	char			*t;
+	size_t			len;
+
+	uf_arena_reset(a, mark);
+	uf_err_clear();
+	/* Like curl and wget, a URL without a scheme is http. */
+	if (strstr(s, "://") == NULL) {
+		t = uf_arena_alloc(a, strlen(s) + 8);
+		if (t != NULL) {
+			memcpy(t, "http://", 7);
+			memcpy(t + 7, s, strlen(s) + 1);
+			s = t;
+		}
+	}
+	err = uf_url_parse(a, s, &u);
+	if (err != UF_OK) {
+		message(arg, "%s", uf_err_msg());
+		record(err);
+		return;
+	}
+	if (opt.output != NULL) {
+		out = &out_file;
+	} else {
+		out = &out_url;
+		if (opt.remote_name) {
+			char	path[PATH_MAX];
+
+			name = uf_url_filename(&u, &len);
+			if (len >= sizeof path) {
+				message(arg, "file name too long");
+				record(UF_E_OUTPUT);
+				return;
+			}
+			memcpy(path, name, len);
+			path[len] = '\0';
+			err = uf_out_init(out, path);
+		} else {
+			err = uf_out_init(out, NULL);
+		}
+		if (err != UF_OK) {
+			message(arg, "%s", uf_err_msg());
+			record(err);
+			return;
+		}
+	}
+	err = uf_fetch(a, &u, &opt.fo, out, NULL);
+	if (err == UF_OK && out == &out_url) {
+		err = uf_out_commit(out);
+	}
+	if (err != UF_OK) {
+		if (out == &out_url) {
+			/* A transfer cut short is kept for -c to resume. */
+			uf_out_abort(out, err == UF_E_NET
+			    || err == UF_E_TIMEOUT);
+		}
+		if (err != UF_E_PIPE) {
+			message(arg, "%s", uf_err_msg());
+		}
+	}
+	record(err);
+}
+
+/*
+ * Fetch the URLs listed in fd, one per line; blank lines and lines
+ * starting with '#' are skipped. Stops early when the pipe closed.
+ */
+static void
+fetch_list(struct uf_arena *a, size_t mark, int fd, const char *name)
+{
+	static char	line[LIST_LINE_MAX];
+	char		chunk[4096];
+	size_t		len = 0, i, s, e;
+	ssize_t		n;
+	int		skipping = 0;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0) {
+			message(name, "cannot read URL list: %s",
+			    strerror(errno));
+			record(UF_E_USAGE);
+			return;
+		}
+		for (i = 0; i < (size_t)n || (n == 0 && len > 0); i++) {
+			int	end = n == 0 || chunk[i] == '\n';
+
+			if (!end) {
+				if (len < sizeof line - 1) {
+					line[len++] = chunk[i];
+				} else if (!skipping) {
+					message(name, "URL list line longer "
+					    "than %d bytes", LIST_LINE_MAX - 1);
+					record(UF_E_USAGE);
+					skipping = 1;
+				}
+				continue;
+			}
+			line[len] = '\0';
+			s = 0;
+			e = len;
+			while (s < e && (line[s] == ' ' || line[s] == '\t')) {
+				s++;
+			}
+			while (e > s && (line[e - 1] == ' ' || line[e - 1]
+			    == '\t' || line[e - 1] == '\r')) {
+				e--;
+			}
+			line[e] = '\0';
+			if (!skipping && e > s && line[s] != '#') {
+				fetch_url(a, mark, line + s);
+			}
+			len = 0;
+			skipping = 0;
+			if (pipe_closed || n == 0) {
+				break;
+			}
+		}
+		if (n == 0 || pipe_closed) {
+			return;
+		}
+	}
+}
+
+static void
+version(void)
+{
+	char	buf[256];
+	int	n;
+
+	n = snprintf(buf, sizeof buf, "ufetch %s\n"
+	    "protocols: http\n"
+	    "arena: %d bytes\n", UFETCH_VERSION, UFETCH_ARENA_SIZE);
+	(void)uf_write_all(1, buf, (size_t)n);
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	if (!opt.silent) {
+		char	buf[512];
+		int	n;
+
+		n = snprintf(buf, sizeof buf, "ufetch: ");
+		n += snprintf(buf + n, sizeof buf - (size_t)n, fmt, arg);
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+		    "\nTry 'ufetch -h' for help.\n");
+		(void)uf_write_all(2, buf, (size_t)n);
+	}
+	return UF_E_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option	longopts[] = {
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "remote-name", no_argument,		NULL, 'O' },
+		{ "timeout",	required_argument,	NULL, 't' },
+		{ "max-time",	required_argument,	NULL, 'm' },
+		{ "header",	required_argument,	NULL, 'H' },
+		{ "user-agent",	required_argument,	NULL, 'A' },
+		{ "head",	no_argument,		NULL, 'I' },
+		{ "include",	no_argument,		NULL, 'i' },
+		{ "ipv4",	no_argument,		NULL, '4' },
+		{ "ipv6",	no_argument,		NULL, '6' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "silent",	no_argument,		NULL, 's' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct uf_arena	*a;
+	size_t		mark;
+	int		c, i, fd, verbose = 0;
+	enum uf_err	err;
+
+	/* Socket writes use MSG_NOSIGNAL; stdout's EPIPE is handled. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Over RLIMIT_FSIZE, write() fails with EFBIG and we clean up. */
+	signal(SIGXFSZ, SIG_IGN);
+
+	opt.fo.timeout = 3000000000u;
+	opt.fo.family = AF_UNSPEC;
+	opt.fo.hdrs = opt.hdrs;
+	snprintf(opt.ua, sizeof opt.ua, "ufetch/%s", UFETCH_VERSION);
+	opt.fo.user_agent = opt.ua;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Ii46qsvhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt.output = optarg;
+			break;
+		case 'O':
+			opt.remote_name = 1;
+			break;
+		case 't':
+			if (parse_secs(optarg, &opt.fo.timeout) != 0) {
+				return bad_usage("bad timeout '%s'", optarg);
+			}
+			break;
+		case 'm':
+			if (parse_secs(optarg, &opt.fo.max_time) != 0) {
+				return bad_usage("bad max time '%s'", optarg);
+			}
+			break;
+		case 'H':
+			if (uf_http_check_header(optarg) != 0) {
+				return bad_usage("bad header '%s' (want "
+				    "'Name: value')", optarg);
+			}
+			if (opt.fo.nhdrs == MAX_HEADERS) {
+				return bad_usage("more than %s -H options",
+				    "64");
+			}
+			opt.hdrs[opt.fo.nhdrs++] = optarg;
+			break;
+		case 'A':
+			for (i = 0; optarg[i] != '\0'; i++) {
+				unsigned char	ch = (unsigned char)optarg[i];
+
+				if (ch < 0x20 && ch != '\t') {
+					return bad_usage("bad user agent '%s'",
+					    optarg);
+				}
+			}
+			opt.fo.user_agent = optarg;
+			break;
+		case 'I':
+			opt.fo.head = 1;
+			break;
+		case 'i':
+			opt.fo.include = 1;
+			break;
+		case '4':
+			opt.fo.family = AF_INET;
+			break;
+		case '6':
+			opt.fo.family = AF_INET6;
+			break;
+		case 'q':
+			opt.quiet = 1;
+			break;
+		case 's':
+			opt.silent = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(1);
+			return 0;
+		case 'V':
+			version();
+			return 0;
+		case ':':
+			return bad_usage("option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			return bad_usage("unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	uf_verbose = verbose && !opt.silent;
+	if (optind == argc) {
+		return bad_usage("%s", "no URL given");
+	}
+	if (opt.output != NULL && opt.remote_name) {
+		return bad_usage("%s", "-o and -O cannot be used together");
+	}
+	if (opt.output != NULL && uf_out_init(&out_file, opt.output)
+	    != UF_OK) {
+		return bad_usage("%s", uf_err_msg());
+	}
+
+	a = uf_arena_main();
+	mark = uf_arena_mark(a);
+	for (i = optind; i < argc && !pipe_closed; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			fetch_list(a, mark, 0, "(standard input)");
+		} else if (argv[i][0] == '@') {
+			fd = open(argv[i] + 1, O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				message(argv[i] + 1, "cannot read URL list: %s",
+				    strerror(errno));
+				record(UF_E_USAGE);
+				continue;
+			}
+			fetch_list(a, mark, fd, argv[i] + 1);
+			close(fd);
+		} else {
+			fetch_url(a, mark, argv[i]);
+		}
+	}
+
+	if (opt.output != NULL) {
+		if (status == 0 && !pipe_closed) {
+			uf_err_clear();
+			err = uf_out_commit(&out_file);
+			if (err != UF_OK) {
+				message(opt.output, "%s", uf_err_msg());
+				record(err);
+			}
+		} else {
+			uf_out_abort(&out_file, status == UF_E_NET
+			    || status == UF_E_TIMEOUT);
+		}
+	}
+	if (pipe_closed) {
+		/* End as any filter does when its reader goes away. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	return status;
+}

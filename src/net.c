@@ -1,0 +1,303 @@
+/*
+ * net.c: resolve, connect and plain-socket I/O with deadlines (see
+ * net.h).
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int	uf_verbose;
+
+/* see net.h */
+void
+uf_note(const char *fmt, ...)
+{
+	char	buf[512];
+	va_list	ap;
+	int	n;
+
+	if (!uf_verbose) {
+		return;
+	}
+	buf[0] = '*';
+	buf[1] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 2, sizeof buf - 3, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return;
+	}
+	n += 2;
+	if ((size_t)n > sizeof buf - 2) {
+		n = (int)sizeof buf - 2;
+	}
+	buf[n++] = '\n';
+	(void)uf_write_all(2, buf, (size_t)n);
+}
+
+/* see net.h */
+int
+uf_net_wait(int fd, short events, uint64_t dl)
+{
+	struct pollfd	pfd;
+	struct timespec	ts, *tp;
+	uint64_t	now;
+	int		rc;
+
+	for (;;) {
+		tp = NULL;
+		if (dl != 0) {
+			now = uf_now();
+			if (now >= dl) {
+				return 0;
+			}
+			ts.tv_sec = (time_t)((dl - now) / 1000000000u);
+			ts.tv_nsec = (long)((dl - now) % 1000000000u);
+			tp = &ts;
+		}
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		rc = ppoll(&pfd, 1, tp, NULL);
+		if (rc > 0) {
+			return 1;
+		}
+		if (rc < 0 && errno != EINTR) {
+			return -1;
+		}
+	}
+}
+
+static void
+format_peer(char *buf, size_t cap, const struct addrinfo *ai)
+{
+	char	host[INET6_ADDRSTRLEN], port[8];
+
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, port,
+	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, cap, "(unknown address)");
+		return;
+	}
+	snprintf(buf, cap, "%s port %s", host, port);
+}
+
+/*
+ * Try one address. Returns the socket, or -1 with *err set to an errno
+ * value, or to 0 when the deadline passed.
+ */
+static int
+try_connect(const struct addrinfo *ai, uint64_t dl, int *err)
+{
+	int		fd, one = 1, soerr;
+	socklen_t	len = sizeof soerr;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK
+	    | SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		if (errno != EINPROGRESS) {
+			*err = errno;
+			close(fd);
+			return -1;
+		}
+		switch (uf_net_wait(fd, POLLOUT, dl)) {
+		case 0:
+			*err = 0;
+			close(fd);
+			return -1;
+		case -1:
+			*err = errno;
+			close(fd);
+			return -1;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
+			soerr = errno;
+		}
+		if (soerr != 0) {
+			*err = soerr;
+			close(fd);
+			return -1;
+		}
+	}
+	/* Without it a small request waits on the peer's delayed ACK. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+}
+
+static enum uf_err	sock_write(const struct uf_io_class **ctx,
+			    const void *buf, size_t len, const char *what);
+static enum uf_err	sock_read(const struct uf_io_class **ctx, void *buf,
+			    size_t cap, size_t *got, const char *what);
+
+static const struct uf_io_class	sock_class = { sock_write, sock_read };
+
+/* see net.h */
+enum uf_err
+uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
+    const struct uf_limits *lim)
+{
+	const struct addrinfo	*ai;
+	uint64_t		dl = 0;
+	int			fd = -1, err = 0;
+
+	s->vtable = &sock_class;
+	s->fd = -1;
+	s->lim = lim;
+	s->peer[0] = '\0';
+	for (ai = list; ai != NULL; ai = ai->ai_next) {
+		format_peer(s->peer, sizeof s->peer, ai);
+		uf_note("connecting to %s", s->peer);
+		dl = uf_deadline(lim);
+		fd = try_connect(ai, dl, &err);
+		if (fd >= 0) {
+			break;
+		}
+		uf_note("%s: %s", s->peer, err == 0 ? "timed out"
+		    : strerror(err));
+		/* Past -m there is no time left for the next address. */
+		if (lim->end != 0 && uf_now() >= lim->end) {
+			dl = lim->end;
+			err = 0;
+			break;
+		}
+	}
+	if (fd < 0) {
+		if (err == 0) {
+			char	what[96];
+
+			snprintf(what, sizeof what, "connecting to %s",
+			    s->peer);
+			return uf_fail_timeout(lim, dl, what);
+		}
+		return uf_fail(UF_E_NET, "cannot connect to %s: %s", s->peer,
+		    strerror(err));
+	}
+	s->fd = fd;
+	uf_note("connected to %s", s->peer);
+	return UF_OK;
+}
+
+/* see net.h */
+enum uf_err
+uf_net_connect(struct uf_sock *s, const char *host, const char *port,
+    int family, const struct uf_limits *lim)
+{
+	struct addrinfo	hints, *res;
+	enum uf_err	err;
+	int		rc;
+
+	s->fd = -1;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = AI_NUMERICSERV;
+	uf_note("resolving %s", host);
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		return uf_fail(UF_E_NET, "cannot resolve host name %s: %s",
+		    host, rc == EAI_SYSTEM ? strerror(errno)
+		    : gai_strerror(rc));
+	}
+	if (lim->end != 0 && uf_now() >= lim->end) {
+		freeaddrinfo(res);
+		return uf_fail_timeout(lim, lim->end, "resolving");
+	}
+	err = uf_net_connect_list(s, res, lim);
+	freeaddrinfo(res);
+	return err;
+}
+
+/* see net.h */
+void
+uf_net_close(struct uf_sock *s)
+{
+	if (s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+}
+
+static enum uf_err
+sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
+    const char *what)
+{
+	struct uf_sock		*s = (struct uf_sock *)(void *)ctx;
+	const unsigned char	*p = buf;
+	uint64_t		dl;
+	ssize_t			n;
+
+	dl = uf_deadline(s->lim);
+	while (len > 0) {
+		n = send(s->fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			switch (uf_net_wait(s->fd, POLLOUT, dl)) {
+			case 0:
+				return uf_fail_timeout(s->lim, dl, what);
+			case -1:
+				return uf_fail(UF_E_NET, "poll: %s",
+				    strerror(errno));
+			}
+			continue;
+		}
+		return uf_fail(UF_E_NET, "error %s: %s", what,
+		    n < 0 ? strerror(errno) : "nothing sent");
+	}
+	return UF_OK;
+}
+
+static enum uf_err
+sock_read(const struct uf_io_class **ctx, void *buf, size_t cap,
+    size_t *got, const char *what)
+{
+	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
+	uint64_t	dl;
+	ssize_t		n;
+
+	*got = 0;
+	dl = uf_deadline(s->lim);
+	for (;;) {
+		n = recv(s->fd, buf, cap, 0);
+		if (n >= 0) {
+			*got = (size_t)n;
+			return UF_OK;
+		}
+		if (errno == EINTR) {
+			continue;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			return uf_fail(UF_E_NET, "error %s: %s", what,
+			    strerror(errno));
+		}
+		switch (uf_net_wait(s->fd, POLLIN, dl)) {
+		case 0:
+			return uf_fail_timeout(s->lim, dl, what);
+		case -1:
+			return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
+		}
+	}
+}

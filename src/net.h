@@ -1,0 +1,79 @@
+/*
+ * net.h: name resolution, connecting with deadlines, and the transport
+ * interface.
+ *
+ * A transport is anything with the uf_io_class methods; fetch.c reads
+ * and writes through a 'const struct uf_io_class **' and does not know
+ * whether TLS is underneath. struct uf_sock is the plain TCP transport.
+ * Every blocking wait goes through uf_net_wait() with an absolute
+ * deadline, so the timeout rules of CONTRACT section 4 live here:
+ * a write call has one deadline of T for all of its bytes, a read call
+ * waits at most T for its first byte.
+ */
+#ifndef UF_NET_H
+#define UF_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ufetch.h"
+
+struct uf_io_class {
+	/*
+	 * Write all of buf[0..len) within one deadline of T (and -m).
+	 * 'what' names the step for a timeout message.
+	 */
+	enum uf_err	(*write)(const struct uf_io_class **ctx,
+			    const void *buf, size_t len, const char *what);
+	/*
+	 * Read up to cap (> 0) bytes, waiting at most T (and -m) for
+	 * them. *got is 0 at the end of the stream, when the peer closed
+	 * cleanly.
+	 */
+	enum uf_err	(*read)(const struct uf_io_class **ctx, void *buf,
+			    size_t cap, size_t *got, const char *what);
+};
+
+struct uf_sock {
+	const struct uf_io_class	*vtable;
+	int				fd;
+	const struct uf_limits		*lim;
+	char				peer[64];	/* "addr port N" */
+};
+
+/*
+ * Resolve host and connect to its addresses in resolver order, each
+ * within its own deadline of T; the first that accepts wins. family is
+ * AF_UNSPEC, AF_INET or AF_INET6. On success s->fd is a non-blocking,
+ * TCP_NODELAY socket and s is ready to use as a transport; lim MUST
+ * outlive s. On failure the last address's error is recorded and s->fd
+ * is -1. Returns UF_OK, UF_E_NET or UF_E_TIMEOUT.
+ */
+enum uf_err	uf_net_connect(struct uf_sock *s, const char *host,
+		    const char *port, int family, const struct uf_limits *lim);
+
+/*
+ * The connect loop of uf_net_connect() over an address list the caller
+ * made (getaddrinfo's, or a test's). list is only read.
+ */
+struct addrinfo;
+enum uf_err	uf_net_connect_list(struct uf_sock *s,
+		    const struct addrinfo *list, const struct uf_limits *lim);
+
+/* Close the socket (if open); s->fd becomes -1. */
+void		uf_net_close(struct uf_sock *s);
+
+/*
+ * Wait until fd is ready for events (POLLIN, POLLOUT) or the absolute
+ * deadline dl passes (dl == 0: no deadline). Returns 1 when ready (or
+ * in error: the next I/O call tells), 0 on timeout, -1 on a poll error
+ * with errno set.
+ */
+int		uf_net_wait(int fd, short events, uint64_t dl);
+
+/* Verbose notes ("* ...") on stderr when uf_verbose is set. */
+extern int	uf_verbose;
+void		uf_note(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+#endif

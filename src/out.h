@@ -1,0 +1,62 @@
+/*
+ * out.h: where the bytes of a response go.
+ *
+ * Standard output, or a file. A regular file is never written in
+ * place: bytes go to "FILE.part" beside it, and only uf_out_commit()
+ * renames that onto FILE, after the whole body arrived and reached the
+ * disk. A failed or killed fetch therefore never leaves a partial FILE
+ * and never clobbers a good one. A FILE that exists and is not a
+ * regular file (/dev/null, a FIFO) is written directly.
+ *
+ * The struct holds its own copies of both paths, so it does not live
+ * in the per-URL arena and can span several URLs (-o FILE with many
+ * URLs concatenates their bodies, committed once at the end).
+ */
+#ifndef UF_OUT_H
+#define UF_OUT_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "ufetch.h"
+
+#define UF_PART_SUFFIX	".part"
+
+struct uf_out {
+	int		fd;		/* -1 until opened */
+	int		to_file;	/* 0: standard output */
+	int		direct;		/* file written in place (not regular) */
+	uint64_t	written;	/* bytes written since uf_out_init */
+	char		path[PATH_MAX];
+	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
+};
+
+/*
+ * Prepare o for path, or for standard output when path is NULL or "-".
+ * Nothing is opened yet. Returns UF_OK, or UF_E_USAGE when the path is
+ * too long.
+ */
+enum uf_err	uf_out_init(struct uf_out *o, const char *path);
+
+/*
+ * Write buf[0..len), opening the file first if needed. Returns UF_OK,
+ * UF_E_OUTPUT (message recorded), or UF_E_PIPE when standard output is
+ * a pipe with no reader.
+ */
+enum uf_err	uf_out_write(struct uf_out *o, const void *buf, size_t len);
+
+/*
+ * Everything arrived: make a file's contents durable and rename the
+ * temporary file onto the final name (creating an empty file if
+ * nothing was written). A no-op for standard output. Returns UF_OK or
+ * UF_E_OUTPUT.
+ */
+enum uf_err	uf_out_commit(struct uf_out *o);
+
+/*
+ * The fetch failed: close, and remove the temporary file unless keep
+ * is set and it holds bytes (so that -c can resume it).
+ */
+void		uf_out_abort(struct uf_out *o, int keep);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * url.h: http and https URLs, and relative references (RFC 3986).
+ *
+ * uf_url_parse() checks a URL completely before anything is sent and
+ * splits it into the parts a fetch needs; every string it returns is a
+ * NUL-terminated copy in the arena, valid until the arena is reset
+ * below the point where it was parsed. uf_url_resolve() turns a
+ * reference (a redirect's Location) into an absolute URL string.
+ */
+#ifndef UF_URL_H
+#define UF_URL_H
+
+#include "arena.h"
+#include "ufetch.h"
+
+enum uf_scheme {
+	UF_HTTP,
+	UF_HTTPS
+};
+
+enum uf_host_kind {
+	UF_HOST_NAME,
+	UF_HOST_IPV4,
+	UF_HOST_IPV6
+};
+
+struct uf_url {
+	enum uf_scheme		scheme;
+	enum uf_host_kind	host_kind;
+	char		*userinfo;	/* as written (still %-encoded), or NULL */
+	char		*host;		/* for the resolver: no brackets; an IPv6
+					   zone id follows a '%' */
+	char		*authority;	/* host[:port] for the Host header, as
+					   written, without userinfo or zone */
+	char		*port_str;	/* decimal port, default filled in */
+	unsigned	port;
+	char		*target;	/* request-target: path and query, "/"
+					   when the path is empty, bytes that
+					   may not go on the wire %-encoded */
+	char		*path;		/* path only, as written ("" allowed) */
+};
+
+/*
+ * Parse the absolute URL s (NUL-terminated). The fragment is dropped.
+ * Returns UF_OK, or UF_E_USAGE with the reason recorded by uf_fail()
+ * (bad scheme, space or control character, empty host, bad port, bad
+ * IP literal), or UF_E_PROTO when the arena is exhausted. On error *u
+ * is unspecified and arena space may have been used.
+ */
+enum uf_err	uf_url_parse(struct uf_arena *a, const char *s,
+		    struct uf_url *u);
+
+/*
+ * Resolve the reference ref against the absolute URI base as in
+ * RFC 3986 section 5.2 (strict: a reference with a scheme is taken as
+ * absolute), remove dot segments and recompose the result (section
+ * 5.3), without the fragment. The result is a NUL-terminated string in
+ * the arena, or NULL when the arena is exhausted. It is not validated:
+ * pass it to uf_url_parse().
+ */
+char		*uf_url_resolve(struct uf_arena *a, const char *base,
+		    const char *ref);
+
+/*
+ * The name of the file -O writes for u: the last path segment, or
+ * "index.html" when it is empty, ".", "..", or not a safe file name.
+ * Returns a pointer into u->path or to a static string.
+ */
+const char	*uf_url_filename(const struct uf_url *u, size_t *len);
+
+#endif
