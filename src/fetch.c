@@ -118,6 +118,13 @@ fill(struct fetch *f, const char *what, int *eof)
 	enum uf_err	err;
 	size_t		n;
 
+	/*
+	 * A read that finds bytes waiting never waits, so it never sees
+	 * the -m deadline; a server that keeps sending would run past it.
+	 */
+	if (f->lim.end != 0 && uf_now() >= f->lim.end) {
+		return uf_fail_timeout(&f->lim, f->lim.end, what);
+	}
 	err = (*f->io)->read(f->io, f->rx, UF_RXBUF, &n, what);
 	if (err != UF_OK) {
 		return err;
@@ -266,6 +273,10 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	f->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 	f->sock.fd = -1;
 
+	if (u->scheme == UF_HTTPS) {
+		return uf_fail(UF_E_USAGE, "https is not supported by this "
+		    "build");
+	}
 	err = uf_net_connect(&f->sock, u->host, u->port_str, o->family,
 	    &f->lim);
 	if (err != UF_OK) {

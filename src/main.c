@@ -44,6 +44,7 @@ static struct uf_out	out_file;	/* -o FILE: one for the whole run */
 static struct uf_out	out_url;	/* stdout or -O: one per URL */
 static int		status;		/* exit status of the first failure */
 static int		pipe_closed;
+static unsigned long	nfetched;	/* URLs tried so far */
 
 static void
 usage(int fd)
@@ -210,6 +211,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg)
 			return;
 		}
 	}
+	nfetched++;
 	err = uf_fetch(a, &u, &opt.fo, out, NULL);
 	if (err == UF_OK && out == &out_url) {
 		err = uf_out_commit(out);
@@ -307,11 +309,12 @@ static int
 bad_usage(const char *fmt, const char *arg)
 {
 	if (!opt.silent) {
-		char	buf[512];
+		char	buf[512], clean[256];
 		int	n;
 
+		uf_sanitize(clean, sizeof clean, arg, strlen(arg));
 		n = snprintf(buf, sizeof buf, "ufetch: ");
-		n += snprintf(buf + n, sizeof buf - (size_t)n, fmt, arg);
+		n += snprintf(buf + n, sizeof buf - (size_t)n, fmt, clean);
 		n += snprintf(buf + n, sizeof buf - (size_t)n,
 		    "\nTry 'ufetch -h' for help.\n");
 		(void)uf_write_all(2, buf, (size_t)n);
@@ -391,12 +394,13 @@ main(int argc, char **argv)
 			for (i = 0; optarg[i] != '\0'; i++) {
 				unsigned char	ch = (unsigned char)optarg[i];
 
-				if (ch < 0x20 && ch != '\t') {
+				if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
 					return bad_usage("bad user agent '%s'",
 					    optarg);
 				}
 			}
-			opt.fo.user_agent = optarg;
+			/* As with curl, -A '' sends no User-Agent at all. */
+			opt.fo.user_agent = optarg[0] != '\0' ? optarg : NULL;
 			break;
 		case 'I':
 			opt.fo.head = 1;
@@ -474,11 +478,12 @@ main(int argc, char **argv)
 				record(err);
 			}
 		} else {
-			uf_out_abort(&out_file, status == UF_E_NET
-			    || status == UF_E_TIMEOUT);
+			/* Only one body's part can be resumed with -c. */
+			uf_out_abort(&out_file, nfetched == 1
+			    && (status == UF_E_NET || status == UF_E_TIMEOUT));
 		}
 	}
-	if (pipe_closed) {
+	if (pipe_closed && status == 0) {
 		/* End as any filter does when its reader goes away. */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);

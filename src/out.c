@@ -39,9 +39,12 @@ open_file(struct uf_out *o)
 {
 	struct stat	st;
 
+	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		return uf_fail(UF_E_OUTPUT, "cannot write %s: Is a directory",
+		    o->path);
+	}
 	/* Devices and FIFOs cannot be replaced by a rename: write them. */
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)
-	    && !S_ISDIR(st.st_mode)) {
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		o->direct = 1;
 		o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
 		if (o->fd < 0) {
@@ -50,7 +53,9 @@ open_file(struct uf_out *o)
 		}
 		return UF_OK;
 	}
-	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* Never follow a link someone planted under the .part name. */
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+	    | O_NOFOLLOW, 0666);
 	if (o->fd < 0) {
 		return uf_fail(UF_E_OUTPUT, "cannot create %s: %s", o->tmp,
 		    strerror(errno));

@@ -116,7 +116,7 @@ parse_ipv6(struct uf_arena *a, const char *s, size_t len, struct uf_url *u,
 	/* RFC 6874 spells the zone "%25zone"; users often write "%zone". */
 	zone = pct + 1;
 	zlen = len - alen - 1;
-	if (zlen > 2 && zone[0] == '2' && zone[1] == '5') {
+	if (zlen >= 2 && zone[0] == '2' && zone[1] == '5') {
 		zone += 2;
 		zlen -= 2;
 	}
@@ -327,8 +327,12 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 	}
 	n = strcspn(path, "?#");
 	u->path = uf_arena_strndup(a, path, n);
-	/* Worst case every byte becomes %XX, plus a leading '/'. */
-	t = uf_arena_alloc(a, 3 * (size_t)(end - path) + 2);
+	/* A leading '/' when the path is empty, and %XX for some bytes. */
+	slen = 2;
+	for (p = path; p < end; p++) {
+		slen += needs_encoding((unsigned char)*p) ? 3 : 1;
+	}
+	t = uf_arena_alloc(a, slen);
 	if (u->path == NULL || t == NULL) {
 		return no_room();
 	}

@@ -62,9 +62,10 @@ char		*uf_url_resolve(struct uf_arena *a, const char *base,
 		    const char *ref);
 
 /*
- * The name of the file -O writes for u: the last path segment, or
- * "index.html" when it is empty, ".", "..", or not a safe file name.
- * Returns a pointer into u->path or to a static string.
+ * The name of the file -O writes for u: the last path segment as
+ * written (not %-decoded), or "index.html" when it is empty, "." or
+ * "..". It never holds a '/'. Returns a pointer into u->path or to a
+ * static string, and its length in *len.
  */
 const char	*uf_url_filename(const struct uf_url *u, size_t *len);
 
