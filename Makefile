@@ -56,7 +56,7 @@ manlint:
 
 check: ufetch tests/unit tests/cli warnings manlint
 	./tests/unit
-	UFETCH=./ufetch ./tests/cli
+	UFETCH=$(CURDIR)/ufetch ./tests/cli
 
 clean:
 	rm -f ufetch src/*.o tests/unit tests/cli

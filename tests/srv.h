@@ -1,0 +1,110 @@
+/*
+ * srv.h: scripted loopback servers and a runner for the real binary,
+ * shared by the tests.
+ *
+ * A server listens on 127.0.0.1 (port chosen by the kernel) in its own
+ * thread and plays a script of steps on each connection it accepts:
+ * read the request head, send bytes, drip them, sleep, hold the
+ * connection open, close or reset.
+ */
+#ifndef TEST_SRV_H
+#define TEST_SRV_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum srv_op {
+	OP_END,
+	OP_READ_REQ,	/* read the request head (up to the blank line) */
+	OP_SEND,	/* send data[0..len) */
+	OP_DRIP,	/* send data one byte at a time, ms apart */
+	OP_FILL,	/* send len bytes of 'x' */
+	OP_SLEEP,	/* sleep ms */
+	OP_HOLD,	/* keep the connection until the client closes it */
+	OP_RESET,	/* close with RST */
+	OP_SLOWREAD	/* read len bytes every ms until the client closes */
+};
+
+struct srv_step {
+	enum srv_op	op;
+	const char	*data;
+	size_t		len;
+	unsigned	ms;
+};
+
+#define S_READ		{ OP_READ_REQ, NULL, 0, 0 }
+#define S_SEND(s)	{ OP_SEND, (s), sizeof(s) - 1, 0 }
+#define S_DRIP(s, ms)	{ OP_DRIP, (s), sizeof(s) - 1, (ms) }
+#define S_FILL(n)	{ OP_FILL, NULL, (n), 0 }
+#define S_SLEEP(ms)	{ OP_SLEEP, NULL, 0, (ms) }
+#define S_HOLD		{ OP_HOLD, NULL, 0, 0 }
+#define S_RESET		{ OP_RESET, NULL, 0, 0 }
+#define S_SLOWREAD(n, ms) { OP_SLOWREAD, NULL, (n), (ms) }
+#define S_END		{ OP_END, NULL, 0, 0 }
+
+struct srv {
+	const struct srv_step	*steps;
+	int			fd;
+	unsigned short		port;
+	pthread_t		th;
+	volatile int		stop;
+	volatile int		nconn;		/* connections accepted */
+	char			req[16384];	/* first request head */
+	size_t			req_len;
+	int			hang_fds[2];	/* see srv_hang() */
+};
+
+/* Start a server playing steps on every connection. Returns 0. */
+int	srv_start(struct srv *s, const struct srv_step *steps);
+
+/*
+ * A listener whose accept queue is full, so that a new connect()
+ * hangs (its SYN is dropped), as a black-holed address does.
+ */
+int	srv_hang(struct srv *s);
+
+/* A port on 127.0.0.1 where nothing listens (connect is refused). */
+unsigned short	srv_refused_port(void);
+
+void	srv_stop(struct srv *s);
+
+/* The result of one run of the binary. */
+struct run {
+	int	code;		/* exit status, or -1 if killed */
+	int	sig;		/* the signal that killed it, or 0 */
+	double	secs;		/* wall time */
+	char	out[1 << 20];	/* stdout (first 1 MiB) */
+	size_t	out_len;	/* total stdout bytes */
+	char	err[8192];	/* stderr, NUL-terminated */
+	size_t	err_len;
+};
+
+/*
+ * Run $UFETCH (default ./ufetch) with args (NULL-terminated, without
+ * argv[0]), feeding in (may be NULL) on stdin. Returns 0.
+ */
+int	run_ufetch(struct run *r, const char *in, const char *const *args);
+
+/*
+ * Start $UFETCH with stdout to outfd and stderr to errfd (-1: to
+ * /dev/null); returns its pid.
+ */
+pid_t	spawn_ufetch(int outfd, int errfd, const char *const *args);
+
+/*
+ * The binary under test ($UFETCH, default ./ufetch) as an absolute
+ * path, resolved on first call: call it before a test changes
+ * directory.
+ */
+const char	*binary(void);
+
+/* "http://127.0.0.1:PORT" followed by path, in buf. */
+const char	*srv_url(char *buf, size_t cap, const struct srv *s,
+		    const char *path);
+
+/* Seconds since an arbitrary point (monotonic). */
+double	now_secs(void);
+
+#endif

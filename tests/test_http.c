@@ -1,0 +1,663 @@
+/*
+ * test_http.c: the response parser and the request builder.
+ *
+ * Every row of the table is parsed three ways (whole, one byte at a
+ * time, and split in two at every offset) with each piece ending at a
+ * guard page, and must give the same outcome each time. Rows marked
+ * EXACT end exactly where the response ends, so every proper prefix of
+ * them must ask for more input.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guard.h"
+#include "http.h"
+
+#define DONE	UF_HTTP_DONE
+#define EXACT	1
+
+struct hcase {
+	const char	*name;
+	const char	*in;
+	size_t		len;
+	int		head;	/* HEAD request */
+	int		rc;	/* DONE or UF_HTTP_E_* */
+	int		status;
+	const char	*body;
+	size_t		blen;
+	int		exact;
+};
+
+#define OK(n, s, st, b, x)	{ n, s, sizeof(s) - 1, 0, DONE, st, b, \
+				  sizeof(b) - 1, x }
+#define OKH(n, s, st)		{ n, s, sizeof(s) - 1, 1, DONE, st, "", 0, 0 }
+#define BAD(n, s, e)		{ n, s, sizeof(s) - 1, 0, e, -1, NULL, 0, 0 }
+
+#define H11	"HTTP/1.1 200 OK\r\n"
+#define CHK	H11 "Transfer-Encoding: chunked\r\n\r\n"
+
+static const struct hcase cases[] = {
+	/* framing */
+	OK("content-length", H11 "Content-Length: 5\r\n\r\nhello", 200,
+	    "hello", EXACT),
+	OK("content-length zero", H11 "Content-Length: 0\r\n\r\n", 200, "",
+	    EXACT),
+	OK("close-delimited", "HTTP/1.0 200 OK\r\n\r\nabc", 200, "abc", 0),
+	OK("close-delimited empty", H11 "\r\n", 200, "", 0),
+	OK("chunked", CHK "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", 200,
+	    "hello world", EXACT),
+	OK("chunked hex upper and lower", CHK "A\r\n0123456789\r\na\r\n"
+	    "abcdefghij\r\n0\r\n\r\n", 200, "0123456789abcdefghij", EXACT),
+	OK("chunked leading zeros", CHK "0005\r\nhello\r\n000\r\n\r\n", 200,
+	    "hello", EXACT),
+	OK("chunk extensions", CHK "5;a=b;c=\"x;y\\\"z\";d\r\nhello\r\n"
+	    "0;e\r\n\r\n", 200, "hello", EXACT),
+	OK("chunk extension after BWS", CHK "5 ; a = b\r\nhello\r\n0\r\n\r\n",
+	    200, "hello", EXACT),
+	OK("trailers", CHK "2\r\nhi\r\n0\r\nX: 1\r\nY-Z: two words\r\n\r\n",
+	    200, "hi", EXACT),
+	OK("chunked coding name any case", H11 "Transfer-Encoding: ChUnKeD"
+	    "\r\n\r\n2\r\nhi\r\n0\r\n\r\n", 200, "hi", EXACT),
+	OK("binary chunk data", CHK "3\r\n\0\r\n\r\n0\r\n\r\n", 200, "\0\r\n",
+	    EXACT),
+	OK("trailing bytes ignored", H11 "Content-Length: 2\r\n\r\nhiEXTRA",
+	    200, "hi", 0),
+	OK("bytes after last chunk ignored", CHK "0\r\n\r\nHTTP/1.1 200",
+	    200, "", 0),
+
+	/* leniencies RFC 9112 allows a user agent */
+	OK("bare LF head", "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi", 200,
+	    "hi", EXACT),
+	OK("bare LF chunked", "HTTP/1.1 200 OK\nTransfer-Encoding: chunked"
+	    "\n\n2\nhi\n0\n\n", 200, "hi", EXACT),
+	OK("obs-fold", H11 "X: a\r\n b\r\n\tc\r\nContent-Length: 1\r\n\r\nz",
+	    200, "z", EXACT),
+	OK("folded Content-Length", H11 "Content-Length:\r\n 1\r\n\r\nz",
+	    200, "z", EXACT),
+	OK("whitespace-led first line skipped", H11 " junk\r\n"
+	    "Content-Length: 1\r\n\r\nz", 200, "z", EXACT),
+	OK("empty line before status", "\r\n\n" H11 "Content-Length: 0"
+	    "\r\n\r\n", 200, "", EXACT),
+
+	/* status lines */
+	OK("no reason", "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 200, "",
+	    EXACT),
+	OK("empty reason", "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 200,
+	    "", EXACT),
+	OK("reason with spaces and obs-text", "HTTP/1.1 500 Ori\xc3\xab  x y"
+	    "\r\nContent-Length: 0\r\n\r\n", 500, "", EXACT),
+	OK("HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nz", 200,
+	    "z", EXACT),
+	OK("status 999", "HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n",
+	    999, "", EXACT),
+
+	/* interim responses */
+	OK("100 then 200", "HTTP/1.1 100 Continue\r\n\r\n" H11
+	    "Content-Length: 2\r\n\r\nok", 200, "ok", EXACT),
+	OK("102 and 103 then 200", "HTTP/1.1 102 Processing\r\n\r\n"
+	    "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" H11
+	    "Content-Length: 2\r\n\r\nok", 200, "ok", EXACT),
+	OK("framing of 1xx ignored", "HTTP/1.1 100 Continue\r\n"
+	    "Content-Length: 9\r\n\r\n" H11 "Content-Length: 2\r\n\r\nok", 200,
+	    "ok", EXACT),
+
+	/* no body */
+	OK("204", "HTTP/1.1 204 No Content\r\n\r\nignored", 204, "", 0),
+	OK("304 with length", "HTTP/1.1 304 Not Modified\r\n"
+	    "Content-Length: 10\r\n\r\n", 304, "", EXACT),
+	OKH("HEAD with length", H11 "Content-Length: 10\r\n\r\n", 200),
+	OKH("HEAD with chunked", CHK, 200),
+
+	/* Content-Length forms */
+	OK("length list of one value", H11 "Content-Length: 2, 02,2\r\n\r\nhi",
+	    200, "hi", EXACT),
+	OK("length twice, same value", H11 "Content-Length: 2\r\n"
+	    "content-length: 2\r\n\r\nhi", 200, "hi", EXACT),
+	OK("length with whitespace", H11 "Content-Length: \t2 \t\r\n\r\nhi",
+	    200, "hi", EXACT),
+
+	/* field syntax that is fine */
+	OK("tab and obs-text in value", H11 "X: a\tb\xff\r\nContent-Length: 0"
+	    "\r\n\r\n", 200, "", EXACT),
+	OK("empty value", H11 "X:\r\nContent-Length: 0\r\n\r\n", 200, "",
+	    EXACT),
+	OK("long unknown name", H11 "X-A-Very-Long-Header-Name-Indeed: 1"
+	    "\r\nContent-Length: 0\r\n\r\n", 200, "", EXACT),
+	OK("name like content-length", H11 "Content-Length-X: 9\r\n"
+	    "Content-Length: 0\r\n\r\n", 200, "", EXACT),
+
+	/* truncation */
+	BAD("empty", "", UF_HTTP_E_EMPTY),
+	BAD("status line cut", "HTTP/1.1 200", UF_HTTP_E_TRUNC_HEAD),
+	BAD("head cut", H11 "A: 1\r\n", UF_HTTP_E_TRUNC_HEAD),
+	BAD("head cut after CR", H11 "\r", UF_HTTP_E_TRUNC_HEAD),
+	BAD("after interim", "HTTP/1.1 100 Continue\r\n\r\n",
+	    UF_HTTP_E_TRUNC_HEAD),
+	BAD("length cut", H11 "Content-Length: 5\r\n\r\nhel",
+	    UF_HTTP_E_TRUNC_BODY),
+	BAD("huge length cut", H11 "Content-Length: 9223372036854775807\r\n"
+	    "\r\nx", UF_HTTP_E_TRUNC_BODY),
+	BAD("chunk cut", CHK "5\r\nhel", UF_HTTP_E_TRUNC_BODY),
+	BAD("no last chunk", CHK "2\r\nhi\r\n", UF_HTTP_E_TRUNC_BODY),
+	BAD("no final CRLF", CHK "2\r\nhi\r\n0\r\n", UF_HTTP_E_TRUNC_BODY),
+	BAD("trailer cut", CHK "0\r\nX: 1\r\n", UF_HTTP_E_TRUNC_BODY),
+
+	/* status line */
+	BAD("HTTP/0.9 reply", "hello world\n", UF_HTTP_E_STATUS),
+	BAD("not HTTP", "FOO BAR\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("HTP", "HTP/1.1 200 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("lower-case http", "http/1.1 200 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("HTTP/1.2", "HTTP/1.2 200 OK\r\n\r\n", UF_HTTP_E_VERSION),
+	BAD("HTTP/2.0", "HTTP/2.0 200 OK\r\n\r\n", UF_HTTP_E_VERSION),
+	BAD("HTTP/0.9", "HTTP/0.9 200 OK\r\n\r\n", UF_HTTP_E_VERSION),
+	BAD("two-digit major", "HTTP/01.1 200 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("two-digit minor", "HTTP/1.01 200 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("no minor", "HTTP/1. 200 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("tab after version", "HTTP/1.1\t200 OK\r\n\r\n",
+	    UF_HTTP_E_STATUS),
+	BAD("two spaces after version", "HTTP/1.1  200 OK\r\n\r\n",
+	    UF_HTTP_E_STATUS),
+	BAD("letters for status", "HTTP/1.1 abc OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("one-digit status", "HTTP/1.1 2 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("four-digit status", "HTTP/1.1 2000 OK\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("status below 100", "HTTP/1.1 099 Low\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("garbage after status", "HTTP/1.1 200X\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("NUL in reason", "HTTP/1.1 200 O\0K\r\n\r\n", UF_HTTP_E_STATUS),
+	BAD("bare CR in status line", "HTTP/1.1 200 OK\rX: 1\r\n\r\n",
+	    UF_HTTP_E_CR),
+	BAD("five empty lines first", "\r\n\r\n\r\n\r\n\r\n" H11 "\r\n",
+	    UF_HTTP_E_STATUS),
+	BAD("101", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n",
+	    UF_HTTP_E_SWITCH),
+
+	/* fields */
+	BAD("no colon", H11 "Server test\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("space in name", H11 "en-US Content-Type: x\r\n\r\n",
+	    UF_HTTP_E_FIELD),
+	BAD("space before colon", H11 "Foo : bar\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("empty name", H11 ": bar\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("bad name byte", H11 "Fo@: x\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("control byte in value", H11 "Foo: a\x01\r\n\r\n",
+	    UF_HTTP_E_FIELD),
+	BAD("NUL in value", H11 "Foo: a\0b\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("DEL in value", H11 "Foo: a\x7f\r\n\r\n", UF_HTTP_E_FIELD),
+	BAD("bare CR in value", H11 "Foo: 1\rBar: 2\r\n\r\n", UF_HTTP_E_CR),
+	BAD("bare CR ends head", H11 "Foo: 1\r\n\rX", UF_HTTP_E_CR),
+
+	/* framing conflicts */
+	BAD("length garbage", H11 "Content-Length: 6x\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("length negative", H11 "Content-Length: -6\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("length empty", H11 "Content-Length: \r\n\r\n", UF_HTTP_E_LENGTH),
+	BAD("length 2^63", H11 "Content-Length: 9223372036854775808\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("length 2^64", H11 "Content-Length: 18446744073709551616\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("lengths differ", H11 "Content-Length: 44\r\nContent-Length: 6"
+	    "\r\n\r\n", UF_HTTP_E_LENGTH),
+	BAD("lengths differ in a list", H11 "Content-Length: 6, 7\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("empty element in length list", H11 "Content-Length: 6,,6\r\n\r\n",
+	    UF_HTTP_E_LENGTH),
+	BAD("length and chunked", H11 "Content-Length: 5\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", UF_HTTP_E_AMBIG),
+	BAD("unknown coding", H11 "Transfer-Encoding: gzip\r\n\r\n",
+	    UF_HTTP_E_CODING),
+	BAD("chunked twice", H11 "Transfer-Encoding: chunked, chunked\r\n\r\n",
+	    UF_HTTP_E_CODING),
+	BAD("chunked in two fields", H11 "Transfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", UF_HTTP_E_CODING),
+	BAD("gzip then chunked", H11 "Transfer-Encoding: gzip, chunked\r\n"
+	    "\r\n", UF_HTTP_E_CODING),
+	BAD("chunked then identity", H11 "Transfer-Encoding: chunked, "
+	    "identity\r\n\r\n", UF_HTTP_E_CODING),
+	BAD("chunkedchunked", H11 "Transfer-Encoding: chunkedchunked\r\n\r\n",
+	    UF_HTTP_E_CODING),
+	BAD("empty coding", H11 "Transfer-Encoding:\r\n\r\n",
+	    UF_HTTP_E_CODING),
+
+	/* chunked framing */
+	BAD("bad chunk size", CHK "z\r\n", UF_HTTP_E_CHUNK),
+	BAD("chunk size then junk", CHK "1x\r\na\r\n0\r\n\r\n",
+	    UF_HTTP_E_CHUNK),
+	BAD("trailing space after size", CHK "5  \r\nhello\r\n0\r\n\r\n",
+	    UF_HTTP_E_CHUNK),
+	BAD("extension without name", CHK "2;\r\nhi\r\n0\r\n\r\n",
+	    UF_HTTP_E_CHUNK),
+	BAD("extension without semicolon", CHK "2 ext\r\nhi\r\n0\r\n\r\n",
+	    UF_HTTP_E_CHUNK),
+	BAD("control byte in quoted extension", CHK "2;a=\"\x01\"\r\nhi\r\n"
+	    "0\r\n\r\n", UF_HTTP_E_CHUNK),
+	BAD("chunk size 2^64", CHK "10000000000000000\r\n", UF_HTTP_E_CHUNK),
+	BAD("chunk size 2^63", CHK "8000000000000000\r\n", UF_HTTP_E_CHUNK),
+	BAD("data longer than size", CHK "2\r\nhiX\r\n0\r\n\r\n",
+	    UF_HTTP_E_CHUNK),
+	BAD("bare CR after size", CHK "2\rhi\r\n", UF_HTTP_E_CHUNK),
+	BAD("NUL in trailer", CHK "0\r\nX: a\0b\r\n\r\n", UF_HTTP_E_CHUNK),
+	BAD("trailer without colon", CHK "0\r\nX\r\n\r\n", UF_HTTP_E_CHUNK),
+};
+
+#define NCASES	(sizeof cases / sizeof cases[0])
+
+struct outcome {
+	int		rc;
+	int		status;
+	char		body[256];
+	size_t		blen;
+};
+
+/*
+ * Feed in[0..len) in pieces of 'piece' bytes, except that with split
+ * > 0 the pieces are [0, split) and [split, len). Each piece is copied
+ * to a guard page. With eof set, the end of the input is the end of
+ * the connection.
+ */
+static void
+parse(const struct hcase *c, size_t len, size_t piece, size_t split,
+    int eof, struct outcome *o)
+{
+	struct uf_http_resp	r;
+	const unsigned char	*p;
+	size_t			start = 0, end, off, used, doff, dlen;
+	int			rc = UF_HTTP_MORE, body = 0;
+
+	memset(&r, 0, sizeof r);
+	memset(o, 0, sizeof *o);
+	r.head_request = c->head;
+	while (start < len && rc == UF_HTTP_MORE) {
+		end = split > 0 ? (start < split ? split : len)
+		    : (len - start > piece ? start + piece : len);
+		p = guard_copy(c->in + start, end - start);
+		off = 0;
+		while (!body) {
+			rc = uf_http_head(&r, p + off, end - start - off,
+			    &used);
+			off += used;
+			if (rc == UF_HTTP_HEAD) {
+				body = 1;
+				rc = UF_HTTP_MORE;
+			} else if (rc < 0 || off == end - start) {
+				break;
+			}
+		}
+		while (body && rc == UF_HTTP_MORE) {
+			rc = uf_http_body(&r, p + off, end - start - off,
+			    &used, &doff, &dlen);
+			if (dlen > 0 && o->blen + dlen <= sizeof o->body) {
+				memcpy(o->body + o->blen, p + off + doff, dlen);
+			}
+			o->blen += dlen;
+			off += used;
+			if (off == end - start) {
+				break;
+			}
+		}
+		if (rc > 0 && rc != UF_HTTP_DONE) {
+			rc = UF_HTTP_MORE;
+		}
+		start = end;
+	}
+	if (rc == UF_HTTP_MORE && eof) {
+		if (body) {
+			/* A body may be complete without more bytes. */
+			rc = uf_http_body(&r, NULL, 0, &used, &doff, &dlen);
+		}
+		if (rc == UF_HTTP_MORE) {
+			rc = uf_http_eof(&r);
+		}
+	}
+	o->rc = rc;
+	o->status = r.status;
+}
+
+static void
+expect_case(const struct hcase *c, const struct outcome *o, const char *how)
+{
+	cr_expect_eq(o->rc, c->rc, "%s (%s): rc %d, want %d", c->name, how,
+	    o->rc, c->rc);
+	if (c->rc != DONE || o->rc != DONE) {
+		return;
+	}
+	cr_expect_eq(o->status, c->status, "%s (%s): status %d, want %d",
+	    c->name, how, o->status, c->status);
+	cr_expect(o->blen == c->blen && memcmp(o->body, c->body, o->blen) == 0,
+	    "%s (%s): body of %zu bytes differs", c->name, how, o->blen);
+}
+
+Test(http, table_whole)
+{
+	struct outcome	o;
+	size_t		i;
+
+	for (i = 0; i < NCASES; i++) {
+		parse(&cases[i], cases[i].len, cases[i].len + 1, 0, 1, &o);
+		expect_case(&cases[i], &o, "whole");
+	}
+}
+
+Test(http, table_byte_by_byte)
+{
+	struct outcome	o;
+	size_t		i;
+
+	for (i = 0; i < NCASES; i++) {
+		parse(&cases[i], cases[i].len, 1, 0, 1, &o);
+		expect_case(&cases[i], &o, "byte by byte");
+	}
+}
+
+Test(http, table_every_split)
+{
+	struct outcome	o;
+	char		how[32];
+	size_t		i, k;
+
+	for (i = 0; i < NCASES; i++) {
+		for (k = 1; k < cases[i].len; k++) {
+			parse(&cases[i], cases[i].len, 0, k, 1, &o);
+			snprintf(how, sizeof how, "split at %zu", k);
+			expect_case(&cases[i], &o, how);
+		}
+	}
+}
+
+Test(http, every_prefix_wants_more)
+{
+	struct outcome	o;
+	size_t		i, k;
+
+	for (i = 0; i < NCASES; i++) {
+		if (!cases[i].exact) {
+			continue;
+		}
+		for (k = 0; k < cases[i].len; k++) {
+			parse(&cases[i], k, 1, 0, 0, &o);
+			cr_expect_eq(o.rc, UF_HTTP_MORE, "%s: prefix of %zu "
+			    "bytes gave %d", cases[i].name, k, o.rc);
+		}
+	}
+}
+
+/* Parse a whole head from s; returns the last event or error. */
+static int
+head_of(struct uf_http_resp *r, const char *s, size_t len)
+{
+	size_t	off = 0, used;
+	int	rc;
+
+	do {
+		rc = uf_http_head(r, (const unsigned char *)s + off,
+		    len - off, &used);
+		off += used;
+	} while (rc > 0 && rc != UF_HTTP_HEAD && off < len);
+	return rc;
+}
+
+Test(http, location_and_connection)
+{
+	static const char	resp[] = "HTTP/1.1 301 Moved Permanently\r\n"
+	    "Location:  /a/b?c \r\nConnection: keep-alive, Close\r\n\r\n";
+	struct uf_http_resp	r;
+	char			loc[64];
+	const char		*reason;
+	size_t			len;
+
+	memset(&r, 0, sizeof r);
+	r.loc = loc;
+	r.loc_cap = sizeof loc;
+	cr_assert_eq(head_of(&r, resp, sizeof resp - 1), UF_HTTP_HEAD);
+	cr_expect_str_eq(loc, "/a/b?c");
+	cr_expect_eq(r.loc_len, 6);
+	cr_expect(r.flags & UF_RESP_CLOSE);
+	cr_expect(r.flags & UF_RESP_KEEPALIVE);
+	cr_expect_eq(r.framing, UF_BODY_CLOSE);
+	reason = uf_http_reason(&r, &len);
+	cr_expect(len == 17 && memcmp(reason, "Moved Permanently", 17) == 0);
+	cr_expect(r.line_len == 32 && memcmp(r.line, resp, 32) == 0,
+	    "status line kept with its CRLF");
+}
+
+Test(http, location_too_long_or_twice)
+{
+	static const char	twice[] = "HTTP/1.1 302 Found\r\nLocation: /a"
+	    "\r\nLocation: /b\r\n\r\n";
+	static const char	lng[] = "HTTP/1.1 302 Found\r\nLocation: "
+	    "/0123456789\r\n\r\n";
+	struct uf_http_resp	r;
+	char			loc[8];
+
+	memset(&r, 0, sizeof r);
+	r.loc = loc;
+	r.loc_cap = sizeof loc;
+	cr_assert_eq(head_of(&r, twice, sizeof twice - 1), UF_HTTP_HEAD);
+	cr_expect(r.flags & UF_RESP_LOC_MANY);
+	cr_expect_str_eq(loc, "/a");
+
+	memset(&r, 0, sizeof r);
+	r.loc = loc;
+	r.loc_cap = sizeof loc;
+	cr_assert_eq(head_of(&r, lng, sizeof lng - 1), UF_HTTP_HEAD);
+	cr_expect(r.flags & UF_RESP_LOC_LONG);
+}
+
+/* A head of exactly n bytes: status line, one big field, blank line. */
+static size_t
+make_head(char *buf, size_t n, int many_lines)
+{
+	static const char	st[] = "HTTP/1.1 200 OK\r\n";
+	size_t			len = sizeof st - 1, i;
+
+	memcpy(buf, st, len);
+	if (many_lines) {
+		while (len + 6 + 2 <= n) {
+			memcpy(buf + len, "X: y\r\n", 6);
+			len += 6;
+		}
+	}
+	memcpy(buf + len, "X: ", 3);
+	len += 3;
+	for (i = len; i < n - 4; i++) {
+		buf[i] = 'v';
+	}
+	memcpy(buf + n - 4, "\r\n\r\n", 4);
+	return n;
+}
+
+Test(http, head_size_limit)
+{
+	static char		buf[1 << 20];
+	struct uf_http_resp	r;
+	size_t			len;
+
+	len = make_head(buf, UF_HEAD_MAX, 0);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_HEAD,
+	    "a head of exactly UF_HEAD_MAX bytes is accepted");
+
+	len = make_head(buf, UF_HEAD_MAX + 1, 0);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG);
+
+	len = make_head(buf, sizeof buf, 0);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG,
+	    "a single 1 MiB header line");
+
+	len = make_head(buf, 60006, 1);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_HEAD,
+	    "10,000 short header lines within the byte limit");
+	len = make_head(buf, UF_HEAD_MAX + 1000, 1);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG);
+}
+
+Test(http, status_line_limit)
+{
+	static char		buf[2048];
+	struct uf_http_resp	r;
+
+	memset(buf, 'r', sizeof buf);
+	memcpy(buf, "HTTP/1.1 200 ", 13);
+	memcpy(buf + UF_STATUS_MAX - 2, "\r\n\r\n", 4);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, UF_STATUS_MAX + 2), UF_HTTP_HEAD);
+
+	memcpy(buf + UF_STATUS_MAX - 2, "rr\r\n\r\n", 6);
+	memset(&r, 0, sizeof r);
+	cr_expect_eq(head_of(&r, buf, UF_STATUS_MAX + 4), UF_HTTP_E_BIG);
+}
+
+Test(http, interim_limit)
+{
+	static char		buf[4096];
+	struct uf_http_resp	r;
+	size_t			len = 0;
+	int			i;
+
+	for (i = 0; i < UF_INTERIM_MAX + 1; i++) {
+		memcpy(buf + len, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+		len += 25;
+	}
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < UF_INTERIM_MAX; i++) {
+		cr_assert_eq(head_of(&r, buf + 25 * i, 25), UF_HTTP_INTERIM);
+	}
+	cr_expect_eq(head_of(&r, buf + 25 * i, 25), UF_HTTP_E_INTERIM);
+}
+
+Test(http, chunk_line_limit)
+{
+	static char		buf[8192];
+	struct uf_http_resp	r;
+	size_t			len, used, doff, dlen;
+	int			rc;
+
+	len = (size_t)snprintf(buf, sizeof buf, "%s", CHK "1;x=");
+	memset(buf + len, 'a', UF_CHUNK_LINE_MAX);
+	len += UF_CHUNK_LINE_MAX;
+	memset(&r, 0, sizeof r);
+	cr_assert_eq(head_of(&r, buf, sizeof CHK - 1), UF_HTTP_HEAD);
+	rc = uf_http_body(&r, (unsigned char *)buf + sizeof CHK - 1,
+	    len - (sizeof CHK - 1), &used, &doff, &dlen);
+	cr_expect_eq(rc, UF_HTTP_E_BIG);
+}
+
+Test(http, errors_are_sticky)
+{
+	struct uf_http_resp	r;
+	size_t			used;
+
+	memset(&r, 0, sizeof r);
+	cr_assert_eq(head_of(&r, "FOO", 3), UF_HTTP_E_STATUS);
+	cr_expect_eq(uf_http_head(&r, (const unsigned char *)H11, 17, &used),
+	    UF_HTTP_E_STATUS);
+	cr_expect_eq(used, 0);
+	cr_expect_eq(uf_http_eof(&r), UF_HTTP_E_STATUS);
+	cr_expect_str_neq(uf_http_strerror(UF_HTTP_E_STATUS), "");
+}
+
+/*
+ * Request heads.
+ */
+
+static struct uf_url	req_url = {
+	.scheme = UF_HTTP, .host = "h", .authority = "h:8080",
+	.port_str = "8080", .port = 8080, .target = "/p?q=1", .path = "/p"
+};
+
+struct rcase {
+	const char	*name;
+	const char	*hdrs[4];
+	const char	*want;
+};
+
+#define RLINE	"GET /p?q=1 HTTP/1.1\r\n"
+
+static const struct rcase rcases[] = {
+	{ "defaults", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	{ "add", { "X-Foo: bar", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "X-Foo: bar\r\n\r\n" },
+	{ "replace keeps the place", { "user-agent:  me  ", NULL },
+	    RLINE "Host: h:8080\r\nuser-agent: me\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	{ "last of a default wins", { "Host: a", "Host: b", NULL },
+	    RLINE "Host: b\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	{ "remove", { "Accept-Encoding:", "Connection: ", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n\r\n" },
+	{ "empty value", { "X-Empty;", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "X-Empty:\r\n\r\n" },
+	{ "repeats of other headers all go", { "X: 1", "X: 2", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "X: 1\r\nX: 2\r\n\r\n" },
+};
+
+Test(http, request_heads)
+{
+	struct uf_req	rq;
+	char		buf[512];
+	size_t		i, n, len;
+
+	for (i = 0; i < sizeof rcases / sizeof rcases[0]; i++) {
+		memset(&rq, 0, sizeof rq);
+		rq.method = "GET";
+		rq.url = &req_url;
+		rq.user_agent = "ua/1";
+		rq.hdrs = rcases[i].hdrs;
+		for (n = 0; rcases[i].hdrs[n] != NULL; n++) {
+			continue;
+		}
+		rq.nhdrs = n;
+		len = uf_http_request(NULL, 0, &rq);
+		cr_assert_lt(len, sizeof buf);
+		cr_expect_eq(uf_http_request(buf, sizeof buf, &rq), len);
+		buf[len] = '\0';
+		cr_expect_str_eq(buf, rcases[i].want, "%s", rcases[i].name);
+	}
+}
+
+Test(http, request_does_not_overrun)
+{
+	struct uf_req	rq;
+	char		buf[32];
+	size_t		len;
+
+	memset(&rq, 0, sizeof rq);
+	rq.method = "HEAD";
+	rq.url = &req_url;
+	rq.user_agent = "ua/1";
+	memset(buf, '#', sizeof buf);
+	len = uf_http_request(buf, 16, &rq);
+	cr_expect_gt(len, 16);
+	cr_expect_eq(buf[16], '#');
+	cr_expect(memcmp(buf, "HEAD /p?q=1 HTTP", 16) == 0);
+}
+
+Test(http, check_header)
+{
+	static const char *const good[] = {
+		"X: y", "X:y", "X:", "X;", "X: a\tb", "User-Agent: a b c",
+	};
+	static const char *const bad[] = {
+		"", ": y", "X", "X y: z", "X: a\r\nY: b", "X: a\nb", "X: \x01",
+		"X; y", "Bad@Name: y",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		cr_expect_eq(uf_http_check_header(good[i]), 0, "%s", good[i]);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_expect_eq(uf_http_check_header(bad[i]), -1, "%s", bad[i]);
+	}
+}
