@@ -23,8 +23,10 @@ uf_arena_init(struct uf_arena *a, void *buf, size_t cap)
 	}
 	a->base = (unsigned char *)buf + skip;
 	a->cap = cap - skip;
+	a->cap -= a->cap % UF_ARENA_ALIGN;
 	a->used = 0;
 	a->peak = 0;
+	a->kept = 0;
 }
 
 /* see arena.h */
@@ -51,16 +53,32 @@ uf_arena_alloc(struct uf_arena *a, size_t n)
 		return NULL;
 	}
 	p = a->base + start;
-	if (room - n < (UF_ARENA_ALIGN - 1)) {
-		a->used = a->cap;
-	} else {
-		a->used = start + ((n + UF_ARENA_ALIGN - 1)
-		    & ~(size_t)(UF_ARENA_ALIGN - 1));
-	}
+	/* cap is a multiple of the alignment, so rounding stays inside. */
+	a->used = start + ((n + UF_ARENA_ALIGN - 1)
+	    & ~(size_t)(UF_ARENA_ALIGN - 1));
 	if (a->used > a->peak) {
 		a->peak = a->used;
 	}
 	return p;
+}
+
+/* see arena.h */
+void *
+uf_arena_keep(struct uf_arena *a, size_t n)
+{
+	size_t	r;
+
+	if (n > a->cap - a->used) {
+		return NULL;
+	}
+	r = (n + UF_ARENA_ALIGN - 1) & ~(size_t)(UF_ARENA_ALIGN - 1);
+	if (r > a->cap - a->used) {
+		return NULL;
+	}
+	/* The per-URL space ends where the kept region now starts. */
+	a->cap -= r;
+	a->kept += r;
+	return a->base + a->cap;
 }
 
 /* see arena.h */

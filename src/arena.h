@@ -5,7 +5,10 @@
  * mark. Allocation bumps the fill pointer; nothing is freed one by one.
  * uf_arena_mark() records the fill pointer and uf_arena_reset() goes
  * back to a recorded mark, releasing everything allocated since. State
- * that must outlive a URL is allocated first and kept below the mark.
+ * that must outlive a URL is either allocated before the mark is taken,
+ * or, when it is only known to be needed in the middle of a URL (the
+ * trust anchor index), taken with uf_arena_keep() from the top end of
+ * the buffer, which grows down and which no reset releases.
  *
  * ufetch itself uses one arena over a static buffer of
  * UFETCH_ARENA_SIZE bytes (uf_arena_main()); tests make small ones.
@@ -24,9 +27,10 @@
 
 struct uf_arena {
 	unsigned char	*base;
-	size_t		cap;
+	size_t		cap;	/* end of the per-URL space (keep starts here) */
 	size_t		used;
 	size_t		peak;	/* highest 'used' ever seen */
+	size_t		kept;	/* bytes taken by uf_arena_keep() */
 };
 
 /*
@@ -54,6 +58,13 @@ void	*uf_arena_zalloc(struct uf_arena *a, size_t n);
 
 /* Copy s[0..len) and a terminating NUL; NULL when it does not fit. */
 char	*uf_arena_strndup(struct uf_arena *a, const char *s, size_t len);
+
+/*
+ * Return n bytes, aligned as uf_arena_alloc() does, from the top of the
+ * arena, never released by uf_arena_reset(); NULL when they do not fit
+ * between the fill pointer and the kept region.
+ */
+void	*uf_arena_keep(struct uf_arena *a, size_t n);
 
 /* Bytes still available for one allocation made now. */
 size_t	uf_arena_avail(const struct uf_arena *a);

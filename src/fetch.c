@@ -14,6 +14,7 @@
 #include "net.h"
 
 struct fetch {
+	struct uf_arena			*a;
 	const struct uf_opts		*o;
 	struct uf_out			*out;
 	const struct uf_url		*url;
@@ -21,8 +22,6 @@ struct fetch {
 	struct uf_sock			sock;
 	const struct uf_io_class	**io;
 	struct uf_http_resp		resp;
-	unsigned char			*rx;
-	size_t				rxlen, rxoff;
 	int				echo;	/* head bytes go to out */
 	int				vbol;	/* -v echo at line start */
 };
@@ -87,6 +86,13 @@ fetch_send(struct fetch *f, struct uf_arena *a)
 	return (*f->io)->write(f->io, buf, len, "sending the request");
 }
 
+static enum uf_err
+no_arena(const struct uf_arena *a)
+{
+	return uf_fail(UF_E_PROTO, "out of arena memory (%zu bytes)",
+	    a->cap + a->kept);
+}
+
 /* Map a parser error to the contract's codes and a message. */
 static enum uf_err
 parse_fail(struct fetch *f, int rc)
@@ -111,28 +117,20 @@ parse_fail(struct fetch *f, int rc)
 	return uf_fail(UF_E_PROTO, "bad response: %s", uf_http_strerror(rc));
 }
 
-/* Refill the receive buffer; *eof is set when the peer closed. */
+/*
+ * The next span of received bytes (*n == 0 at the end of the stream).
+ * A read that finds bytes waiting never waits, so it never sees the -m
+ * deadline; a server that keeps sending would run past it. So we check
+ * it here, before every span.
+ */
 static enum uf_err
-fill(struct fetch *f, const char *what, int *eof)
+next_span(struct fetch *f, const char *what, const unsigned char **p,
+    size_t *n)
 {
-	enum uf_err	err;
-	size_t		n;
-
-	/*
-	 * A read that finds bytes waiting never waits, so it never sees
-	 * the -m deadline; a server that keeps sending would run past it.
-	 */
 	if (f->lim.end != 0 && uf_now() >= f->lim.end) {
 		return uf_fail_timeout(&f->lim, f->lim.end, what);
 	}
-	err = (*f->io)->read(f->io, f->rx, UF_RXBUF, &n, what);
-	if (err != UF_OK) {
-		return err;
-	}
-	f->rxoff = 0;
-	f->rxlen = n;
-	*eof = n == 0;
-	return UF_OK;
+	return (*f->io)->recv_buf(f->io, p, n, what);
 }
 
 static enum uf_err
@@ -141,22 +139,19 @@ fetch_head(struct fetch *f)
 	struct uf_http_resp	*r = &f->resp;
 	const unsigned char	*p;
 	enum uf_err		err;
-	size_t			used;
-	int			rc, eof;
+	size_t			n, used;
+	int			rc;
 
 	for (;;) {
-		if (f->rxoff == f->rxlen) {
-			err = fill(f, "waiting for the response", &eof);
-			if (err != UF_OK) {
-				return err;
-			}
-			if (eof) {
-				return parse_fail(f, uf_http_eof(r));
-			}
+		err = next_span(f, "waiting for the response", &p, &n);
+		if (err != UF_OK) {
+			return err;
 		}
-		p = f->rx + f->rxoff;
-		rc = uf_http_head(r, p, f->rxlen - f->rxoff, &used);
-		f->rxoff += used;
+		if (n == 0) {
+			return parse_fail(f, uf_http_eof(r));
+		}
+		rc = uf_http_head(r, p, n, &used);
+		(*f->io)->recv_ack(f->io, used);
 		verbose_echo("<", p, used, &f->vbol);
 		if (rc < 0) {
 			return parse_fail(f, rc);
@@ -170,6 +165,12 @@ fetch_head(struct fetch *f)
 		}
 		switch (rc) {
 		case UF_HTTP_STATUS:
+			/* Only a redirect needs its Location kept. */
+			if (r->status >= 300 && r->status < 400
+			    && r->loc == NULL) {
+				r->loc = uf_arena_alloc(f->a, UF_LOC_MAX);
+				r->loc_cap = r->loc != NULL ? UF_LOC_MAX : 0;
+			}
 			/* -i shows the final head of a successful fetch. */
 			f->echo = (f->o->include || f->o->head)
 			    && r->status >= 200 && r->status < 400;
@@ -194,37 +195,43 @@ static enum uf_err
 fetch_body(struct fetch *f)
 {
 	struct uf_http_resp	*r = &f->resp;
+	const unsigned char	*p;
 	enum uf_err		err;
-	size_t			used, doff, dlen;
-	int			rc, eof;
+	size_t			n, off, used, doff, dlen;
+	int			rc;
 
+	/* A body may be complete without a byte (HEAD, 204, length 0). */
+	if (uf_http_body(r, NULL, 0, &used, &doff, &dlen) == UF_HTTP_DONE) {
+		return UF_OK;
+	}
 	for (;;) {
-		/* At least once: a body may be complete with no bytes. */
+		err = next_span(f, "reading the body", &p, &n);
+		if (err != UF_OK) {
+			return err;
+		}
+		if (n == 0) {
+			rc = uf_http_eof(r);
+			return rc == UF_HTTP_DONE ? UF_OK : parse_fail(f, rc);
+		}
+		off = 0;
 		do {
-			rc = uf_http_body(r, f->rx + f->rxoff,
-			    f->rxlen - f->rxoff, &used, &doff, &dlen);
+			rc = uf_http_body(r, p + off, n - off, &used, &doff,
+			    &dlen);
 			if (dlen > 0) {
-				err = uf_out_write(f->out,
-				    f->rx + f->rxoff + doff, dlen);
+				err = uf_out_write(f->out, p + off + doff,
+				    dlen);
 				if (err != UF_OK) {
 					return err;
 				}
 			}
-			f->rxoff += used;
-			if (rc == UF_HTTP_DONE) {
-				return UF_OK;
-			}
+			off += used;
 			if (rc < 0) {
 				return parse_fail(f, rc);
 			}
-		} while (f->rxoff < f->rxlen);
-		err = fill(f, "reading the body", &eof);
-		if (err != UF_OK) {
-			return err;
-		}
-		if (eof) {
-			rc = uf_http_eof(r);
-			return rc == UF_HTTP_DONE ? UF_OK : parse_fail(f, rc);
+		} while (rc != UF_HTTP_DONE && off < n);
+		(*f->io)->recv_ack(f->io, off);
+		if (rc == UF_HTTP_DONE) {
+			return UF_OK;
 		}
 	}
 }
@@ -255,19 +262,14 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	enum uf_err	err;
 
 	f = uf_arena_zalloc(a, sizeof *f);
-	if (f != NULL) {
-		f->rx = uf_arena_alloc(a, UF_RXBUF);
-		f->resp.loc = uf_arena_alloc(a, UF_LOC_MAX);
+	if (f == NULL) {
+		return no_arena(a);
 	}
-	if (f == NULL || f->rx == NULL || f->resp.loc == NULL) {
-		return uf_fail(UF_E_PROTO, "out of arena memory (%d bytes)",
-		    (int)a->cap);
-	}
+	f->a = a;
 	f->o = o;
 	f->out = out;
 	f->url = u;
 	f->vbol = 1;
-	f->resp.loc_cap = UF_LOC_MAX;
 	f->resp.head_request = o->head;
 	f->lim.step = o->timeout;
 	f->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
@@ -280,6 +282,12 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	err = uf_net_connect(&f->sock, u->host, u->port_str, o->family,
 	    &f->lim);
 	if (err != UF_OK) {
+		goto out;
+	}
+	f->sock.rx = uf_arena_alloc(a, UF_RXBUF);
+	f->sock.rx_cap = UF_RXBUF;
+	if (f->sock.rx == NULL) {
+		err = no_arena(a);
 		goto out;
 	}
 	f->io = &f->sock.vtable;

@@ -142,10 +142,15 @@ try_connect(const struct addrinfo *ai, uint64_t dl, int *err)
 
 static enum uf_err	sock_write(const struct uf_io_class **ctx,
 			    const void *buf, size_t len, const char *what);
-static enum uf_err	sock_read(const struct uf_io_class **ctx, void *buf,
-			    size_t cap, size_t *got, const char *what);
+static enum uf_err	sock_recv_buf(const struct uf_io_class **ctx,
+			    const unsigned char **buf, size_t *len,
+			    const char *what);
+static void		sock_recv_ack(const struct uf_io_class **ctx,
+			    size_t n);
 
-static const struct uf_io_class	sock_class = { sock_write, sock_read };
+static const struct uf_io_class	sock_class = {
+	sock_write, sock_recv_buf, sock_recv_ack
+};
 
 /* see net.h */
 enum uf_err
@@ -159,6 +164,7 @@ uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
 	s->vtable = &sock_class;
 	s->fd = -1;
 	s->lim = lim;
+	s->rx_off = s->rx_len = 0;
 	s->peer[0] = '\0';
 	for (ai = list; ai != NULL; ai = ai->ai_next) {
 		format_peer(s->peer, sizeof s->peer, ai);
@@ -271,19 +277,26 @@ sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
 }
 
 static enum uf_err
-sock_read(const struct uf_io_class **ctx, void *buf, size_t cap,
-    size_t *got, const char *what)
+sock_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
+    size_t *len, const char *what)
 {
 	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
 	uint64_t	dl;
 	ssize_t		n;
 
-	*got = 0;
+	*buf = s->rx + s->rx_off;
+	*len = s->rx_len - s->rx_off;
+	if (*len > 0) {
+		return UF_OK;
+	}
+	s->rx_off = s->rx_len = 0;
+	*buf = s->rx;
 	dl = uf_deadline(s->lim);
 	for (;;) {
-		n = recv(s->fd, buf, cap, 0);
+		n = recv(s->fd, s->rx, s->rx_cap, 0);
 		if (n >= 0) {
-			*got = (size_t)n;
+			s->rx_len = (size_t)n;
+			*len = (size_t)n;
 			return UF_OK;
 		}
 		if (errno == EINTR) {
@@ -300,4 +313,12 @@ sock_read(const struct uf_io_class **ctx, void *buf, size_t cap,
 			return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
 		}
 	}
+}
+
+static void
+sock_recv_ack(const struct uf_io_class **ctx, size_t n)
+{
+	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
+
+	s->rx_off += n;
 }

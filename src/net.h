@@ -26,18 +26,31 @@ struct uf_io_class {
 	enum uf_err	(*write)(const struct uf_io_class **ctx,
 			    const void *buf, size_t len, const char *what);
 	/*
-	 * Read up to cap (> 0) bytes, waiting at most T (and -m) for
-	 * them. *got is 0 at the end of the stream, when the peer closed
-	 * cleanly.
+	 * Make received bytes available, waiting at most T (and -m) for
+	 * them: *buf and *len are set to a span of the transport's own
+	 * buffer holding at least one byte, or *len is 0 at the end of
+	 * the stream (the peer closed cleanly). The span stays valid
+	 * until the next call on the transport. Bytes not acknowledged
+	 * with recv_ack() are returned again by the next call.
 	 */
-	enum uf_err	(*read)(const struct uf_io_class **ctx, void *buf,
-			    size_t cap, size_t *got, const char *what);
+	enum uf_err	(*recv_buf)(const struct uf_io_class **ctx,
+			    const unsigned char **buf, size_t *len,
+			    const char *what);
+	/* n bytes of the last span were used; n MUST NOT exceed it. */
+	void		(*recv_ack)(const struct uf_io_class **ctx, size_t n);
 };
 
+/*
+ * The plain TCP transport. rx is the receive buffer (caller-owned,
+ * rx_cap bytes, MUST outlive the socket's use); the TLS transport
+ * leaves it NULL and brings its own.
+ */
 struct uf_sock {
 	const struct uf_io_class	*vtable;
 	int				fd;
 	const struct uf_limits		*lim;
+	unsigned char			*rx;
+	size_t				rx_cap, rx_off, rx_len;
 	char				peer[64];	/* "addr port N" */
 };
 

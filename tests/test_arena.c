@@ -125,3 +125,28 @@ Test(arena, main_arena_has_the_build_size)
 	cr_expect_eq(a->cap, UFETCH_ARENA_SIZE);
 	cr_expect_eq(a, uf_arena_main());
 }
+
+Test(arena, keep_region_survives_resets)
+{
+	struct uf_arena	a;
+	size_t		mark;
+	unsigned char	*k1, *k2, *p;
+
+	uf_arena_init(&a, buf, sizeof buf);
+	mark = uf_arena_mark(&a);
+	p = uf_arena_alloc(&a, 100);
+	k1 = uf_arena_keep(&a, 20);
+	cr_assert_not_null(k1);
+	cr_expect_eq(k1, buf + sizeof buf - 32, "taken from the top");
+	cr_expect_eq((uintptr_t)k1 % UF_ARENA_ALIGN, 0);
+	k2 = uf_arena_keep(&a, 16);
+	cr_expect_eq(k2, k1 - 16, "the kept region grows down");
+	uf_arena_reset(&a, mark);
+	cr_expect_eq(a.kept, 48);
+	cr_expect_eq(uf_arena_avail(&a), sizeof buf - 48,
+	    "per-URL space ends where the kept region starts");
+	cr_expect_null(uf_arena_alloc(&a, sizeof buf - 47));
+	p = uf_arena_alloc(&a, sizeof buf - 48);
+	cr_expect_not_null(p);
+	cr_expect_null(uf_arena_keep(&a, 1), "keep cannot take used space");
+}
