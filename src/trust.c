@@ -1,0 +1,829 @@
+/*
+ * trust.c: trust anchor stores, indexed once and decoded lazily (see
+ * trust.h).
+ *
+ * We do not use br_pem_decoder: its constant-time base64 is slow on a
+ * 150-certificate bundle, and in BearSSL 0.6 it loses every
+ * certificate of a CRLF file and the last one of a file without a
+ * final newline (notes/bearssl.md 2.1). CA certificates are public, so
+ * a table-driven decoder is fine.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "der.h"
+#include "trust.h"
+
+struct uf_ta_entry {
+	uint32_t	hash;	/* FNV-1a of the subject Name TLV */
+	uint32_t	off;	/* first byte of the base64 body */
+	uint32_t	len;	/* bytes up to the END line */
+	uint32_t	pad;
+};
+
+/* CONTRACT section 7, in order; the directory comes last. */
+static const char *const default_files[] = {
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/ca-bundle.pem",
+	"/etc/ssl/cert.pem",
+};
+static const char	default_dir[] = "/etc/ssl/certs";
+
+/* Files tried per hash in a hashed directory (NAME.0, NAME.1, ...). */
+#define DIR_SLOTS	16
+/* Largest file read from a hashed directory (one PEM certificate). */
+#define DIR_FILE_MAX	12288
+
+static uint32_t
+fnv1a(const unsigned char *p, size_t len)
+{
+	uint32_t	h = 2166136261u;
+
+	while (len-- > 0) {
+		h = (h ^ *p++) * 16777619u;
+	}
+	return h;
+}
+
+static const char	*nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* see trust.h */
+enum uf_err
+uf_trust_init(struct uf_trust *t, const char *cacert, const char *capath)
+{
+	struct stat	st;
+
+	memset(t, 0, sizeof *t);
+	if (cacert != NULL && access(cacert, R_OK) != 0) {
+		return uf_fail(UF_E_USAGE, "cannot read --cacert %s: %s",
+		    cacert, strerror(errno));
+	}
+	if (capath != NULL && (stat(capath, &st) != 0
+	    || !S_ISDIR(st.st_mode))) {
+		return uf_fail(UF_E_USAGE, "--capath %s is not a directory",
+		    capath);
+	}
+	t->file = cacert != NULL ? cacert : nonempty(getenv("SSL_CERT_FILE"));
+	t->dir = capath != NULL ? capath : nonempty(getenv("SSL_CERT_DIR"));
+	t->resolved = t->file != NULL || t->dir != NULL;
+	return UF_OK;
+}
+
+static void
+resolve_defaults(struct uf_trust *t)
+{
+	struct stat	st;
+	size_t		i;
+
+	t->resolved = 1;
+	for (i = 0; i < sizeof default_files / sizeof default_files[0]; i++) {
+		if (access(default_files[i], R_OK) == 0) {
+			t->file = default_files[i];
+			return;
+		}
+	}
+	if (stat(default_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		t->dir = default_dir;
+	}
+}
+
+/*
+ * base64
+ */
+
+/* 0..63 for a digit, 64 for '=', 65 to skip, 66 for anything else. */
+static unsigned char
+b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') {
+		return (unsigned char)(c - 'A');
+	}
+	if (c >= 'a' && c <= 'z') {
+		return (unsigned char)(c - 'a' + 26);
+	}
+	if (c >= '0' && c <= '9') {
+		return (unsigned char)(c - '0' + 52);
+	}
+	switch (c) {
+	case '+':
+		return 62;
+	case '/':
+		return 63;
+	case '=':
+		return 64;
+	case ' ': case '\t': case '\r': case '\n':
+		return 65;
+	}
+	return 66;
+}
+
+/* An incremental decoder, so that a bundle can be read in chunks. */
+struct b64 {
+	uint32_t	acc;
+	unsigned	n;	/* digits in acc */
+	unsigned	pad;	/* '=' seen */
+	int		bad;
+	unsigned char	*out;
+	size_t		len, cap;
+};
+
+static void
+b64_put(struct b64 *d, unsigned char c)
+{
+	unsigned char	v = b64val(c);
+
+	if (v == 65 || d->bad) {
+		return;
+	}
+	if (v == 66 || (v < 64 && d->pad > 0)) {
+		d->bad = 1;
+		return;
+	}
+	if (v == 64) {
+		d->pad++;
+		return;
+	}
+	d->acc = (d->acc << 6) | v;
+	if (++d->n < 4) {
+		return;
+	}
+	if (d->len + 3 > d->cap) {
+		d->bad = 1;
+		return;
+	}
+	d->out[d->len++] = (unsigned char)(d->acc >> 16);
+	d->out[d->len++] = (unsigned char)(d->acc >> 8);
+	d->out[d->len++] = (unsigned char)d->acc;
+	d->acc = 0;
+	d->n = 0;
+}
+
+/* Flush the last group; returns 0, or -1 when the input was bad. */
+static int
+b64_end(struct b64 *d)
+{
+	if (d->bad || d->n == 1 || d->pad > 2) {
+		return -1;
+	}
+	if (d->len + d->n > d->cap) {
+		return -1;
+	}
+	if (d->n == 2) {
+		d->out[d->len++] = (unsigned char)(d->acc >> 4);
+	} else if (d->n == 3) {
+		d->out[d->len++] = (unsigned char)(d->acc >> 10);
+		d->out[d->len++] = (unsigned char)(d->acc >> 2);
+	}
+	return 0;
+}
+
+/* see trust.h */
+long
+uf_trust_base64(const char *in, size_t len, unsigned char *out)
+{
+	struct b64	d;
+	size_t		i;
+
+	memset(&d, 0, sizeof d);
+	d.out = out;
+	d.cap = len * 3 / 4 + 3;
+	/* In place is fine: the output never overtakes the input. */
+	for (i = 0; i < len; i++) {
+		b64_put(&d, (unsigned char)in[i]);
+	}
+	return b64_end(&d) == 0 ? (long)d.len : -1;
+}
+
+/*
+ * Indexing a bundle: a PEM scanner fed byte by byte, in file order.
+ */
+
+struct scan {
+	struct uf_trust	*t;
+	struct uf_arena	*a;
+	int		in;		/* inside a certificate body */
+	int		marker;		/* this line starts with '-' */
+	int		bol;		/* at the start of a line */
+	char		line[48];	/* start of the line, for markers */
+	size_t		llen;
+	uint64_t	off, line_off, body_off;
+	struct b64	b64;
+	int		full;		/* the kept region ran out */
+};
+
+static int
+is_begin(const char *l)
+{
+	return strcmp(l, "-----BEGIN CERTIFICATE-----") == 0
+	    || strcmp(l, "-----BEGIN X509 CERTIFICATE-----") == 0;
+}
+
+static void
+add_entry(struct scan *s)
+{
+	struct uf_ta_entry	*e;
+	struct uf_cert		c;
+
+	if (b64_end(&s->b64) != 0
+	    || uf_der_cert(s->b64.out, s->b64.len, &c) != 0
+	    || s->line_off - s->body_off > UINT32_MAX
+	    || s->line_off > UINT32_MAX) {
+		s->t->nskipped++;
+		return;
+	}
+	e = uf_arena_keep(s->a, sizeof *e);
+	if (e == NULL) {
+		s->full = 1;
+		return;
+	}
+	/* Kept blocks of one size are contiguous, each below the last. */
+	e->hash = fnv1a(c.subject.p, c.subject.len);
+	e->off = (uint32_t)s->body_off;
+	e->len = (uint32_t)(s->line_off - s->body_off);
+	e->pad = 0;
+	s->t->idx = e;
+	s->t->nidx++;
+}
+
+static void
+end_line(struct scan *s)
+{
+	while (s->llen > 0 && (s->line[s->llen - 1] == '\r'
+	    || s->line[s->llen - 1] == ' ' || s->line[s->llen - 1] == '\t')) {
+		s->llen--;
+	}
+	s->line[s->llen < sizeof s->line ? s->llen : sizeof s->line - 1]
+	    = '\0';
+	if (!s->in) {
+		if (is_begin(s->line)) {
+			s->in = 1;
+			s->body_off = s->off + 1;
+			s->b64.len = 0;
+			s->b64.n = s->b64.pad = 0;
+			s->b64.acc = 0;
+			s->b64.bad = 0;
+		}
+	} else if (s->marker) {
+		if (strncmp(s->line, "-----END", 8) == 0) {
+			add_entry(s);
+		} else {
+			s->t->nskipped++;
+		}
+		s->in = 0;
+	}
+}
+
+static void
+scan_byte(struct scan *s, unsigned char c)
+{
+	if (s->bol) {
+		s->line_off = s->off;
+		s->llen = 0;
+		s->marker = c == '-';
+		s->bol = 0;
+	}
+	if (c == '\n') {
+		end_line(s);
+		s->bol = 1;
+	} else if (s->in && !s->marker) {
+		b64_put(&s->b64, c);
+	} else if (s->llen < sizeof s->line - 1) {
+		s->line[s->llen++] = (char)c;
+	} else {
+		s->llen = sizeof s->line;	/* too long for a marker */
+	}
+	s->off++;
+}
+
+static enum uf_err
+build_index(struct uf_trust *t, struct uf_arena *a)
+{
+	struct scan	s;
+	unsigned char	buf[4096];
+	size_t		mark = uf_arena_mark(a), i;
+	ssize_t		n;
+	int		fd;
+
+	t->indexed = -1;
+	fd = open(t->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return uf_fail(UF_E_CERT, "cannot read CA file %s: %s",
+		    t->file, strerror(errno));
+	}
+	memset(&s, 0, sizeof s);
+	s.t = t;
+	s.a = a;
+	s.bol = 1;
+	s.b64.cap = UF_TA_DER_MAX;
+	s.b64.out = uf_arena_alloc(a, UF_TA_DER_MAX);
+	if (s.b64.out == NULL) {
+		close(fd);
+		return uf_fail(UF_E_PROTO, "no arena room to index CA file");
+	}
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0) {
+			close(fd);
+			uf_arena_reset(a, mark);
+			return uf_fail(UF_E_CERT, "cannot read CA file %s: %s",
+			    t->file, strerror(errno));
+		}
+		for (i = 0; i < (size_t)n; i++) {
+			scan_byte(&s, buf[i]);
+		}
+	}
+	/* A file without a final newline still ends its last line. */
+	if (!s.bol) {
+		scan_byte(&s, '\n');
+	}
+	close(fd);
+	uf_arena_reset(a, mark);
+	if (s.full) {
+		return uf_fail(UF_E_CERT, "CA file %s: more certificates than "
+		    "the arena can index (%zu)", t->file, t->nidx);
+	}
+	t->indexed = 1;
+	uf_note("indexed %zu CA certificates in %s (%u skipped)", t->nidx,
+	    t->file, t->nskipped);
+	return UF_OK;
+}
+
+/*
+ * Turning a certificate into an anchor.
+ */
+
+struct sink {
+	br_x509_trust_anchor	*tas;
+	size_t			*n, max;
+	unsigned char		*buf;
+	size_t			len, cap;
+	int			full;	/* the arena ran out */
+};
+
+static unsigned char *
+sink_copy(struct sink *k, const void *p, size_t len)
+{
+	unsigned char	*d;
+
+	if (len > k->cap - k->len) {
+		k->full = 1;
+		return NULL;
+	}
+	d = k->buf + k->len;
+	memcpy(d, p, len);
+	k->len += len;
+	return d;
+}
+
+/*
+ * If der[0..len) is a certificate whose subject is dn, add its key as
+ * an anchor. Anything we cannot decode is skipped.
+ */
+static void
+add_anchor(struct sink *k, const unsigned char *der, size_t len,
+    const unsigned char *dn, size_t dnlen)
+{
+	br_x509_decoder_context	dc;
+	const br_x509_pkey	*pk;
+	br_x509_trust_anchor	*ta;
+	struct uf_cert		c;
+	size_t			save = k->len;
+
+	if (*k->n >= k->max || uf_der_cert(der, len, &c) != 0
+	    || c.subject.len != dnlen
+	    || memcmp(c.subject.p, dn, dnlen) != 0) {
+		return;
+	}
+	br_x509_decoder_init(&dc, NULL, NULL);
+	br_x509_decoder_push(&dc, der, len);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (pk == NULL || br_x509_decoder_last_error(&dc) != 0) {
+		return;
+	}
+	ta = &k->tas[*k->n];
+	memset(ta, 0, sizeof *ta);
+	/* Every certificate in a CA store is meant to be a CA. */
+	ta->flags = BR_X509_TA_CA;
+	ta->dn.data = sink_copy(k, dn, dnlen);
+	ta->dn.len = dnlen;
+	ta->pkey = *pk;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = sink_copy(k, pk->key.rsa.n,
+		    pk->key.rsa.nlen);
+		ta->pkey.key.rsa.e = sink_copy(k, pk->key.rsa.e,
+		    pk->key.rsa.elen);
+		if (ta->pkey.key.rsa.n == NULL || ta->pkey.key.rsa.e == NULL) {
+			ta->dn.data = NULL;
+		}
+	} else {
+		ta->pkey.key.ec.q = sink_copy(k, pk->key.ec.q,
+		    pk->key.ec.qlen);
+		if (ta->pkey.key.ec.q == NULL) {
+			ta->dn.data = NULL;
+		}
+	}
+	if (ta->dn.data == NULL) {
+		k->len = save;
+		return;
+	}
+	(*k->n)++;
+}
+
+/* Decode a base64 body read from the bundle at e and add it. */
+static void
+load_entry(struct uf_trust *t, struct uf_arena *a,
+    const struct uf_ta_entry *e, struct sink *k, const unsigned char *dn,
+    size_t dnlen)
+{
+	size_t		mark = uf_arena_mark(a);
+	unsigned char	*buf;
+	long		n;
+	int		fd;
+
+	if (e->len > UF_TA_DER_MAX * 2) {
+		return;
+	}
+	buf = uf_arena_alloc(a, e->len);
+	if (buf == NULL) {
+		k->full = 1;
+		return;
+	}
+	fd = open(t->file, O_RDONLY | O_CLOEXEC);
+	if (buf != NULL && fd >= 0
+	    && pread(fd, buf, e->len, (off_t)e->off) == (ssize_t)e->len) {
+		n = uf_trust_base64((const char *)buf, e->len, buf);
+		if (n > 0) {
+			add_anchor(k, buf, (size_t)n, dn, dnlen);
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	uf_arena_reset(a, mark);
+}
+
+/* Add every certificate of a PEM text p[0..len) that matches dn. */
+static void
+load_pem_text(unsigned char *p, size_t len, struct sink *k,
+    const unsigned char *dn, size_t dnlen)
+{
+	static const char	begin[] = "-----BEGIN CERTIFICATE-----";
+	unsigned char		*b, *e, *end = p + len;
+	long			n;
+
+	while ((b = memmem(p, (size_t)(end - p), begin, sizeof begin - 1))
+	    != NULL) {
+		b += sizeof begin - 1;
+		e = memmem(b, (size_t)(end - b), "-----END", 8);
+		if (e == NULL) {
+			return;
+		}
+		n = uf_trust_base64((const char *)b, (size_t)(e - b), b);
+		if (n > 0) {
+			add_anchor(k, b, (size_t)n, dn, dnlen);
+		}
+		p = e + 8;
+	}
+}
+
+/* Look dn up in a hashed directory: HASH.0, HASH.1, ... */
+static void
+find_in_dir(struct uf_trust *t, struct uf_arena *a, struct sink *k,
+    const unsigned char *dn, size_t dnlen)
+{
+	char		path[4096];
+	unsigned char	*buf;
+	size_t		mark = uf_arena_mark(a), len;
+	uint32_t	h;
+	ssize_t		n;
+	int		fd, i;
+
+	if (uf_trust_name_hash(dn, dnlen, &h) != 0) {
+		return;
+	}
+	buf = uf_arena_alloc(a, DIR_FILE_MAX);
+	if (buf == NULL) {
+		k->full = 1;
+		return;
+	}
+	for (i = 0; i < DIR_SLOTS; i++) {
+		if ((size_t)snprintf(path, sizeof path, "%s/%08x.%d", t->dir,
+		    (unsigned)h, i) >= sizeof path) {
+			break;
+		}
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			break;
+		}
+		len = 0;
+		while (len < DIR_FILE_MAX && (n = read(fd, buf + len,
+		    DIR_FILE_MAX - len)) > 0) {
+			len += (size_t)n;
+		}
+		close(fd);
+		load_pem_text(buf, len, k, dn, dnlen);
+	}
+	uf_arena_reset(a, mark);
+}
+
+/* see trust.h */
+enum uf_err
+uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
+    size_t len, br_x509_trust_anchor *tas, size_t *n, size_t max)
+{
+	struct sink	k;
+	enum uf_err	err;
+	uint32_t	h;
+	size_t		i, room;
+
+	if (!t->resolved) {
+		resolve_defaults(t);
+	}
+	if (t->file == NULL && t->dir == NULL) {
+		return uf_fail(UF_E_CERT, "no CA certificates found in the "
+		    "usual places (such as %s); give some with --cacert FILE "
+		    "or SSL_CERT_FILE", default_files[0]);
+	}
+	if (t->file != NULL && t->indexed == 0) {
+		err = build_index(t, a);
+		if (err != UF_OK) {
+			return err;
+		}
+	}
+	if (t->file != NULL && t->indexed < 0) {
+		return uf_fail(UF_E_CERT, "cannot use CA file %s", t->file);
+	}
+	/* Anchor data goes below the scratch space that lookups use. */
+	/* Room for two anchors with 4096-bit RSA keys: plenty per name. */
+	room = 2 * (len + 520 + 8);
+	memset(&k, 0, sizeof k);
+	k.tas = tas;
+	k.n = n;
+	k.max = max;
+	k.buf = uf_arena_alloc(a, room);
+	k.cap = k.buf != NULL ? room : 0;
+	k.full = k.buf == NULL;
+	if (t->file != NULL) {
+		h = fnv1a(dn, len);
+		for (i = 0; i < t->nidx; i++) {
+			if (t->idx[i].hash == h) {
+				load_entry(t, a, &t->idx[i], &k, dn, len);
+			}
+		}
+	}
+	if (t->dir != NULL) {
+		find_in_dir(t, a, &k, dn, len);
+	}
+	if (k.full) {
+		return uf_fail(UF_E_PROTO, "out of arena memory while looking "
+		    "up trust anchors");
+	}
+	return UF_OK;
+}
+
+/*
+ * OpenSSL's subject-name hash.
+ */
+
+#define CANON_MAX	1024	/* canonical bytes of one RDN */
+
+static int
+c_isspace(unsigned c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static size_t
+put_len(unsigned char *p, size_t len)
+{
+	if (len < 0x80) {
+		p[0] = (unsigned char)len;
+		return 1;
+	}
+	if (len < 0x100) {
+		p[0] = 0x81;
+		p[1] = (unsigned char)len;
+		return 2;
+	}
+	p[0] = 0x82;
+	p[1] = (unsigned char)(len >> 8);
+	p[2] = (unsigned char)len;
+	return 3;
+}
+
+static size_t
+put_utf8(unsigned char *p, uint32_t cp)
+{
+	if (cp < 0x80) {
+		p[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		p[0] = (unsigned char)(0xc0 | (cp >> 6));
+		p[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		p[0] = (unsigned char)(0xe0 | (cp >> 12));
+		p[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		p[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	p[0] = (unsigned char)(0xf0 | (cp >> 18));
+	p[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	p[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	p[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * The canonical value of a string of type tag (OpenSSL's
+ * asn1_string_canon): as UTF-8, without leading or trailing
+ * whitespace, inner runs of whitespace as one space, ASCII lower-case.
+ * Writes the UTF8String TLV to out (room cap). Returns its length, 0
+ * when the type is not a string type, or (size_t)-1 on overflow.
+ */
+static size_t
+canon_value(unsigned tag, struct uf_der v, unsigned char *out, size_t cap)
+{
+	unsigned char	u[CANON_MAX], *o;
+	size_t		ulen = 0, i, w, s, e;
+	uint32_t	cp;
+
+	switch (tag) {
+	case 0x0c:	/* UTF8String: already UTF-8 */
+		if (v.len > sizeof u) {
+			return (size_t)-1;
+		}
+		memcpy(u, v.p, v.len);
+		ulen = v.len;
+		break;
+	case 0x1e:	/* BMPString: UCS-2 big-endian */
+	case 0x1c:	/* UniversalString: UCS-4 big-endian */
+		w = tag == 0x1e ? 2 : 4;
+		if (v.len % w != 0) {
+			return (size_t)-1;
+		}
+		for (i = 0; i < v.len; i += w) {
+			cp = w == 2 ? (uint32_t)v.p[i] << 8 | v.p[i + 1]
+			    : (uint32_t)v.p[i] << 24 | (uint32_t)v.p[i + 1]
+			    << 16 | (uint32_t)v.p[i + 2] << 8 | v.p[i + 3];
+			if (cp > 0x10ffff || ulen + 4 > sizeof u) {
+				return (size_t)-1;
+			}
+			ulen += put_utf8(u + ulen, cp);
+		}
+		break;
+	case 0x13:	/* PrintableString */
+	case 0x14:	/* T61String, taken as Latin-1 as OpenSSL does */
+	case 0x16:	/* IA5String */
+	case 0x1a:	/* VisibleString */
+		for (i = 0; i < v.len; i++) {
+			if (ulen + 2 > sizeof u) {
+				return (size_t)-1;
+			}
+			ulen += put_utf8(u + ulen, v.p[i]);
+		}
+		break;
+	default:
+		return 0;
+	}
+	s = 0;
+	e = ulen;
+	while (s < e && c_isspace(u[s])) {
+		s++;
+	}
+	while (e > s && c_isspace(u[e - 1])) {
+		e--;
+	}
+	if (e - s + 4 > cap) {
+		return (size_t)-1;
+	}
+	o = out + 4;	/* room for the longest header, moved down below */
+	for (i = s; i < e; ) {
+		if (c_isspace(u[i])) {
+			*o++ = ' ';
+			while (c_isspace(u[i])) {
+				i++;
+			}
+		} else {
+			*o++ = (unsigned char)((u[i] >= 'A' && u[i] <= 'Z')
+			    ? u[i] + 32 : u[i]);
+			i++;
+		}
+	}
+	w = (size_t)(o - (out + 4));
+	out[0] = 0x0c;
+	i = 1 + put_len(out + 1, w);
+	memmove(out + i, out + 4, w);
+	return i + w;
+}
+
+/* Compare two DER encodings as SET OF orders them (X.690 11.6). */
+static int
+der_cmp(const unsigned char *a, size_t alen, const unsigned char *b,
+    size_t blen)
+{
+	size_t	n = alen < blen ? alen : blen;
+	int	c = memcmp(a, b, n);
+
+	if (c != 0 || alen == blen) {
+		return c;
+	}
+	return alen < blen ? -1 : 1;
+}
+
+/* see trust.h */
+int
+uf_trust_name_hash(const unsigned char *dn, size_t len, uint32_t *h)
+{
+	struct uf_der		in = { dn, len }, seq, rdn, atv, oid, val, w;
+	unsigned char		enc[8][CANON_MAX / 2], hdr[4], md[20];
+	size_t			elen[8], natv, i, j, total, vl;
+	br_sha1_context		sc;
+	unsigned		tag;
+
+	if (uf_der_next(&in, &tag, &seq, NULL) != 0 || tag != 0x30) {
+		return -1;
+	}
+	br_sha1_init(&sc);
+	while (seq.len > 0) {
+		if (uf_der_next(&seq, &tag, &rdn, NULL) != 0 || tag != 0x31) {
+			return -1;
+		}
+		for (natv = 0; rdn.len > 0; natv++) {
+			unsigned char	*e;
+			size_t		n;
+
+			if (natv == 8 || uf_der_next(&rdn, &tag, &atv, NULL)
+			    != 0 || tag != 0x30
+			    || uf_der_next(&atv, &tag, NULL, &oid) != 0
+			    || tag != 0x06
+			    || uf_der_next(&atv, &tag, &val, &w) != 0) {
+				return -1;
+			}
+			/* SEQUENCE { OID, canonical value } */
+			e = enc[natv];
+			n = 4;
+			if (oid.len > sizeof enc[0] - n) {
+				return -1;
+			}
+			memcpy(e + n, oid.p, oid.len);
+			n += oid.len;
+			vl = canon_value(tag, val, e + n, sizeof enc[0] - n);
+			if (vl == (size_t)-1) {
+				return -1;
+			}
+			if (vl == 0) {
+				if (w.len > sizeof enc[0] - n) {
+					return -1;
+				}
+				memcpy(e + n, w.p, w.len);
+				vl = w.len;
+			}
+			n += vl;
+			e[0] = 0x30;
+			i = 1 + put_len(e + 1, n - 4);
+			memmove(e + i, e + 4, n - 4);
+			elen[natv] = i + n - 4;
+		}
+		/* DER orders the members of a SET OF; usually just one. */
+		for (i = 1; i < natv; i++) {
+			for (j = i; j > 0 && der_cmp(enc[j - 1], elen[j - 1],
+			    enc[j], elen[j]) > 0; j--) {
+				unsigned char	tmp[sizeof enc[0]];
+				size_t		tl = elen[j];
+
+				memcpy(tmp, enc[j], tl);
+				memcpy(enc[j], enc[j - 1], elen[j - 1]);
+				elen[j] = elen[j - 1];
+				memcpy(enc[j - 1], tmp, tl);
+				elen[j - 1] = tl;
+			}
+		}
+		for (total = 0, i = 0; i < natv; i++) {
+			total += elen[i];
+		}
+		hdr[0] = 0x31;
+		br_sha1_update(&sc, hdr, 1 + put_len(hdr + 1, total));
+		for (i = 0; i < natv; i++) {
+			br_sha1_update(&sc, enc[i], elen[i]);
+		}
+	}
+	br_sha1_out(&sc, md);
+	*h = (uint32_t)md[0] | (uint32_t)md[1] << 8 | (uint32_t)md[2] << 16
+	    | (uint32_t)md[3] << 24;
+	return 0;
+}

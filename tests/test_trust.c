@@ -1,0 +1,226 @@
+/*
+ * test_trust.c: the DER reader, base64, OpenSSL's subject hash, and
+ * trust stores built from the test PKI (tests/pki).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "der.h"
+#include "srv.h"
+#include "trust.h"
+
+static unsigned char	mem[98304] __attribute__((aligned(16)));
+
+static size_t
+read_pki(const char *name, unsigned char *buf, size_t cap)
+{
+	char	path[4200];
+	FILE	*f = fopen(pki(path, sizeof path, name), "rb");
+	size_t	n;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+Test(der, certificate_fields)
+{
+	static const unsigned char	lo4[] = { 127, 0, 0, 1 };
+	static const unsigned char	lo6[16] = { [15] = 1 };
+	static const unsigned char	other[] = { 127, 0, 0, 2 };
+	unsigned char			buf[4096];
+	struct uf_cert			c;
+	struct uf_der			cn, dns;
+	size_t				n;
+
+	n = read_pki("leaf-ec.der", buf, sizeof buf);
+	cr_assert_eq(uf_der_cert(buf, n, &c), 0);
+	cr_assert_eq(uf_der_name_cn(c.subject, &cn), 0);
+	cr_expect(cn.len == 9 && memcmp(cn.p, "localhost", 9) == 0);
+	cr_assert_eq(uf_der_name_cn(c.issuer, &cn), 0);
+	cr_expect(cn.len == 27 && memcmp(cn.p, "ufetch test intermediate CA",
+	    27) == 0);
+	cr_expect(uf_der_san_ip(&c, lo4, 4));
+	cr_expect(uf_der_san_ip(&c, lo6, 16));
+	cr_expect(!uf_der_san_ip(&c, other, 4));
+	cr_expect(!uf_der_san_ip(&c, lo4, 3), "lengths must match too");
+	cr_assert_eq(uf_der_san_dns(&c, 0, &dns), 0);
+	cr_expect(dns.len == 9 && memcmp(dns.p, "localhost", 9) == 0);
+	cr_expect_eq(uf_der_san_dns(&c, 1, &dns), -1);
+}
+
+Test(der, truncated_or_garbage_input_fails_cleanly)
+{
+	unsigned char	buf[4096];
+	struct uf_cert	c;
+	size_t		n, k;
+
+	n = read_pki("leaf-rsa.der", buf, sizeof buf);
+	for (k = 0; k < n; k++) {
+		/* Every truncation either fails or stays inside k bytes. */
+		if (uf_der_cert(buf, k, &c) == 0) {
+			cr_expect(c.subject.p + c.subject.len <= buf + k);
+		}
+	}
+	memset(buf, 0xff, 64);
+	cr_expect_eq(uf_der_cert(buf, 64, &c), -1);
+	buf[0] = 0x30;
+	buf[1] = 0x80;	/* indefinite length: BER, not DER */
+	cr_expect_eq(uf_der_cert(buf, 64, &c), -1);
+}
+
+Test(trust, openssl_subject_hashes)
+{
+	char		line[256], name[128];
+	unsigned char	buf[4096];
+	unsigned	want;
+	uint32_t	h;
+	struct uf_cert	c;
+	FILE		*f;
+	char		path[4200];
+	size_t		n, count = 0;
+
+	f = fopen(pki(path, sizeof path, "hashes.txt"), "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		cr_assert_eq(sscanf(line, "%x %127s", &want, name), 2);
+		n = read_pki(name, buf, sizeof buf);
+		cr_assert_eq(uf_der_cert(buf, n, &c), 0);
+		cr_assert_eq(uf_trust_name_hash(c.subject.p, c.subject.len,
+		    &h), 0);
+		cr_expect_eq(h, want, "%s: %08x, openssl says %08x", name, h,
+		    want);
+		count++;
+	}
+	fclose(f);
+	cr_expect_geq(count, 9);
+}
+
+Test(trust, canonical_names_hash_alike)
+{
+	/* CN=" Foo   BAR " as PrintableString and CN="foo bar" as UTF8. */
+	static const unsigned char	a[] = {
+		0x30, 0x16, 0x31, 0x14, 0x30, 0x12, 0x06, 0x03, 0x55, 0x04,
+		0x03, 0x13, 0x0b, ' ', 'F', 'o', 'o', ' ', ' ', ' ', 'B', 'A',
+		'R', ' '
+	};
+	static const unsigned char	b[] = {
+		0x30, 0x12, 0x31, 0x10, 0x30, 0x0e, 0x06, 0x03, 0x55, 0x04,
+		0x03, 0x0c, 0x07, 'f', 'o', 'o', ' ', 'b', 'a', 'r'
+	};
+	uint32_t	ha, hb;
+
+	cr_assert_eq(uf_trust_name_hash(a, sizeof a, &ha), 0);
+	cr_assert_eq(uf_trust_name_hash(b, sizeof b, &hb), 0);
+	cr_expect_eq(ha, hb);
+}
+
+Test(trust, base64)
+{
+	unsigned char	out[16];
+
+	cr_expect_eq(uf_trust_base64("aGVsbG8=", 8, out), 5);
+	cr_expect(memcmp(out, "hello", 5) == 0);
+	cr_expect_eq(uf_trust_base64("aGVs\r\nbG8h", 10, out), 6);
+	cr_expect(memcmp(out, "hello!", 6) == 0);
+	cr_expect_eq(uf_trust_base64("aGk=", 4, out), 2);
+	cr_expect_eq(uf_trust_base64("aGVsbG8=x", 9, out), -1,
+	    "data after padding");
+	cr_expect_eq(uf_trust_base64("a#b=", 4, out), -1);
+	cr_expect_eq(uf_trust_base64("a", 1, out), -1);
+}
+
+/* How many anchors a store gives for the test root's name. */
+static size_t
+anchors_for_root(const char *file, const char *dir, enum uf_err *err)
+{
+	static unsigned char	rbuf[4096];
+	struct uf_arena		a;
+	struct uf_trust		t;
+	struct uf_cert		c;
+	br_x509_trust_anchor	tas[8];
+	char			fpath[4200], dpath[4200];
+	size_t			n = 0, len;
+
+	len = read_pki("root.der", rbuf, sizeof rbuf);
+	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
+	uf_arena_init(&a, mem, sizeof mem);
+	unsetenv("SSL_CERT_FILE");
+	unsetenv("SSL_CERT_DIR");
+	uf_err_clear();
+	cr_assert_eq(uf_trust_init(&t, file != NULL ? pki(fpath,
+	    sizeof fpath, file) : NULL, dir != NULL ? pki(dpath, sizeof dpath,
+	    dir) : NULL), UF_OK);
+	*err = uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas, &n, 8);
+	if (n > 0) {
+		cr_expect_eq(tas[0].dn.len, c.subject.len);
+		cr_expect_eq(tas[0].pkey.key_type, BR_KEYTYPE_EC);
+		cr_expect(tas[0].flags & BR_X509_TA_CA);
+	}
+	cr_expect_eq(a.kept, file != NULL ? 16 * t.nidx : 0,
+	    "the index lives in the kept region");
+	return n;
+}
+
+Test(trust, every_bundle_shape_finds_the_root)
+{
+	static const char *const	files[] = {
+		"ca.pem", "bundle.pem", "bundle-crlf.pem", "bundle-nonl.pem",
+		"bundle-bad.pem",
+	};
+	enum uf_err	err;
+	size_t		i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		cr_expect_eq(anchors_for_root(files[i], NULL, &err), 1, "%s",
+		    files[i]);
+		cr_expect_eq(err, UF_OK, "%s: %s", files[i], uf_err_msg());
+	}
+	cr_expect_eq(anchors_for_root(NULL, "certdir", &err), 1);
+	cr_expect_eq(anchors_for_root("other-1.crt", NULL, &err), 0);
+	cr_expect_eq(err, UF_OK, "no match is not an error");
+}
+
+Test(trust, index_counts_and_skips)
+{
+	static unsigned char	rbuf[4096];
+	struct uf_arena		a;
+	struct uf_trust		t;
+	struct uf_cert		c;
+	br_x509_trust_anchor	tas[8];
+	char			path[4200];
+	size_t			n = 0, len;
+
+	len = read_pki("root.der", rbuf, sizeof rbuf);
+	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
+	uf_arena_init(&a, mem, sizeof mem);
+	cr_assert_eq(uf_trust_init(&t, pki(path, sizeof path,
+	    "bundle-bad.pem"), NULL), UF_OK);
+	cr_assert_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
+	    &n, 8), UF_OK);
+	/* other-1, ed-ca (indexed, undecodable later), root; 2 bad blocks */
+	cr_expect_eq(t.nidx, 3);
+	cr_expect_eq(t.nskipped, 2);
+	cr_expect_eq(n, 1);
+}
+
+Test(trust, unreadable_env_file_is_a_certificate_error)
+{
+	struct uf_arena		a;
+	struct uf_trust		t;
+	br_x509_trust_anchor	tas[1];
+	size_t			n = 0;
+
+	setenv("SSL_CERT_FILE", "/no/such/bundle", 1);
+	uf_arena_init(&a, mem, sizeof mem);
+	uf_err_clear();
+	cr_assert_eq(uf_trust_init(&t, NULL, NULL), UF_OK);
+	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
+	    tas, &n, 1), UF_E_CERT);
+	cr_expect(strstr(uf_err_msg(), "/no/such/bundle") != NULL);
+	cr_expect_eq(uf_trust_init(&t, "/no/such/bundle", NULL), UF_E_USAGE,
+	    "but --cacert naming nothing is a usage error");
+}
