@@ -7,16 +7,17 @@ CFLAGS	?= -O2 -g
 WARN	= -Wall -Wextra
 WERROR	= -Werror
 CPPFLAGS += -D_GNU_SOURCE
+LDLIBS	+= -lbearssl
 UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS)
 
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
-	  src/fetch.c
+	  src/der.c src/trust.c src/tls.c src/fetch.c
 LIB_OBJ	= $(LIB_SRC:.c=.o)
 HDRS	= $(wildcard src/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
-	   tests/test_net.c tests/guard.c tests/srv.c
-CLI_SRC	 = tests/test_cli.c tests/srv.c
+	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c
+CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/srv.c
 TEST_LIBS = -lcriterion -lpthread
 
 all: ufetch
@@ -32,7 +33,7 @@ tests/unit: $(UNIT_SRC) $(LIB_OBJ) tests/*.h $(HDRS)
 	    $(TEST_LIBS)
 
 tests/cli: $(CLI_SRC) tests/*.h
-	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(CLI_SRC) $(TEST_LIBS)
+	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(CLI_SRC) -lbearssl $(TEST_LIBS)
 
 # Warnings are errors for both compilers we support; the second one
 # only needs to parse.

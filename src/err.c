@@ -10,6 +10,7 @@
 
 #include "ufetch.h"
 
+int			uf_verbose;
 static enum uf_err	slot_err;
 static char		slot_msg[512];
 
@@ -124,4 +125,31 @@ uf_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* see ufetch.h */
+void
+uf_note(const char *fmt, ...)
+{
+	char	buf[512];
+	va_list	ap;
+	int	n;
+
+	if (!uf_verbose) {
+		return;
+	}
+	buf[0] = '*';
+	buf[1] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 2, sizeof buf - 3, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return;
+	}
+	n += 2;
+	if ((size_t)n > sizeof buf - 2) {
+		n = (int)sizeof buf - 2;
+	}
+	buf[n++] = '\n';
+	(void)uf_write_all(2, buf, (size_t)n);
 }

@@ -20,6 +20,7 @@ struct fetch {
 	const struct uf_url		*url;
 	struct uf_limits		lim;
 	struct uf_sock			sock;
+	struct uf_tls			*tls;	/* NULL for http */
 	const struct uf_io_class	**io;
 	struct uf_http_resp		resp;
 	int				echo;	/* head bytes go to out */
@@ -211,7 +212,19 @@ fetch_body(struct fetch *f)
 		}
 		if (n == 0) {
 			rc = uf_http_eof(r);
-			return rc == UF_HTTP_DONE ? UF_OK : parse_fail(f, rc);
+			if (rc != UF_HTTP_DONE) {
+				return parse_fail(f, rc);
+			}
+			/*
+			 * Only close_notify proves that a body which ends
+			 * with the connection was not cut by someone else.
+			 */
+			if (f->tls != NULL && !uf_tls_closed_cleanly(f->tls)) {
+				return uf_fail(UF_E_NET, "connection closed "
+				    "without TLS close_notify: the body may be "
+				    "truncated");
+			}
+			return UF_OK;
 		}
 		off = 0;
 		do {
@@ -275,22 +288,27 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	f->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 	f->sock.fd = -1;
 
-	if (u->scheme == UF_HTTPS) {
-		return uf_fail(UF_E_USAGE, "https is not supported by this "
-		    "build");
-	}
 	err = uf_net_connect(&f->sock, u->host, u->port_str, o->family,
 	    &f->lim);
 	if (err != UF_OK) {
 		goto out;
 	}
-	f->sock.rx = uf_arena_alloc(a, UF_RXBUF);
-	f->sock.rx_cap = UF_RXBUF;
-	if (f->sock.rx == NULL) {
-		err = no_arena(a);
-		goto out;
+	if (u->scheme == UF_HTTPS) {
+		err = uf_tls_open(a, &f->sock, u, &o->tls, &f->tls);
+		if (err != UF_OK) {
+			goto out;
+		}
+		f->io = uf_tls_io(f->tls);
+	} else {
+		/* TLS has its own buffer; plain sockets need one. */
+		f->sock.rx = uf_arena_alloc(a, UF_RXBUF);
+		f->sock.rx_cap = UF_RXBUF;
+		if (f->sock.rx == NULL) {
+			err = no_arena(a);
+			goto out;
+		}
+		f->io = &f->sock.vtable;
 	}
-	f->io = &f->sock.vtable;
 	err = fetch_send(f, a);
 	if (err != UF_OK) {
 		goto out;
@@ -306,6 +324,8 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	err = fetch_body(f);
 out:
 	uf_net_close(&f->sock);
+	uf_note("arena: %zu of %zu bytes used at the peak", a->peak,
+	    a->cap + a->kept);
 	if (res != NULL) {
 		res->status = f->resp.status;
 		res->body_bytes = f->resp.body_seen;

@@ -22,6 +22,8 @@
 #include "http.h"
 #include "net.h"
 #include "out.h"
+#include "tls.h"
+#include "trust.h"
 #include "url.h"
 
 /* Longest line of a URL list (-, @FILE). */
@@ -38,6 +40,8 @@ static struct {
 	int		quiet;
 	const char	*hdrs[MAX_HEADERS];
 	char		ua[64];
+	const char	*cacert, *capath;
+	struct uf_trust	trust;
 } opt;
 
 static struct uf_out	out_file;	/* -o FILE: one for the whole run */
@@ -51,7 +55,8 @@ usage(int fd)
 {
 	static const char	text[] =
 	    "usage: ufetch [options] URL...\n"
-	    "Fetch each URL over HTTP/1.1 and write the bodies to standard "
+	    "Fetch each URL over HTTP/1.1 or HTTPS and write the bodies to "
+	    "standard "
 	    "output.\n"
 	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n"
 	    "\n"
@@ -66,6 +71,9 @@ usage(int fd)
 	    "  -A, --user-agent UA\n"
 	    "  -I, --head       HEAD request; print the response head\n"
 	    "  -i, --include    print the response head before the body\n"
+	    "  -k, --insecure   do not check the server's certificate\n"
+	    "  --cacert FILE    trust the CA certificates in FILE\n"
+	    "  --capath DIR     trust the CA certificates in DIR (hashed)\n"
 	    "  -4, -6           IPv4 or IPv6 addresses only\n"
 	    "  -q, --quiet      no progress display\n"
 	    "  -s, --silent     nothing on standard error\n"
@@ -300,8 +308,10 @@ version(void)
 	int	n;
 
 	n = snprintf(buf, sizeof buf, "ufetch %s\n"
-	    "protocols: http\n"
-	    "arena: %d bytes\n", UFETCH_VERSION, UFETCH_ARENA_SIZE);
+	    "protocols: http https\n"
+	    "tls: %s\n"
+	    "arena: %d bytes\n", UFETCH_VERSION, uf_tls_describe(),
+	    UFETCH_ARENA_SIZE);
 	(void)uf_write_all(1, buf, (size_t)n);
 }
 
@@ -339,6 +349,9 @@ main(int argc, char **argv)
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "silent",	no_argument,		NULL, 's' },
 		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "insecure",	no_argument,		NULL, 'k' },
+		{ "cacert",	required_argument,	NULL, 'C' },
+		{ "capath",	required_argument,	NULL, 'P' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -360,7 +373,7 @@ main(int argc, char **argv)
 	opt.fo.user_agent = opt.ua;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Ii46qsvhV", longopts,
+	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Iik46qsvhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -408,6 +421,15 @@ main(int argc, char **argv)
 		case 'i':
 			opt.fo.include = 1;
 			break;
+		case 'k':
+			opt.fo.tls.insecure = 1;
+			break;
+		case 'C':
+			opt.cacert = optarg;
+			break;
+		case 'P':
+			opt.capath = optarg;
+			break;
 		case '4':
 			opt.fo.family = AF_INET;
 			break;
@@ -448,6 +470,11 @@ main(int argc, char **argv)
 	    != UF_OK) {
 		return bad_usage("%s", uf_err_msg());
 	}
+	/* Only names are chosen here; nothing is read before a chain. */
+	if (uf_trust_init(&opt.trust, opt.cacert, opt.capath) != UF_OK) {
+		return bad_usage("%s", uf_err_msg());
+	}
+	opt.fo.tls.trust = &opt.trust;
 
 	a = uf_arena_main();
 	mark = uf_arena_mark(a);

@@ -11,42 +11,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "net.h"
-
-int	uf_verbose;
-
-/* see net.h */
-void
-uf_note(const char *fmt, ...)
-{
-	char	buf[512];
-	va_list	ap;
-	int	n;
-
-	if (!uf_verbose) {
-		return;
-	}
-	buf[0] = '*';
-	buf[1] = ' ';
-	va_start(ap, fmt);
-	n = vsnprintf(buf + 2, sizeof buf - 3, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		return;
-	}
-	n += 2;
-	if ((size_t)n > sizeof buf - 2) {
-		n = (int)sizeof buf - 2;
-	}
-	buf[n++] = '\n';
-	(void)uf_write_all(2, buf, (size_t)n);
-}
 
 /* see net.h */
 int

@@ -84,9 +84,4 @@ void		uf_net_close(struct uf_sock *s);
  */
 int		uf_net_wait(int fd, short events, uint64_t dl);
 
-/* Verbose notes ("* ...") on stderr when uf_verbose is set. */
-extern int	uf_verbose;
-void		uf_note(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2)));
-
 #endif

@@ -73,6 +73,11 @@ enum uf_err	uf_fail_timeout(const struct uf_limits *lim, uint64_t dl,
 void		uf_sanitize(char *dst, size_t cap, const char *src,
 		    size_t len);
 
+/* -v: notes ("* ...") on stderr when uf_verbose is set. */
+extern int	uf_verbose;
+void		uf_note(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 /*
  * Write all of buf[0..len) to fd, retrying after EINTR and short
  * writes. Returns 0, or -1 with errno set.

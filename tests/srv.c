@@ -16,7 +16,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bearssl.h>
+
 #include "srv.h"
+
+static void	exec_ufetch(const char *const *args);
+
+/* One accepted connection, plain or TLS. */
+struct conn {
+	struct srv		*s;
+	int			fd;
+	br_sslio_context	*io;	/* NULL: plain */
+	br_ssl_engine_context	*eng;
+	int			shaken;
+};
 
 double
 now_secs(void)
@@ -82,19 +95,56 @@ send_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void
-read_req(struct srv *s, int fd)
+static int
+c_write(struct conn *c, const void *buf, size_t len)
 {
+	if (c->io == NULL) {
+		return send_all(c->fd, buf, len);
+	}
+	if (br_sslio_write_all(c->io, buf, len) != 0) {
+		return -1;
+	}
+	return br_sslio_flush(c->io);
+}
+
+static ssize_t
+c_read(struct conn *c, void *buf, size_t len)
+{
+	struct pollfd	pfd = { c->fd, POLLIN, 0 };
+	int		n;
+
+	if (c->io != NULL) {
+		n = br_sslio_read(c->io, buf, len);
+		if (n > 0 && !c->shaken) {
+			const char	*sni;
+
+			c->shaken = 1;
+			c->s->handshakes++;
+			sni = br_ssl_engine_get_server_name(c->eng);
+			snprintf(c->s->sni, sizeof c->s->sni, "%s",
+			    sni != NULL ? sni : "");
+		}
+		return n < 0 ? 0 : n;
+	}
+	while (!c->s->stop) {
+		if (poll(&pfd, 1, 50) > 0) {
+			return recv(c->fd, buf, len, 0);
+		}
+	}
+	return 0;
+}
+
+static void
+read_req(struct conn *c)
+{
+	struct srv	*s = c->s;
 	char		buf[4096];
 	ssize_t		n;
-	struct pollfd	pfd = { fd, POLLIN, 0 };
 	size_t		len = 0;
+	double		end = now_secs() + 2;
 
-	while (len < sizeof buf - 1) {
-		if (poll(&pfd, 1, 2000) <= 0) {
-			break;
-		}
-		n = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+	while (len < sizeof buf - 1 && now_secs() < end) {
+		n = c_read(c, buf + len, sizeof buf - 1 - len);
 		if (n <= 0) {
 			break;
 		}
@@ -113,60 +163,101 @@ read_req(struct srv *s, int fd)
 
 /* Wait until the client closes (or the server is stopped). */
 static void
-hold(struct srv *s, int fd)
+hold(struct conn *c)
 {
-	struct pollfd	pfd = { fd, POLLIN, 0 };
-	char		buf[4096];
+	char	buf[4096];
 
-	while (!s->stop) {
-		if (poll(&pfd, 1, 50) > 0) {
-			if (recv(fd, buf, sizeof buf, 0) <= 0) {
-				return;
-			}
-		}
+	while (!c->s->stop && c_read(c, buf, sizeof buf) > 0) {
+		continue;
 	}
 }
 
 /* Read at most chunk bytes every ms until the client closes. */
 static void
-slow_read(struct srv *s, int fd, size_t chunk, unsigned ms)
+slow_read(struct conn *c, size_t chunk, unsigned ms)
 {
 	char	buf[65536];
-	ssize_t	n;
 
 	if (chunk > sizeof buf) {
 		chunk = sizeof buf;
 	}
-	while (!s->stop) {
-		n = recv(fd, buf, chunk, 0);
-		if (n <= 0) {
-			return;
-		}
+	while (!c->s->stop && c_read(c, buf, chunk) > 0) {
 		sleep_ms(ms);
 	}
 }
 
+/* Relay to the relay port; its bytes go back chunk at a time. */
 static void
-play(struct srv *s, int fd)
+relay(struct conn *c, size_t chunk, unsigned ms)
+{
+	struct sockaddr_in	sin;
+	struct pollfd		pfd[2];
+	char			buf[65536];
+	ssize_t			n;
+	int			up;
+
+	up = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(c->s->relay_port);
+	if (connect(up, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		close(up);
+		return;
+	}
+	if (chunk > sizeof buf) {
+		chunk = sizeof buf;
+	}
+	pfd[0].fd = c->fd;
+	pfd[1].fd = up;
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (!c->s->stop) {
+		if (poll(pfd, 2, 50) <= 0) {
+			continue;
+		}
+		if (pfd[0].revents) {
+			n = recv(c->fd, buf, sizeof buf, 0);
+			if (n <= 0 || send_all(up, buf, (size_t)n) != 0) {
+				break;
+			}
+		}
+		if (pfd[1].revents) {
+			n = recv(up, buf, chunk, 0);
+			if (n <= 0 || send_all(c->fd, buf, (size_t)n) != 0) {
+				break;
+			}
+			sleep_ms(ms);
+		}
+	}
+	close(up);
+}
+
+static void
+play(struct conn *c)
 {
 	const struct srv_step	*st;
 	static const char	xs[4096] = { [0 ... 4095] = 'x' };
+	struct srv		*s = c->s;
+	char			buf[4096];
 	size_t			i, n;
 	struct linger		lg = { 1, 0 };
 
 	for (st = s->steps; st->op != OP_END && !s->stop; st++) {
 		switch (st->op) {
 		case OP_READ_REQ:
-			read_req(s, fd);
+			read_req(c);
+			break;
+		case OP_READ1:
+			(void)c_read(c, buf, sizeof buf);
 			break;
 		case OP_SEND:
-			if (send_all(fd, st->data, st->len) != 0) {
+			if (c_write(c, st->data, st->len) != 0) {
 				return;
 			}
 			break;
 		case OP_DRIP:
 			for (i = 0; i < st->len && !s->stop; i++) {
-				if (send_all(fd, st->data + i, 1) != 0) {
+				if (c_write(c, st->data + i, 1) != 0) {
 					return;
 				}
 				if (i + 1 < st->len) {
@@ -178,7 +269,7 @@ play(struct srv *s, int fd)
 			for (i = 0; i < st->len; i += n) {
 				n = st->len - i < sizeof xs ? st->len - i
 				    : sizeof xs;
-				if (send_all(fd, xs, n) != 0) {
+				if (c_write(c, xs, n) != 0) {
 					return;
 				}
 			}
@@ -187,13 +278,22 @@ play(struct srv *s, int fd)
 			sleep_ms(st->ms);
 			break;
 		case OP_HOLD:
-			hold(s, fd);
+			hold(c);
 			return;
 		case OP_RESET:
-			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg,
+			    sizeof lg);
 			return;
 		case OP_SLOWREAD:
-			slow_read(s, fd, st->len, st->ms);
+			slow_read(c, st->len, st->ms);
+			return;
+		case OP_CLOSE_NOTIFY:
+			if (c->io != NULL) {
+				br_sslio_close(c->io);
+			}
+			return;
+		case OP_RELAY:
+			relay(c, st->len, st->ms);
 			return;
 		case OP_END:
 			break;
@@ -201,24 +301,139 @@ play(struct srv *s, int fd)
 	}
 }
 
+/*
+ * TLS for the test server.
+ */
+
+static int
+load_file(const char *name, unsigned char *buf, size_t cap, size_t *len)
+{
+	char	path[4200];
+	int	fd = open(pki(path, sizeof path, name), O_RDONLY);
+	ssize_t	n;
+
+	if (fd < 0) {
+		return -1;
+	}
+	n = read(fd, buf, cap);
+	close(fd);
+	if (n <= 0 || (size_t)n == cap) {
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+struct tls_material {
+	unsigned char		der[3][4096];
+	br_x509_certificate	chain[3];
+	size_t			nchain;
+	br_skey_decoder_context	key;
+};
+
+static int
+sock_rd(void *ctx, unsigned char *buf, size_t len)
+{
+	struct conn	*c = ctx;
+	struct pollfd	pfd = { c->fd, POLLIN, 0 };
+	ssize_t		n;
+
+	while (!c->s->stop) {
+		if (poll(&pfd, 1, 50) > 0) {
+			n = recv(c->fd, buf, len, 0);
+			return n > 0 ? (int)n : -1;
+		}
+	}
+	return -1;
+}
+
+static int
+sock_wr(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct conn	*c = ctx;
+	ssize_t		n;
+
+	n = send(c->fd, buf, len, MSG_NOSIGNAL);
+	return n > 0 ? (int)n : -1;
+}
+
+static void
+play_tls(struct conn *c, const struct tls_material *m)
+{
+	unsigned char			iobuf[BR_SSL_BUFSIZE_BIDI];
+	br_ssl_server_context		sc;
+	br_sslio_context		io;
+	const char			*sni;
+
+	if (br_skey_decoder_key_type(&m->key) == BR_KEYTYPE_RSA) {
+		br_ssl_server_init_full_rsa(&sc, m->chain, m->nchain,
+		    br_skey_decoder_get_rsa(&m->key));
+	} else {
+		br_ssl_server_init_full_ec(&sc, m->chain, m->nchain,
+		    BR_KEYTYPE_EC, br_skey_decoder_get_ec(&m->key));
+	}
+	if (c->s->tls->suites != NULL) {
+		br_ssl_engine_set_suites(&sc.eng, c->s->tls->suites,
+		    c->s->tls->nsuites);
+	}
+	br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1);
+	br_ssl_server_reset(&sc);
+	br_sslio_init(&io, &sc.eng, sock_rd, c, sock_wr, c);
+	c->io = &io;
+	c->eng = &sc.eng;
+	/* The handshake runs inside the first read of the script. */
+	play(c);
+	(void)sni;
+}
+
+/* Read the chain and key of tls into m. Returns 0 or -1. */
+static int
+load_material(const struct srv_tls *tls, struct tls_material *m)
+{
+	size_t	i, len;
+
+	for (i = 0; i < 3 && tls->chain[i] != NULL; i++) {
+		if (load_file(tls->chain[i], m->der[i], sizeof m->der[i],
+		    &m->chain[i].data_len) != 0) {
+			return -1;
+		}
+		m->chain[i].data = m->der[i];
+	}
+	m->nchain = i;
+	if (load_file(tls->key, m->der[2], sizeof m->der[2], &len) != 0) {
+		return -1;
+	}
+	br_skey_decoder_init(&m->key);
+	br_skey_decoder_push(&m->key, m->der[2], len);
+	return br_skey_decoder_last_error(&m->key) == 0 ? 0 : -1;
+}
+
 static void *
 serve(void *arg)
 {
 	struct srv	*s = arg;
 	struct pollfd	pfd = { s->fd, POLLIN, 0 };
-	int		c;
+	struct conn	c;
+	int		fd;
 
 	while (!s->stop) {
 		if (poll(&pfd, 1, 50) <= 0) {
 			continue;
 		}
-		c = accept(s->fd, NULL, NULL);
-		if (c < 0) {
+		fd = accept(s->fd, NULL, NULL);
+		if (fd < 0) {
 			continue;
 		}
 		s->nconn++;
-		play(s, c);
-		close(c);
+		memset(&c, 0, sizeof c);
+		c.s = s;
+		c.fd = fd;
+		if (s->mat != NULL) {
+			play_tls(&c, s->mat);
+		} else {
+			play(&c);
+		}
+		close(fd);
 	}
 	return NULL;
 }
@@ -229,6 +444,29 @@ srv_start(struct srv *s, const struct srv_step *steps)
 	memset(s, 0, sizeof *s);
 	s->hang_fds[0] = s->hang_fds[1] = -1;
 	s->steps = steps;
+	s->fd = listen_on(16, &s->port);
+	if (s->fd < 0) {
+		return -1;
+	}
+	return pthread_create(&s->th, NULL, serve, s) == 0 ? 0 : -1;
+}
+
+int
+srv_start_tls(struct srv *s, const struct srv_step *steps,
+    const struct srv_tls *tls)
+{
+	static struct tls_material	mat[2];
+	static int			next;
+
+	memset(s, 0, sizeof *s);
+	s->hang_fds[0] = s->hang_fds[1] = -1;
+	s->steps = steps;
+	s->tls = tls;
+	/* Each of the (at most two) TLS servers of a test has its own. */
+	s->mat = &mat[next++ % 2];
+	if (load_material(tls, s->mat) != 0) {
+		return -1;
+	}
 	s->fd = listen_on(16, &s->port);
 	if (s->fd < 0) {
 		return -1;
@@ -321,6 +559,38 @@ binary(void)
 	return path;
 }
 
+/* see srv.h */
+const char *
+pki(char *buf, size_t cap, const char *name)
+{
+	static char	dir[4096];
+
+	if (dir[0] == '\0' && realpath("tests/pki", dir) == NULL) {
+		snprintf(dir, sizeof dir, "tests/pki");
+	}
+	snprintf(buf, cap, "%s/%s", dir, name);
+	return buf;
+}
+
+static void
+exec_ufetch_env(const char *const *env, const char *const *args)
+{
+	static const char *const	clear[] = {
+		"SSL_CERT_FILE", "SSL_CERT_DIR", "http_proxy", "HTTP_PROXY",
+		"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+		"no_proxy", "NO_PROXY",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof clear / sizeof clear[0]; i++) {
+		unsetenv(clear[i]);
+	}
+	for (i = 0; env != NULL && env[i] != NULL; i++) {
+		putenv((char *)env[i]);
+	}
+	exec_ufetch(args);
+}
+
 static void
 exec_ufetch(const char *const *args)
 {
@@ -338,6 +608,13 @@ exec_ufetch(const char *const *args)
 
 int
 run_ufetch(struct run *r, const char *in, const char *const *args)
+{
+	return run_ufetch_env(r, in, NULL, args);
+}
+
+int
+run_ufetch_env(struct run *r, const char *in, const char *const *env,
+    const char *const *args)
 {
 	int		po[2], pe[2], pi[2];
 	pid_t		pid;
@@ -360,7 +637,7 @@ run_ufetch(struct run *r, const char *in, const char *const *args)
 		dup2(pi[0], 0);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
-		exec_ufetch(args);
+		exec_ufetch_env(env, args);
 	}
 	close(po[1]);
 	close(pe[1]);
@@ -440,7 +717,7 @@ spawn_ufetch(int outfd, int errfd, const char *const *args)
 		dup2(null, 0);
 		dup2(outfd >= 0 ? outfd : null, 1);
 		dup2(errfd >= 0 ? errfd : null, 2);
-		exec_ufetch(args);
+		exec_ufetch_env(NULL, args);
 	}
 	return pid;
 }

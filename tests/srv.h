@@ -24,7 +24,10 @@ enum srv_op {
 	OP_SLEEP,	/* sleep ms */
 	OP_HOLD,	/* keep the connection until the client closes it */
 	OP_RESET,	/* close with RST */
-	OP_SLOWREAD	/* read len bytes every ms until the client closes */
+	OP_SLOWREAD,	/* read len bytes every ms until the client closes */
+	OP_READ1,	/* read once, whatever arrives (a ClientHello) */
+	OP_CLOSE_NOTIFY, /* TLS: send close_notify, then close */
+	OP_RELAY	/* relay to srv.relay_port, dripping its replies */
 };
 
 struct srv_step {
@@ -42,10 +45,32 @@ struct srv_step {
 #define S_HOLD		{ OP_HOLD, NULL, 0, 0 }
 #define S_RESET		{ OP_RESET, NULL, 0, 0 }
 #define S_SLOWREAD(n, ms) { OP_SLOWREAD, NULL, (n), (ms) }
+#define S_READ1		{ OP_READ1, NULL, 0, 0 }
+#define S_NOTIFY	{ OP_CLOSE_NOTIFY, NULL, 0, 0 }
+#define S_RELAY(n, ms)	{ OP_RELAY, NULL, (n), (ms) }
 #define S_END		{ OP_END, NULL, 0, 0 }
+
+/*
+ * TLS for a server: DER files under tests/pki, leaf first; the key is
+ * an EC (SEC1) or RSA (PKCS#1) private key. suites may limit what the
+ * server accepts (NULL: BearSSL's full server profile).
+ */
+struct srv_tls {
+	const char	*chain[3];
+	const char	*key;
+	const uint16_t	*suites;
+	size_t		nsuites;
+};
+
+struct tls_material;
 
 struct srv {
 	const struct srv_step	*steps;
+	const struct srv_tls	*tls;		/* NULL: plain TCP */
+	struct tls_material	*mat;		/* loaded by srv_start_tls */
+	char			sni[256];	/* what the client sent */
+	volatile int		handshakes;	/* completed */
+	unsigned short		relay_port;	/* for OP_RELAY */
 	int			fd;
 	unsigned short		port;
 	pthread_t		th;
@@ -58,6 +83,10 @@ struct srv {
 
 /* Start a server playing steps on every connection. Returns 0. */
 int	srv_start(struct srv *s, const struct srv_step *steps);
+
+/* The same over TLS with the certificates of tls. Returns 0. */
+int	srv_start_tls(struct srv *s, const struct srv_step *steps,
+	    const struct srv_tls *tls);
 
 /*
  * A listener whose accept queue is full, so that a new connect()
@@ -83,9 +112,20 @@ struct run {
 
 /*
  * Run $UFETCH (default ./ufetch) with args (NULL-terminated, without
- * argv[0]), feeding in (may be NULL) on stdin. Returns 0.
+ * argv[0]), feeding in (may be NULL) on stdin. Returns 0. The binary
+ * runs without the proxy and SSL_CERT_* variables of our environment.
  */
 int	run_ufetch(struct run *r, const char *in, const char *const *args);
+
+/* As run_ufetch(), with env ("NAME=value", NULL-terminated) set. */
+int	run_ufetch_env(struct run *r, const char *in, const char *const *env,
+	    const char *const *args);
+
+/*
+ * The absolute path of a file under tests/pki, in buf (cap bytes);
+ * returns buf. Thread-safe once called from the test's main thread.
+ */
+const char	*pki(char *buf, size_t cap, const char *name);
 
 /*
  * Start $UFETCH with stdout to outfd and stderr to errfd (-1: to

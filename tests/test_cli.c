@@ -610,7 +610,7 @@ Test(cli, help_and_version)
 	cr_expect(strstr(r.out, "usage: ufetch") != NULL);
 	run_ufetch(&r, NULL, ARGS("-V"));
 	expect_exit(0, NULL);
-	cr_expect(strstr(r.out, "arena: 65536 bytes") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "arena: 98304 bytes") != NULL, "%s", r.out);
 }
 
 /*
@@ -943,12 +943,6 @@ Test(cli, max_time_holds_when_bytes_never_stop)
 	cr_expect_lt(now_secs() - t0, 0.5 + SLACK);
 	close(out[0]);
 	srv_stop(&s);
-}
-
-Test(cli, https_is_refused_without_tls)
-{
-	run_ufetch(&r, NULL, ARGS("https://127.0.0.1:1/"));
-	expect_exit(2, "https is not supported");
 }
 
 Test(cli, directory_and_planted_link_are_refused)

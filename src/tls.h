@@ -1,0 +1,61 @@
+/*
+ * tls.h: HTTPS as a transport: a BearSSL client engine driven by hand
+ * over the non-blocking socket.
+ *
+ * The handshake has one deadline of T in all; each recv_buf() call
+ * waits at most T; each write() has one deadline of T (CONTRACT
+ * section 4). TLS 1.2 only (BearSSL's ceiling), ECDHE with AES-GCM or
+ * ChaCha20-Poly1305. Certificates are checked against trust anchors
+ * that trust.c decodes on demand; DNS names by BearSSL, IP-literal
+ * URLs by our own look at the certificate's IP addresses (no SNI is
+ * sent for them).
+ *
+ * Everything lives in the arena given to uf_tls_open() and MUST NOT be
+ * moved: BearSSL contexts hold pointers into themselves.
+ */
+#ifndef UF_TLS_H
+#define UF_TLS_H
+
+#include "arena.h"
+#include "net.h"
+#include "trust.h"
+#include "url.h"
+
+/* Largest certificate chain we accept, and most certificates in it. */
+#define UF_CHAIN_MAX		16384
+#define UF_CHAIN_CERTS		10
+/* Most trust anchors gathered for one chain. */
+#define UF_CHAIN_ANCHORS	8
+
+struct uf_tls_opts {
+	int		insecure;	/* -k: no certificate checks */
+	struct uf_trust	*trust;
+	int		bidi;		/* a request body follows */
+};
+
+struct uf_tls;
+
+/*
+ * Handshake over the connected socket s for URL u. On success *tp is
+ * the TLS transport (see uf_tls_io()). Returns UF_OK, UF_E_CERT,
+ * UF_E_TLS, UF_E_NET or UF_E_TIMEOUT with the message recorded, or
+ * UF_E_PROTO when the arena is too small.
+ */
+enum uf_err	uf_tls_open(struct uf_arena *a, struct uf_sock *s,
+		    const struct uf_url *u, const struct uf_tls_opts *o,
+		    struct uf_tls **tp);
+
+/* The transport methods of t. */
+const struct uf_io_class	**uf_tls_io(struct uf_tls *t);
+
+/*
+ * Did the stream end with close_notify? Until it does, an end of
+ * stream may be an attacker's truncation, which only the HTTP framing
+ * can rule out.
+ */
+int	uf_tls_closed_cleanly(const struct uf_tls *t);
+
+/* "TLS 1.2 (BearSSL), AES-GCM first" and the like, for -V. */
+const char	*uf_tls_describe(void);
+
+#endif
