@@ -1,4 +1,12 @@
 # ufetch: see README for the two commands that matter (build, test).
+#
+#   make               ./ufetch
+#   make check         unit and integration tests (warnings are errors)
+#   make check SANITIZE=1
+#                      everything rebuilt with ASan and UBSan in build/san
+#   make memcheck      the integration tests with ufetch under valgrind
+#   make fuzz [FUZZ_SECONDS=N]
+#                      every libFuzzer target for N seconds (clang)
 
 VERSION	= 0.1.0
 
@@ -8,32 +16,47 @@ WARN	= -Wall -Wextra
 WERROR	= -Werror
 CPPFLAGS += -D_GNU_SOURCE
 LDLIBS	+= -lbearssl
-UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS)
+
+# Each configuration builds into its own directory, so that objects of
+# the sanitized build never mix with the normal ones.
+ifeq ($(SANITIZE),1)
+B	= build/san
+SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer
+BIN	= $(B)/ufetch
+else
+B	= build
+SAN	=
+BIN	= ufetch
+endif
+
+UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SAN)
 
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
 	  src/der.c src/trust.c src/tls.c src/fetch.c
-LIB_OBJ	= $(LIB_SRC:.c=.o)
+LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard src/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/srv.c
-TEST_LIBS = -lcriterion -lpthread
+TEST_LIBS = -lbearssl -lcriterion -lpthread
 
-all: ufetch
+all: $(BIN)
 
-ufetch: $(LIB_OBJ) src/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) src/main.o $(LDLIBS)
+$(BIN): $(LIB_OBJ) $(B)/main.o
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(LIB_OBJ) $(B)/main.o \
+	    $(LDLIBS)
 
-src/%.o: src/%.c $(HDRS)
+$(B)/%.o: src/%.c $(HDRS)
+	@mkdir -p $(B)
 	$(CC) $(UF_CFLAGS) -c -o $@ $<
 
-tests/unit: $(UNIT_SRC) $(LIB_OBJ) tests/*.h $(HDRS)
-	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS) \
-	    $(TEST_LIBS)
+$(B)/unit: $(UNIT_SRC) $(LIB_OBJ) tests/*.h $(HDRS)
+	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_OBJ) $(TEST_LIBS)
 
-tests/cli: $(CLI_SRC) tests/*.h
-	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(CLI_SRC) -lbearssl $(TEST_LIBS)
+$(B)/cli: $(CLI_SRC) tests/*.h
+	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(CLI_SRC) $(TEST_LIBS)
 
 # Warnings are errors for both compilers we support; the second one
 # only needs to parse.
@@ -55,11 +78,19 @@ manlint:
 		groff -man -ww -z man/ufetch.1; \
 	fi
 
-check: ufetch tests/unit tests/cli warnings manlint
-	./tests/unit
-	UFETCH=$(CURDIR)/ufetch ./tests/cli
+check: $(BIN) $(B)/unit $(B)/cli warnings manlint
+	$(B)/unit
+	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
+
+# The integration tests with every ufetch run under valgrind; a
+# valgrind error is exit status 99, which no test expects. Timing
+# checks get valgrind's start-up time as slack (UFETCH_SLOW).
+memcheck: ufetch build/cli
+	UFETCH=$(CURDIR)/ufetch UFETCH_SLOW=1 \
+	UFETCH_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect" build/cli
 
 clean:
-	rm -f ufetch src/*.o tests/unit tests/cli
+	rm -rf ufetch build
 
-.PHONY: all check clean warnings manlint
+.PHONY: all check clean warnings manlint memcheck

@@ -591,19 +591,39 @@ exec_ufetch_env(const char *const *env, const char *const *args)
 	exec_ufetch(args);
 }
 
+/*
+ * Run the binary, under $UFETCH_WRAP when set (a command line split at
+ * spaces, such as "valgrind -q --error-exitcode=99").
+ */
 static void
 exec_ufetch(const char *const *args)
 {
-	const char	*argv[64];
-	size_t		i;
+	static char	wrap[1024];
+	const char	*argv[96], *w = getenv("UFETCH_WRAP");
+	size_t		i, n = 0;
+	char		*p, *save;
 
-	argv[0] = binary();
-	for (i = 0; args[i] != NULL && i < 62; i++) {
-		argv[i + 1] = args[i];
+	if (w != NULL && strlen(w) < sizeof wrap) {
+		strcpy(wrap, w);
+		for (p = strtok_r(wrap, " ", &save); p != NULL && n < 30;
+		    p = strtok_r(NULL, " ", &save)) {
+			argv[n++] = p;
+		}
 	}
-	argv[i + 1] = NULL;
-	execv(argv[0], (char *const *)argv);
+	argv[n++] = binary();
+	for (i = 0; args[i] != NULL && n < 94; i++) {
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	execvp(argv[0], (char *const *)argv);
 	_exit(127);
+}
+
+double
+slack(void)
+{
+	/* Under valgrind, start-up alone takes a second or two. */
+	return getenv("UFETCH_SLOW") != NULL ? 4.0 : 0.3;
 }
 
 int

@@ -144,6 +144,12 @@ const char	*binary(void);
 const char	*srv_url(char *buf, size_t cap, const struct srv *s,
 		    const char *path);
 
+/*
+ * How late a timed step may end: 0.3 s, or 4 s when UFETCH_SLOW is set
+ * (make memcheck). Nothing may end early.
+ */
+double	slack(void);
+
 /* Seconds since an arbitrary point (monotonic). */
 double	now_secs(void);
 

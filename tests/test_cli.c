@@ -19,7 +19,7 @@
 
 #include "srv.h"
 
-#define SLACK	0.3
+#define SLACK	slack()
 
 static struct run	r;
 static char		url[256], url2[256];
@@ -126,7 +126,7 @@ Test(cli, chunked_body)
 	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
 	expect_exit(0, NULL);
 	expect_out("hello world");
-	cr_expect_lt(r.secs, 0.3, "no wait for the close");
+	cr_expect_lt(r.secs, SLACK, "no wait for the close");
 	srv_stop(&s);
 }
 
@@ -143,7 +143,7 @@ Test(cli, keep_alive_server_is_not_waited_for)
 	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
 	expect_exit(0, NULL);
 	expect_out("hello");
-	cr_expect_lt(r.secs, 0.3, "took %.3f s", r.secs);
+	cr_expect_lt(r.secs, SLACK, "took %.3f s", r.secs);
 	srv_stop(&s);
 }
 
@@ -173,7 +173,7 @@ Test(cli, status_204_has_no_body)
 	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
 	expect_exit(0, NULL);
 	expect_out("");
-	cr_expect_lt(r.secs, 0.3);
+	cr_expect_lt(r.secs, SLACK);
 	srv_stop(&s);
 }
 
@@ -423,7 +423,7 @@ Test(cli, refused)
 	snprintf(url, sizeof url, "http://127.0.0.1:%u/", srv_refused_port());
 	run_ufetch(&r, NULL, ARGS(url));
 	expect_exit(4, "Connection refused");
-	cr_expect_lt(r.secs, 0.3);
+	cr_expect_lt(r.secs, SLACK);
 }
 
 Test(cli, truncated_content_length)

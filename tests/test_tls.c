@@ -14,7 +14,7 @@
 
 #include "srv.h"
 
-#define SLACK	0.3
+#define SLACK	slack()
 #define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
 #define OK200(body)	"HTTP/1.1 200 OK\r\nContent-Length: " body
 
@@ -502,7 +502,7 @@ Test(tls, keep_alive_server_is_not_waited_for)
 	fetch_tls(&tls_ec, steps, "localhost", &s);
 	expect_exit(0, NULL);
 	expect_out("hello");
-	cr_expect_lt(r.secs, 0.3);
+	cr_expect_lt(r.secs, SLACK);
 	srv_stop(&s);
 }
 
