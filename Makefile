@@ -39,7 +39,7 @@ HDRS	= $(wildcard src/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c
-CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/srv.c
+CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 
 all: $(BIN)
@@ -66,7 +66,7 @@ warnings:
 	if command -v $$other >/dev/null 2>&1; then \
 		echo "$$other -fsyntax-only"; \
 		$$other -fsyntax-only -std=c11 $(WARN) -Werror $(CPPFLAGS) \
-		    -Isrc src/*.c tests/*.c || exit 1; \
+		    -Isrc -Itests src/*.c tests/*.c fuzz/*.c || exit 1; \
 	else \
 		echo "warnings: $$other not installed, skipped"; \
 	fi
@@ -90,7 +90,33 @@ memcheck: ufetch build/cli
 	UFETCH_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" build/cli
 
+# libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
+# the unit-test tables and the test PKI.
+FUZZ_SECONDS	?= 10
+FUZZ_TARGETS	= url http der trust
+FUZZ_CC		?= clang
+FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
+
+build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h
+	@mkdir -p build/fuzz
+	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
+	    fuzz/mkseeds.c
+
+fuzz-seeds: build/fuzz/mkseeds
+	@mkdir -p build/fuzz/corpus/der build/fuzz/corpus/trust
+	build/fuzz/mkseeds build/fuzz/corpus
+	cp tests/pki/*.der build/fuzz/corpus/der/
+	cp tests/pki/*.pem tests/pki/certdir/* build/fuzz/corpus/trust/
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) fuzz-seeds
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
 	rm -rf ufetch build
 
-.PHONY: all check clean warnings manlint memcheck
+.PHONY: all check clean warnings manlint memcheck fuzz fuzz-seeds

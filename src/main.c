@@ -264,6 +264,12 @@ fetch_list(struct uf_arena *a, size_t mark, int fd, const char *name)
 		for (i = 0; i < (size_t)n || (n == 0 && len > 0); i++) {
 			int	end = n == 0 || chunk[i] == '\n';
 
+			/* A NUL would cut the URL short without a word. */
+			if (!end && chunk[i] == '\0' && !skipping) {
+				message(name, "URL list line with a NUL byte");
+				record(UF_E_USAGE);
+				skipping = 1;
+			}
 			if (!end) {
 				if (len < sizeof line - 1) {
 					line[len++] = chunk[i];
@@ -361,6 +367,17 @@ main(int argc, char **argv)
 	int		c, i, fd, verbose = 0;
 	enum uf_err	err;
 
+	/*
+	 * A closed 0, 1 or 2 would be handed to the first socket we open,
+	 * and the body written to the server. Occupy them; stdout read-only,
+	 * so that writing the body fails instead of vanishing.
+	 */
+	for (i = 0; i < 3; i++) {
+		if (fcntl(i, F_GETFD) == -1 && errno == EBADF
+		    && open("/dev/null", i == 1 ? O_RDONLY : O_RDWR) != i) {
+			return UF_E_INTERNAL;
+		}
+	}
 	/* Socket writes use MSG_NOSIGNAL; stdout's EPIPE is handled. */
 	signal(SIGPIPE, SIG_IGN);
 	/* Over RLIMIT_FSIZE, write() fails with EFBIG and we clean up. */

@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -169,13 +172,123 @@ uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
 	return UF_OK;
 }
 
+/*
+ * What a resolver child sends back: the getaddrinfo result code and
+ * errno, then up to UF_MAX_ADDRS addresses.
+ */
+struct wire_addr {
+	int			family, socktype, protocol;
+	socklen_t		len;
+	struct sockaddr_storage	ss;
+};
+
+struct wire {
+	int			rc, err;
+	unsigned		n;
+	struct wire_addr	a[UF_MAX_ADDRS];
+};
+
+static void
+child_resolve(int fd, const char *host, const char *port,
+    const struct addrinfo *hints)
+{
+	static struct wire	w;
+	struct addrinfo		*res, *ai;
+	const char		*p = (const char *)&w;
+	size_t			left = sizeof w;
+	ssize_t			n;
+
+	w.rc = getaddrinfo(host, port, hints, &res);
+	w.err = errno;
+	if (w.rc == 0) {
+		for (ai = res; ai != NULL && w.n < UF_MAX_ADDRS;
+		    ai = ai->ai_next) {
+			if (ai->ai_addrlen > sizeof w.a[0].ss) {
+				continue;
+			}
+			w.a[w.n].family = ai->ai_family;
+			w.a[w.n].socktype = ai->ai_socktype;
+			w.a[w.n].protocol = ai->ai_protocol;
+			w.a[w.n].len = ai->ai_addrlen;
+			memcpy(&w.a[w.n].ss, ai->ai_addr, ai->ai_addrlen);
+			w.n++;
+		}
+	}
+	while (left > 0 && (n = write(fd, p, left)) > 0) {
+		p += n;
+		left -= (size_t)n;
+	}
+	_exit(0);
+}
+
+/*
+ * getaddrinfo() within the -m deadline. The system resolver has no
+ * timeout we can set, so it runs in a child process that we kill when
+ * the deadline passes: nothing is left behind, unlike a thread we
+ * could only abandon. The result comes back over a pipe into *w.
+ */
+static enum uf_err
+resolve_bounded(const char *host, const char *port,
+    const struct addrinfo *hints, const struct uf_limits *lim,
+    struct wire *w)
+{
+	char	*p = (char *)w;
+	size_t	got = 0;
+	ssize_t	n;
+	pid_t	pid;
+	int	fds[2], st;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		return uf_fail(UF_E_NET, "pipe: %s", strerror(errno));
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return uf_fail(UF_E_NET, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_resolve(fds[1], host, port, hints);
+	}
+	close(fds[1]);
+	while (got < sizeof *w) {
+		if (uf_net_wait(fds[0], POLLIN, lim->end) == 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		n = read(fds[0], p + got, sizeof *w - got);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+		continue;
+	}
+	if (got < sizeof *w) {
+		if (uf_now() >= lim->end) {
+			return uf_fail_timeout(lim, lim->end, "resolving");
+		}
+		return uf_fail(UF_E_NET, "cannot resolve host name %s: the "
+		    "resolver process failed", host);
+	}
+	return UF_OK;
+}
+
 /* see net.h */
 enum uf_err
 uf_net_connect(struct uf_sock *s, const char *host, const char *port,
     int family, const struct uf_limits *lim)
 {
-	struct addrinfo	hints, *res;
+	struct addrinfo	hints, *res, list[UF_MAX_ADDRS];
+	struct wire	w;
 	enum uf_err	err;
+	unsigned	i;
 	int		rc;
 
 	s->fd = -1;
@@ -185,19 +298,49 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = AI_NUMERICSERV;
 	uf_note("resolving %s", host);
+	/*
+	 * An address needs no resolver; without -m the resolver is called
+	 * as is and takes as long as it takes, as urlopen's does.
+	 */
+	hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
 	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0) {
+	hints.ai_flags = AI_NUMERICSERV;
+	if (rc == EAI_NONAME && lim->end == 0) {
+		rc = getaddrinfo(host, port, &hints, &res);
+	}
+	if (rc == 0) {
+		err = uf_net_connect_list(s, res, lim);
+		freeaddrinfo(res);
+		return err;
+	}
+	if (rc != EAI_NONAME || lim->end == 0) {
 		return uf_fail(UF_E_NET, "cannot resolve host name %s: %s",
 		    host, rc == EAI_SYSTEM ? strerror(errno)
 		    : gai_strerror(rc));
 	}
-	if (lim->end != 0 && uf_now() >= lim->end) {
-		freeaddrinfo(res);
-		return uf_fail_timeout(lim, lim->end, "resolving");
+	err = resolve_bounded(host, port, &hints, lim, &w);
+	if (err != UF_OK) {
+		return err;
 	}
-	err = uf_net_connect_list(s, res, lim);
-	freeaddrinfo(res);
-	return err;
+	if (w.rc != 0) {
+		return uf_fail(UF_E_NET, "cannot resolve host name %s: %s",
+		    host, w.rc == EAI_SYSTEM ? strerror(w.err)
+		    : gai_strerror(w.rc));
+	}
+	if (w.n == 0) {
+		return uf_fail(UF_E_NET, "cannot resolve host name %s: no "
+		    "addresses", host);
+	}
+	memset(list, 0, sizeof list);
+	for (i = 0; i < w.n; i++) {
+		list[i].ai_family = w.a[i].family;
+		list[i].ai_socktype = w.a[i].socktype;
+		list[i].ai_protocol = w.a[i].protocol;
+		list[i].ai_addrlen = w.a[i].len;
+		list[i].ai_addr = (struct sockaddr *)&w.a[i].ss;
+		list[i].ai_next = i + 1 < w.n ? &list[i + 1] : NULL;
+	}
+	return uf_net_connect_list(s, list, lim);
 }
 
 /* see net.h */

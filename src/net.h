@@ -54,13 +54,19 @@ struct uf_sock {
 	char				peer[64];	/* "addr port N" */
 };
 
+/* Most addresses of one name we try (a 512-byte DNS answer holds ~30). */
+#define UF_MAX_ADDRS	16
+
 /*
  * Resolve host and connect to its addresses in resolver order, each
  * within its own deadline of T; the first that accepts wins. family is
  * AF_UNSPEC, AF_INET or AF_INET6. On success s->fd is a non-blocking,
  * TCP_NODELAY socket and s is ready to use as a transport; lim MUST
  * outlive s. On failure the last address's error is recorded and s->fd
- * is -1. Returns UF_OK, UF_E_NET or UF_E_TIMEOUT.
+ * is -1. Returns UF_OK, UF_E_NET or UF_E_TIMEOUT. With a -m deadline
+ * (lim->end), name resolution runs in a child process that is killed
+ * when the deadline passes; without one it takes what the system
+ * resolver takes, as urlopen's does.
  */
 enum uf_err	uf_net_connect(struct uf_sock *s, const char *host,
 		    const char *port, int family, const struct uf_limits *lim);

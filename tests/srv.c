@@ -1,6 +1,7 @@
 /*
  * srv.c: scripted loopback servers and the binary runner (see srv.h).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -626,6 +627,14 @@ slack(void)
 	return getenv("UFETCH_SLOW") != NULL ? 4.0 : 0.3;
 }
 
+static long	fsize_limit = -1;
+
+void
+run_limit_fsize(long bytes)
+{
+	fsize_limit = bytes;
+}
+
 int
 run_ufetch(struct run *r, const char *in, const char *const *args)
 {
@@ -657,6 +666,12 @@ run_ufetch_env(struct run *r, const char *in, const char *const *env,
 		dup2(pi[0], 0);
 		dup2(po[1], 1);
 		dup2(pe[1], 2);
+		if (fsize_limit >= 0) {
+			struct rlimit	rl = { (rlim_t)fsize_limit,
+			    (rlim_t)fsize_limit };
+
+			setrlimit(RLIMIT_FSIZE, &rl);
+		}
 		exec_ufetch_env(env, args);
 	}
 	close(po[1]);
@@ -735,7 +750,11 @@ spawn_ufetch(int outfd, int errfd, const char *const *args)
 	if (pid == 0) {
 		null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
-		dup2(outfd >= 0 ? outfd : null, 1);
+		if (outfd == -2) {
+			close(1);
+		} else {
+			dup2(outfd >= 0 ? outfd : null, 1);
+		}
 		dup2(errfd >= 0 ? errfd : null, 2);
 		exec_ufetch_env(NULL, args);
 	}

@@ -127,9 +127,12 @@ int	run_ufetch_env(struct run *r, const char *in, const char *const *env,
  */
 const char	*pki(char *buf, size_t cap, const char *name);
 
+/* Later runs get RLIMIT_FSIZE of bytes (-1: none). */
+void	run_limit_fsize(long bytes);
+
 /*
  * Start $UFETCH with stdout to outfd and stderr to errfd (-1: to
- * /dev/null); returns its pid.
+ * /dev/null; outfd -2: stdout closed); returns its pid.
  */
 pid_t	spawn_ufetch(int outfd, int errfd, const char *const *args);
 
