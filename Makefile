@@ -116,7 +116,27 @@ fuzz-seeds: build/fuzz/mkseeds
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) fuzz-seeds
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# A stripped static binary with musl. Debian's libbearssl.a needs the
+# fortify shim, and musl-gcc's -nostdinc hides /usr/include/bearssl.h.
+MUSL_CC		?= musl-gcc
+BEARSSL_A	?= $(firstword $(wildcard /usr/lib/*/libbearssl.a) \
+		   /usr/lib/libbearssl.a)
+STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Os \
+		  -ffunction-sections -fdata-sections -I/usr/include/bearssl \
+		  -fno-asynchronous-unwind-tables -fno-unwind-tables
+
+static: build/static/ufetch
+
+build/static/ufetch: $(LIB_SRC) src/main.c $(HDRS) static/fortify_shim.c
+	@mkdir -p build/static
+	$(MUSL_CC) $(STATIC_CFLAGS) -static -Wl,--gc-sections \
+	    -Wl,-z,noseparate-code -s -o $@ \
+	    $(LIB_SRC) src/main.c static/fortify_shim.c $(BEARSSL_A)
+	@# C without exceptions never unwinds: the tables are dead weight.
+	objcopy -R .eh_frame -R .eh_frame_hdr $@
+	@echo "static: $@ is $$(wc -c < $@) bytes"
+
 clean:
 	rm -rf ufetch build
 
-.PHONY: all check clean warnings manlint memcheck fuzz fuzz-seeds
+.PHONY: static all check clean warnings manlint memcheck fuzz fuzz-seeds
