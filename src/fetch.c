@@ -7,7 +7,9 @@
  */
 #include <sys/socket.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fetch.h"
 #include "http.h"
@@ -18,11 +20,12 @@ struct fetch {
 	const struct uf_opts		*o;
 	struct uf_out			*out;
 	const struct uf_url		*url;
+	struct uf_conn			*c;
 	struct uf_limits		lim;
-	struct uf_sock			sock;
 	struct uf_tls			*tls;	/* NULL for http */
 	const struct uf_io_class	**io;
 	struct uf_http_resp		resp;
+	int				keep;	/* ask to keep the connection */
 	int				echo;	/* head bytes go to out */
 	int				vbol;	/* -v echo at line start */
 };
@@ -76,6 +79,7 @@ fetch_send(struct fetch *f, struct uf_arena *a)
 	rq.user_agent = f->o->user_agent;
 	rq.hdrs = f->o->hdrs;
 	rq.nhdrs = f->o->nhdrs;
+	rq.keep_alive = f->keep;
 	len = uf_http_request(NULL, 0, &rq);
 	buf = uf_arena_alloc(a, len);
 	if (buf == NULL) {
@@ -267,53 +271,163 @@ check_status(struct fetch *f)
 }
 
 /* see fetch.h */
+void
+uf_conn_init(struct uf_conn *c, void *mem, size_t len)
+{
+	memset(c, 0, sizeof *c);
+	uf_arena_init(&c->a, mem, len);
+	c->sock.fd = -1;
+	c->sock.lim = &c->lim;
+}
+
+/* see fetch.h */
+void
+uf_conn_close(struct uf_conn *c)
+{
+	uf_net_close(&c->sock);
+	c->open = 0;
+	c->tls = NULL;
+	c->io = NULL;
+}
+
+/* Connect c to u's origin, with TLS for https. */
+static enum uf_err
+conn_open(struct fetch *f)
+{
+	struct uf_conn		*c = f->c;
+	const struct uf_url	*u = f->url;
+	enum uf_err		err;
+
+	uf_conn_close(c);
+	uf_arena_reset(&c->a, 0);
+	c->uses = 0;
+	err = uf_net_connect(&c->sock, u->host, u->port_str, f->o->family,
+	    &c->lim);
+	if (err != UF_OK) {
+		return err;
+	}
+	if (u->scheme == UF_HTTPS) {
+		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
+		    &c->tls);
+		if (err != UF_OK) {
+			uf_conn_close(c);
+			return err;
+		}
+		c->io = uf_tls_io(c->tls);
+	} else {
+		/* TLS has its own buffer; plain sockets need one. */
+		c->sock.rx = uf_arena_alloc(&c->a, UF_RXBUF);
+		c->sock.rx_cap = UF_RXBUF;
+		if (c->sock.rx == NULL) {
+			uf_conn_close(c);
+			return no_arena(&c->a);
+		}
+		c->io = &c->sock.vtable;
+	}
+	c->open = 1;
+	c->scheme = u->scheme;
+	c->port = u->port;
+	snprintf(c->host, sizeof c->host, "%s", u->host);
+	return UF_OK;
+}
+
+static int
+same_origin(const struct uf_conn *c, const struct uf_url *u)
+{
+	return c->open && c->scheme == u->scheme && c->port == u->port
+	    && strcasecmp(c->host, u->host) == 0;
+}
+
+/*
+ * May the connection carry the next request? Only when this response
+ * ended by its framing, the server did not ask to close, and nothing
+ * unasked-for is waiting in the buffers.
+ */
+static int
+reusable(const struct fetch *f)
+{
+	const struct uf_http_resp	*r = &f->resp;
+	const struct uf_conn		*c = f->c;
+
+	if (!f->keep || r->framing == UF_BODY_CLOSE
+	    || (r->flags & UF_RESP_CLOSE)
+	    || (r->minor == 0 && !(r->flags & UF_RESP_KEEPALIVE))) {
+		return 0;
+	}
+	if (c->tls != NULL) {
+		return !uf_tls_pending(c->tls) && !uf_tls_closed_cleanly(c->tls);
+	}
+	return c->sock.rx_off == c->sock.rx_len;
+}
+
+/* Send the request and read the response head. */
+static enum uf_err
+exchange(struct fetch *f)
+{
+	enum uf_err	err;
+
+	f->io = f->c->io;
+	f->tls = f->c->tls;
+	f->c->uses++;
+	err = fetch_send(f, f->a);
+	if (err == UF_OK) {
+		err = fetch_head(f);
+	}
+	return err;
+}
+
+/* see fetch.h */
 enum uf_err
-uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
-    struct uf_out *out, struct uf_result *res)
+uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
+    const struct uf_opts *o, struct uf_out *out, int keep,
+    struct uf_result *res)
 {
 	struct fetch	*f;
 	enum uf_err	err;
+	int		reused;
 
 	f = uf_arena_zalloc(a, sizeof *f);
 	if (f == NULL) {
 		return no_arena(a);
 	}
 	f->a = a;
+	f->c = c;
 	f->o = o;
 	f->out = out;
 	f->url = u;
+	f->keep = keep;
 	f->vbol = 1;
 	f->resp.head_request = o->head;
-	f->lim.step = o->timeout;
-	f->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
-	f->sock.fd = -1;
+	c->lim.step = o->timeout;
+	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
+	f->lim = c->lim;
 
-	err = uf_net_connect(&f->sock, u->host, u->port_str, o->family,
-	    &f->lim);
-	if (err != UF_OK) {
-		goto out;
-	}
-	if (u->scheme == UF_HTTPS) {
-		err = uf_tls_open(a, &f->sock, u, &o->tls, &f->tls);
+	reused = same_origin(c, u);
+	if (reused) {
+		uf_note("reusing the connection to %s", c->sock.peer);
+	} else {
+		err = conn_open(f);
 		if (err != UF_OK) {
 			goto out;
 		}
-		f->io = uf_tls_io(f->tls);
-	} else {
-		/* TLS has its own buffer; plain sockets need one. */
-		f->sock.rx = uf_arena_alloc(a, UF_RXBUF);
-		f->sock.rx_cap = UF_RXBUF;
-		if (f->sock.rx == NULL) {
-			err = no_arena(a);
-			goto out;
+	}
+	err = exchange(f);
+	/*
+	 * A kept connection may have been closed by the server while it
+	 * sat idle; a request that got no byte back is sent once more, on
+	 * a new connection (GET and HEAD are safe to repeat).
+	 */
+	if (reused && err == UF_E_NET && !f->resp.any_byte) {
+		uf_note("the kept connection was closed; connecting again");
+		uf_err_clear();
+		memset(&f->resp, 0, sizeof f->resp);
+		f->resp.head_request = o->head;
+		f->vbol = 1;
+		err = conn_open(f);
+		if (err == UF_OK) {
+			err = exchange(f);
 		}
-		f->io = &f->sock.vtable;
 	}
-	err = fetch_send(f, a);
-	if (err != UF_OK) {
-		goto out;
-	}
-	err = fetch_head(f);
 	if (err != UF_OK) {
 		goto out;
 	}
@@ -323,7 +437,9 @@ uf_fetch(struct uf_arena *a, const struct uf_url *u, const struct uf_opts *o,
 	}
 	err = fetch_body(f);
 out:
-	uf_net_close(&f->sock);
+	if (err != UF_OK || !reusable(f)) {
+		uf_conn_close(c);
+	}
 	uf_note("arena: %zu of %zu bytes used at the peak", a->peak,
 	    a->cap + a->kept);
 	if (res != NULL) {

@@ -41,6 +41,40 @@ struct uf_opts {
 };
 
 /*
+ * A connection that may outlive its URL: it stays open for the next
+ * URL when that URL has the same origin, the response was read to its
+ * end and the server allows it. Its memory is its own small arena (the
+ * plain receive buffer, or the TLS contexts and record buffer), carved
+ * once from the main arena below the per-URL mark and reset whenever a
+ * new connection is made: kept or not, it never grows.
+ *
+ * UF_CONN_MEM: the TLS client context and X.509 wrapper (about 10 KiB)
+ * and a two-way record buffer (33 KiB); the plain buffer is 32 KiB.
+ */
+#define UF_CONN_MEM	(44 * 1024)
+
+struct uf_tls;
+
+struct uf_conn {
+	struct uf_arena			a;
+	struct uf_limits		lim;
+	struct uf_sock			sock;
+	struct uf_tls			*tls;
+	const struct uf_io_class	**io;
+	int				open;
+	enum uf_scheme			scheme;
+	char				host[256];
+	unsigned			port;
+	unsigned long			uses;	/* requests sent on it */
+};
+
+/* Set c up over mem[0..len) (UF_CONN_MEM bytes), closed. */
+void	uf_conn_init(struct uf_conn *c, void *mem, size_t len);
+
+/* Close c if it is open. */
+void	uf_conn_close(struct uf_conn *c);
+
+/*
  * The result of one fetch, for the caller: the final status, and the
  * byte counts (for progress and messages).
  */
@@ -50,14 +84,17 @@ struct uf_result {
 };
 
 /*
- * Fetch u and write the response body (preceded by the head for -i,
- * or only the head for -I) to out. Returns UF_OK, or the error whose
+ * Fetch u over c (reusing it when it is open to u's origin, otherwise
+ * opening it) and write the response body (preceded by the head for
+ * -i, or only the head for -I) to out. With keep set, the next URL has
+ * the same origin: the request asks to keep the connection, and c is
+ * left open if the response allows. Returns UF_OK, or the error whose
  * message is in the error slot; UF_E_PIPE when out is a closed pipe.
  * On a failure, out may hold part of the body: the caller decides what
  * to do with it (uf_out_abort()). res may be NULL.
  */
-enum uf_err	uf_fetch(struct uf_arena *a, const struct uf_url *u,
-		    const struct uf_opts *o, struct uf_out *out,
-		    struct uf_result *res);
+enum uf_err	uf_fetch(struct uf_arena *a, struct uf_conn *c,
+		    const struct uf_url *u, const struct uf_opts *o,
+		    struct uf_out *out, int keep, struct uf_result *res);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -25,9 +26,7 @@
 #include "tls.h"
 #include "trust.h"
 #include "url.h"
-
-/* Longest line of a URL list (-, @FILE). */
-#define LIST_LINE_MAX	8192
+#include "urls.h"
 
 /* Most -H options; each is a pointer into argv. */
 #define MAX_HEADERS	64
@@ -49,6 +48,9 @@ static struct uf_out	out_url;	/* stdout or -O: one per URL */
 static int		status;		/* exit status of the first failure */
 static int		pipe_closed;
 static unsigned long	nfetched;	/* URLs tried so far */
+static struct uf_conn	conn;		/* kept between URLs of one origin */
+static struct uf_urls	urls;
+static struct uf_item	items[2];	/* the current URL and the next */
 
 static void
 usage(int fd)
@@ -163,37 +165,52 @@ parse_secs(const char *s, uint64_t *ns)
 	return 0;
 }
 
-/*
- * Fetch one URL string: parse, pick the output, fetch, finish the
- * output, print the failure.
- */
-static void
-fetch_url(struct uf_arena *a, size_t mark, const char *arg)
+/* Parse a URL argument; like curl and wget, no scheme means http. */
+static enum uf_err
+parse_arg(struct uf_arena *a, const char *arg, struct uf_url *u)
 {
-	struct uf_url		u;
-	struct uf_out		*out;
-	const char		*s = arg, *name;
-	enum uf_err		err;
-	char			*t;
-	size_t			len;
+	const char	*s = arg;
+	char		*t;
+	size_t		len = strlen(arg);
 
-	uf_arena_reset(a, mark);
-	uf_err_clear();
-	/* Like curl and wget, a URL without a scheme is http. */
 	if (strstr(s, "://") == NULL) {
-		t = uf_arena_alloc(a, strlen(s) + 8);
+		t = uf_arena_alloc(a, len + 8);
 		if (t != NULL) {
 			memcpy(t, "http://", 7);
-			memcpy(t + 7, s, strlen(s) + 1);
+			memcpy(t + 7, s, len + 1);
 			s = t;
 		}
 	}
-	err = uf_url_parse(a, s, &u);
+	return uf_url_parse(a, s, u);
+}
+
+/*
+ * Fetch one URL string: parse, pick the output, fetch, finish the
+ * output, print the failure. next is the URL after it, when known
+ * without waiting: the connection is kept if it has the same origin.
+ */
+static void
+fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
+{
+	struct uf_url		u, nu;
+	struct uf_out		*out;
+	const char		*name;
+	enum uf_err		err;
+	size_t			len;
+	int			keep;
+
+	uf_arena_reset(a, mark);
+	uf_err_clear();
+	err = parse_arg(a, arg, &u);
 	if (err != UF_OK) {
 		message(arg, "%s", uf_err_msg());
 		record(err);
 		return;
 	}
+	keep = next != NULL && parse_arg(a, next, &nu) == UF_OK
+	    && nu.scheme == u.scheme && nu.port == u.port
+	    && strcasecmp(nu.host, u.host) == 0;
+	uf_err_clear();
 	if (opt.output != NULL) {
 		out = &out_file;
 	} else {
@@ -220,7 +237,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg)
 		}
 	}
 	nfetched++;
-	err = uf_fetch(a, &u, &opt.fo, out, NULL);
+	err = uf_fetch(a, &conn, &u, &opt.fo, out, keep, NULL);
 	if (err == UF_OK && out == &out_url) {
 		err = uf_out_commit(out);
 	}
@@ -235,76 +252,6 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg)
 		}
 	}
 	record(err);
-}
-
-/*
- * Fetch the URLs listed in fd, one per line; blank lines and lines
- * starting with '#' are skipped. Stops early when the pipe closed.
- */
-static void
-fetch_list(struct uf_arena *a, size_t mark, int fd, const char *name)
-{
-	static char	line[LIST_LINE_MAX];
-	char		chunk[4096];
-	size_t		len = 0, i, s, e;
-	ssize_t		n;
-	int		skipping = 0;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0) {
-			message(name, "cannot read URL list: %s",
-			    strerror(errno));
-			record(UF_E_USAGE);
-			return;
-		}
-		for (i = 0; i < (size_t)n || (n == 0 && len > 0); i++) {
-			int	end = n == 0 || chunk[i] == '\n';
-
-			/* A NUL would cut the URL short without a word. */
-			if (!end && chunk[i] == '\0' && !skipping) {
-				message(name, "URL list line with a NUL byte");
-				record(UF_E_USAGE);
-				skipping = 1;
-			}
-			if (!end) {
-				if (len < sizeof line - 1) {
-					line[len++] = chunk[i];
-				} else if (!skipping) {
-					message(name, "URL list line longer "
-					    "than %d bytes", LIST_LINE_MAX - 1);
-					record(UF_E_USAGE);
-					skipping = 1;
-				}
-				continue;
-			}
-			line[len] = '\0';
-			s = 0;
-			e = len;
-			while (s < e && (line[s] == ' ' || line[s] == '\t')) {
-				s++;
-			}
-			while (e > s && (line[e - 1] == ' ' || line[e - 1]
-			    == '\t' || line[e - 1] == '\r')) {
-				e--;
-			}
-			line[e] = '\0';
-			if (!skipping && e > s && line[s] != '#') {
-				fetch_url(a, mark, line + s);
-			}
-			len = 0;
-			skipping = 0;
-			if (pipe_closed || n == 0) {
-				break;
-			}
-		}
-		if (n == 0 || pipe_closed) {
-			return;
-		}
-	}
 }
 
 static void
@@ -363,8 +310,10 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct uf_arena	*a;
+	struct uf_item	*cur, *nxt;
 	size_t		mark;
-	int		c, i, fd, verbose = 0;
+	void		*mem;
+	int		c, i, verbose = 0, have_next;
 	enum uf_err	err;
 
 	/*
@@ -494,24 +443,33 @@ main(int argc, char **argv)
 	opt.fo.tls.trust = &opt.trust;
 
 	a = uf_arena_main();
-	mark = uf_arena_mark(a);
-	for (i = optind; i < argc && !pipe_closed; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			fetch_list(a, mark, 0, "(standard input)");
-		} else if (argv[i][0] == '@') {
-			fd = open(argv[i] + 1, O_RDONLY | O_CLOEXEC);
-			if (fd < 0) {
-				message(argv[i] + 1, "cannot read URL list: %s",
-				    strerror(errno));
-				record(UF_E_USAGE);
-				continue;
-			}
-			fetch_list(a, mark, fd, argv[i] + 1);
-			close(fd);
-		} else {
-			fetch_url(a, mark, argv[i]);
-		}
+	/* The connection's memory lies below the mark, for all URLs. */
+	mem = uf_arena_alloc(a, UF_CONN_MEM);
+	if (mem == NULL) {
+		return UF_E_INTERNAL;
 	}
+	uf_conn_init(&conn, mem, UF_CONN_MEM);
+	mark = uf_arena_mark(a);
+	uf_urls_init(&urls, argc - optind, argv + optind);
+	cur = &items[0];
+	uf_urls_next(&urls, cur, 0);
+	while (cur->kind != UF_ITEM_END && !pipe_closed) {
+		nxt = cur == &items[0] ? &items[1] : &items[0];
+		/* Peek at the next URL, but never wait for a slow list. */
+		have_next = uf_urls_next(&urls, nxt, 1);
+		if (cur->kind == UF_ITEM_ERROR) {
+			message(cur->where, "%s", cur->msg);
+			record(UF_E_USAGE);
+		} else {
+			fetch_url(a, mark, cur->url, have_next
+			    && nxt->kind == UF_ITEM_URL ? nxt->url : NULL);
+		}
+		if (!have_next) {
+			uf_urls_next(&urls, nxt, 0);
+		}
+		cur = nxt;
+	}
+	uf_conn_close(&conn);
 
 	if (opt.output != NULL) {
 		if (status == 0 && !pipe_closed) {

@@ -717,21 +717,78 @@ target(struct uf_tls *t, const struct uf_url *u)
 	return UF_OK;
 }
 
+/*
+ * Sessions to resume, per host and port: a few, replaced in turn. A
+ * session is 86 bytes; a resumed handshake skips the key exchange and
+ * the certificate checks (done when the session was made).
+ */
+#define SESSIONS	4
+
+static struct {
+	char				name[256];
+	unsigned			port;
+	br_ssl_session_parameters	sp;
+} sessions[SESSIONS];
+static unsigned	next_session;
+
+static br_ssl_session_parameters *
+find_session(const struct uf_tls *t, unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < SESSIONS; i++) {
+		if (sessions[i].port == port
+		    && strcmp(sessions[i].name, t->name) == 0) {
+			return &sessions[i].sp;
+		}
+	}
+	return NULL;
+}
+
+static void
+keep_session(const struct uf_tls *t, unsigned port,
+    const br_ssl_session_parameters *sp)
+{
+	br_ssl_session_parameters	*old;
+	size_t				i;
+
+	if (sp->session_id_len == 0) {
+		return;
+	}
+	old = find_session(t, port);
+	if (old == NULL) {
+		i = next_session++ % SESSIONS;
+		snprintf(sessions[i].name, sizeof sessions[i].name, "%s",
+		    t->name);
+		sessions[i].port = port;
+		old = &sessions[i].sp;
+	}
+	*old = *sp;
+}
+
+/* see tls.h */
+int
+uf_tls_pending(const struct uf_tls *t)
+{
+	return (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_RECVAPP)
+	    != 0;
+}
+
 /* see tls.h */
 enum uf_err
-uf_tls_open(struct uf_arena *a, struct uf_sock *s, const struct uf_url *u,
-    const struct uf_tls_opts *o, struct uf_tls **tp)
+uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
+    const struct uf_url *u, const struct uf_tls_opts *o, struct uf_tls **tp)
 {
 	struct uf_tls		*t;
 	br_ssl_engine_context	*eng;
-	br_ssl_session_parameters sp;
+	br_ssl_session_parameters sp, *old;
 	unsigned char		*iobuf, rnd[32];
 	size_t			iolen = o->bidi ? BR_SSL_BUFSIZE_BIDI
 				    : BR_SSL_BUFSIZE_MONO, chain_mark;
 	enum uf_err		err;
 
-	t = uf_arena_zalloc(a, sizeof *t);
-	iobuf = uf_arena_alloc(a, iolen);
+	t = uf_arena_zalloc(ca, sizeof *t);
+	iobuf = uf_arena_alloc(ca, iolen);
 	if (t == NULL || iobuf == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory for TLS");
 	}
@@ -784,8 +841,13 @@ uf_tls_open(struct uf_arena *a, struct uf_sock *s, const struct uf_url *u,
 		    "/dev/urandom)");
 	}
 	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
+	old = find_session(t, u->port);
+	if (old != NULL) {
+		br_ssl_engine_set_session_parameters(eng, old);
+	}
 	/* No SNI and no BearSSL name check for an IP address. */
-	if (!br_ssl_client_reset(&t->cc, t->iplen > 0 ? NULL : t->name, 0)) {
+	if (!br_ssl_client_reset(&t->cc, t->iplen > 0 ? NULL : t->name,
+	    old != NULL)) {
 		return tls_error(t, br_ssl_engine_last_error(eng));
 	}
 	uf_note("TLS handshake with %s", t->name);
@@ -803,8 +865,12 @@ uf_tls_open(struct uf_arena *a, struct uf_sock *s, const struct uf_url *u,
 	uf_arena_reset(a, chain_mark);
 	t->x.chain = NULL;
 	br_ssl_engine_get_session_parameters(eng, &sp);
-	uf_note("TLS 1.2, cipher suite 0x%04x%s", sp.cipher_suite,
+	uf_note("TLS 1.2, cipher suite 0x%04x%s%s", sp.cipher_suite,
+	    old != NULL && old->session_id_len == sp.session_id_len
+	    && memcmp(old->session_id, sp.session_id, sp.session_id_len) == 0
+	    ? ", session resumed" : "",
 	    o->insecure ? ", certificate NOT checked (-k)" : "");
+	keep_session(t, u->port, &sp);
 	*tp = t;
 	return UF_OK;
 }

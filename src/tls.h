@@ -10,8 +10,15 @@
  * URLs by our own look at the certificate's IP addresses (no SNI is
  * sent for them).
  *
- * Everything lives in the arena given to uf_tls_open() and MUST NOT be
- * moved: BearSSL contexts hold pointers into themselves.
+ * The contexts and the record buffer live in the connection's arena
+ * (they last as long as the connection); the copy of the certificate
+ * chain and the anchor lookups use the URL's arena during the
+ * handshake only. Nothing may be moved: BearSSL contexts hold pointers
+ * into themselves.
+ *
+ * Sessions are remembered per host (a few, in static memory) so that a
+ * new connection to a host seen before in the run resumes its session
+ * instead of a full handshake, where the server allows it.
  */
 #ifndef UF_TLS_H
 #define UF_TLS_H
@@ -36,14 +43,18 @@ struct uf_tls_opts {
 struct uf_tls;
 
 /*
- * Handshake over the connected socket s for URL u. On success *tp is
- * the TLS transport (see uf_tls_io()). Returns UF_OK, UF_E_CERT,
- * UF_E_TLS, UF_E_NET or UF_E_TIMEOUT with the message recorded, or
- * UF_E_PROTO when the arena is too small.
+ * Handshake over the connected socket s for URL u. Contexts come from
+ * ca (the connection's arena), handshake scratch from a (the URL's).
+ * On success *tp is the TLS transport (see uf_tls_io()). Returns UF_OK,
+ * UF_E_CERT, UF_E_TLS, UF_E_NET or UF_E_TIMEOUT with the message
+ * recorded, or UF_E_PROTO when an arena is too small.
  */
-enum uf_err	uf_tls_open(struct uf_arena *a, struct uf_sock *s,
-		    const struct uf_url *u, const struct uf_tls_opts *o,
-		    struct uf_tls **tp);
+enum uf_err	uf_tls_open(struct uf_arena *ca, struct uf_arena *a,
+		    struct uf_sock *s, const struct uf_url *u,
+		    const struct uf_tls_opts *o, struct uf_tls **tp);
+
+/* Are decrypted bytes waiting that nobody has read? */
+int	uf_tls_pending(const struct uf_tls *t);
 
 /* The transport methods of t. */
 const struct uf_io_class	**uf_tls_io(struct uf_tls *t);

@@ -160,6 +160,11 @@ read_req(struct conn *c)
 		s->req[len] = '\0';
 		s->req_len = len;
 	}
+	if (len > 0) {
+		memcpy(s->last_req, buf, len);
+		s->last_req[len] = '\0';
+		s->nreq++;
+	}
 }
 
 /* Wait until the client closes (or the server is stopped). */
@@ -378,6 +383,8 @@ play_tls(struct conn *c, const struct tls_material *m)
 		    c->s->tls->nsuites);
 	}
 	br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1);
+	/* A session cache, so that clients can resume. */
+	br_ssl_server_set_cache(&sc, &c->s->lru->vtable);
 	br_ssl_server_reset(&sc);
 	br_sslio_init(&io, &sc.eng, sock_rd, c, sock_wr, c);
 	c->io = &io;
@@ -457,6 +464,8 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
     const struct srv_tls *tls)
 {
 	static struct tls_material	mat[2];
+	static br_ssl_session_cache_lru	lru[2];
+	static unsigned char		lru_mem[2][4096];
 	static int			next;
 
 	memset(s, 0, sizeof *s);
@@ -464,7 +473,11 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 	s->steps = steps;
 	s->tls = tls;
 	/* Each of the (at most two) TLS servers of a test has its own. */
-	s->mat = &mat[next++ % 2];
+	s->mat = &mat[next % 2];
+	s->lru = &lru[next % 2];
+	br_ssl_session_cache_lru_init(s->lru, lru_mem[next % 2],
+	    sizeof lru_mem[0]);
+	next++;
 	if (load_material(tls, s->mat) != 0) {
 		return -1;
 	}

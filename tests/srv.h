@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <bearssl.h>
+
 enum srv_op {
 	OP_END,
 	OP_READ_REQ,	/* read the request head (up to the blank line) */
@@ -78,6 +80,9 @@ struct srv {
 	volatile int		nconn;		/* connections accepted */
 	char			req[16384];	/* first request head */
 	size_t			req_len;
+	char			last_req[4096];	/* and the last one */
+	volatile int		nreq;		/* request heads read */
+	br_ssl_session_cache_lru	*lru;
 	int			hang_fds[2];	/* see srv_hang() */
 };
 
