@@ -19,11 +19,14 @@
 #include <stddef.h>
 
 /*
- * 96 KiB, measured: an HTTPS handshake peaks at 52-59 KiB with the
- * half-duplex TLS buffer (contexts 9 KiB, buffer 16.3 KiB, chain copy
- * 16 KiB, anchor lookup scratch up to 12 KiB); the two-way buffer a
- * request body needs adds 16.1 KiB, which 64 KiB cannot hold. Plain
- * HTTP touches about 20 KiB of it; pages never touched cost nothing.
+ * 96 KiB, measured. The connection takes 44 KiB below the mark (the
+ * TLS contexts, 10 KiB, and a two-way record buffer of 33 KiB; or the
+ * 32 KiB plain receive buffer). Per URL, an HTTPS handshake needs the
+ * 16 KiB chain copy and up to 12 KiB of anchor lookup scratch besides
+ * small state: peaks measured with -v, connection included, are 46 KiB
+ * for plain HTTP and 70-78 KiB for HTTPS (the latter with the system
+ * bundle's index and a hashed directory both searched). Pages never
+ * touched cost nothing.
  */
 #ifndef UFETCH_ARENA_SIZE
 #define UFETCH_ARENA_SIZE	98304

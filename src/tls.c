@@ -454,8 +454,9 @@ tls_error(struct uf_tls *t, int err)
 		break;
 	case BR_ERR_X509_CRITICAL_EXTENSION:
 	case BR_ERR_X509_UNSUPPORTED:
-		return uf_fail(UF_E_CERT, "the certificate uses something "
-		    "BearSSL does not support (such as name constraints)");
+		return uf_fail(UF_E_CERT, "the certificate chain uses something "
+		    "BearSSL does not support (such as a SHA-1 signature or "
+		    "name constraints)");
 	case BR_ERR_X509_NOT_CA:
 		return uf_fail(UF_E_CERT, "a certificate in the chain signs "
 		    "others but is not a CA");
@@ -500,10 +501,12 @@ wait_for(struct uf_tls *t, short ev, uint64_t dl, const char *what)
 /*
  * Drive the engine until its state has a bit of want, or the stream
  * ends (then t->eof or t->clean is set and UF_OK returned). dl is the
- * deadline for the whole call.
+ * deadline for the whole call; with idle set it starts again whenever
+ * bytes arrive, so that a record dribbled in slowly is never timed out
+ * while it keeps coming (CONTRACT 4: receiving is idle time).
  */
 static enum uf_err
-run(struct uf_tls *t, unsigned want, uint64_t dl, const char *what)
+run(struct uf_tls *t, unsigned want, uint64_t dl, int idle, const char *what)
 {
 	br_ssl_engine_context	*eng = &t->cc.eng;
 	unsigned char		*buf;
@@ -545,8 +548,8 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, const char *what)
 				}
 				continue;
 			}
-			return uf_fail(UF_E_NET, "error %s: %s", what,
-			    strerror(errno));
+			return uf_fail(t->shaken ? UF_E_NET : UF_E_TLS,
+			    "error %s: %s", what, strerror(errno));
 		}
 		if (st & want) {
 			return UF_OK;
@@ -556,6 +559,9 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, const char *what)
 			n = recv(t->sock->fd, buf, len, 0);
 			if (n > 0) {
 				br_ssl_engine_recvrec_ack(eng, (size_t)n);
+				if (idle) {
+					dl = uf_deadline(t->sock->lim);
+				}
 				continue;
 			}
 			if (n == 0) {
@@ -577,8 +583,8 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, const char *what)
 				}
 				continue;
 			}
-			return uf_fail(UF_E_NET, "error %s: %s", what,
-			    strerror(errno));
+			return uf_fail(t->shaken ? UF_E_NET : UF_E_TLS,
+			    "error %s: %s", what, strerror(errno));
 		}
 		/* A half-duplex buffer must be emptied to receive. */
 		br_ssl_engine_flush(eng, 0);
@@ -602,7 +608,7 @@ tls_write(const struct uf_io_class **ctx, const void *buf, size_t len,
 	enum uf_err		err;
 
 	for (;;) {
-		err = run(t, BR_SSL_SENDAPP, dl, what);
+		err = run(t, BR_SSL_SENDAPP, dl, 0, what);
 		if (err != UF_OK) {
 			return err;
 		}
@@ -638,7 +644,8 @@ tls_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
 	*len = 0;
 	*buf = NULL;
 	if (!t->eof && !t->clean) {
-		err = run(t, BR_SSL_RECVAPP, uf_deadline(t->sock->lim), what);
+		err = run(t, BR_SSL_RECVAPP, uf_deadline(t->sock->lim), 1,
+		    what);
 		if (err != UF_OK) {
 			return err;
 		}
@@ -851,7 +858,7 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 		return tls_error(t, br_ssl_engine_last_error(eng));
 	}
 	uf_note("TLS handshake with %s", t->name);
-	err = run(t, BR_SSL_SENDAPP, uf_deadline(s->lim),
+	err = run(t, BR_SSL_SENDAPP, uf_deadline(s->lim), 0,
 	    "during the TLS handshake");
 	if (err != UF_OK) {
 		return err;

@@ -378,13 +378,47 @@ sink_copy(struct sink *k, const void *p, size_t len)
 	unsigned char	*d;
 
 	if (len > k->cap - k->len) {
-		k->full = 1;
 		return NULL;
 	}
 	d = k->buf + k->len;
 	memcpy(d, p, len);
 	k->len += len;
 	return d;
+}
+
+static int
+same_bytes(const unsigned char *a, size_t alen, const unsigned char *b,
+    size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/*
+ * Is this name and key already an anchor? The same CA often sits in a
+ * bundle and a directory, or twice in one bundle.
+ */
+static int
+known_key(const struct sink *k, const unsigned char *dn, size_t dnlen,
+    const br_x509_pkey *pk)
+{
+	const br_x509_trust_anchor	*ta;
+	size_t				i;
+
+	for (i = 0; i < *k->n; i++) {
+		ta = &k->tas[i];
+		if (!same_bytes(ta->dn.data, ta->dn.len, dn, dnlen)
+		    || ta->pkey.key_type != pk->key_type) {
+			continue;
+		}
+		if (pk->key_type == BR_KEYTYPE_RSA
+		    ? same_bytes(ta->pkey.key.rsa.n, ta->pkey.key.rsa.nlen,
+		    pk->key.rsa.n, pk->key.rsa.nlen)
+		    : same_bytes(ta->pkey.key.ec.q, ta->pkey.key.ec.qlen,
+		    pk->key.ec.q, pk->key.ec.qlen)) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -409,7 +443,8 @@ add_anchor(struct sink *k, const unsigned char *der, size_t len,
 	br_x509_decoder_init(&dc, NULL, NULL);
 	br_x509_decoder_push(&dc, der, len);
 	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL || br_x509_decoder_last_error(&dc) != 0) {
+	if (pk == NULL || br_x509_decoder_last_error(&dc) != 0
+	    || known_key(k, dn, dnlen, pk)) {
 		return;
 	}
 	ta = &k->tas[*k->n];
@@ -479,12 +514,20 @@ static void
 load_pem_text(unsigned char *p, size_t len, struct sink *k,
     const unsigned char *dn, size_t dnlen)
 {
-	static const char	begin[] = "-----BEGIN CERTIFICATE-----";
+	/* Ends both "BEGIN CERTIFICATE" and "BEGIN X509 CERTIFICATE". */
+	static const char	begin[] = "CERTIFICATE-----";
 	unsigned char		*b, *e, *end = p + len;
 	long			n;
 
 	while ((b = memmem(p, (size_t)(end - p), begin, sizeof begin - 1))
 	    != NULL) {
+		if (b - p < 11 || memcmp(b - 11, "-----BEGIN ", 11) != 0) {
+			if (b - p < 16 || memcmp(b - 16, "-----BEGIN X509 ",
+			    16) != 0) {
+				p = b + sizeof begin - 1;
+				continue;
+			}
+		}
 		b += sizeof begin - 1;
 		e = memmem(b, (size_t)(end - b), "-----END", 8);
 		if (e == NULL) {
@@ -559,15 +602,25 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	if (t->file != NULL && t->indexed == 0) {
 		err = build_index(t, a);
 		if (err != UF_OK) {
-			return err;
+			snprintf(t->why, sizeof t->why, "%s", uf_err_msg());
+			if (t->dir == NULL) {
+				return err;
+			}
+			/* The directory may still do; say why once. */
+			uf_err_clear();
+			uf_note("%s; using %s only", t->why, t->dir);
 		}
 	}
-	if (t->file != NULL && t->indexed < 0) {
-		return uf_fail(UF_E_CERT, "cannot use CA file %s", t->file);
+	if (t->file != NULL && t->indexed < 0 && t->dir == NULL) {
+		return uf_fail(UF_E_CERT, "%s", t->why);
 	}
 	/* Anchor data goes below the scratch space that lookups use. */
-	/* Room for two anchors with 4096-bit RSA keys: plenty per name. */
-	room = 2 * (len + 520 + 8);
+	/*
+	 * Room for four anchors with 4096-bit RSA keys under this name;
+	 * more than that (several distinct keys for one CA name) are
+	 * dropped, not an error.
+	 */
+	room = 4 * (len + 520 + 8);
 	memset(&k, 0, sizeof k);
 	k.tas = tas;
 	k.n = n;
@@ -575,7 +628,7 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	k.buf = uf_arena_alloc(a, room);
 	k.cap = k.buf != NULL ? room : 0;
 	k.full = k.buf == NULL;
-	if (t->file != NULL) {
+	if (t->file != NULL && t->indexed > 0) {
 		h = fnv1a(dn, len);
 		for (i = 0; i < t->nidx; i++) {
 			if (t->idx[i].hash == h) {

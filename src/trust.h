@@ -35,6 +35,7 @@ struct uf_trust {
 	const struct uf_ta_entry *idx;		/* in the kept region */
 	size_t			nidx;
 	unsigned		nskipped;	/* unparseable while indexing */
+	char			why[160];	/* why the file failed */
 };
 
 /*
@@ -50,8 +51,10 @@ enum uf_err	uf_trust_init(struct uf_trust *t, const char *cacert,
 /*
  * Append to tas[*n .. max) every anchor whose subject is exactly the
  * Name TLV dn[0..len); anchor data is decoded into a (valid until the
- * arena is reset). Returns UF_OK, even when nothing matched, or
- * UF_E_CERT when no store can be read (message recorded).
+ * arena is reset); the same name and key found twice is one anchor.
+ * Returns UF_OK, even when nothing matched, or UF_E_CERT when no store
+ * can be read (message recorded; a bundle that cannot be read while a
+ * directory is also set only costs a -v note).
  */
 enum uf_err	uf_trust_find(struct uf_trust *t, struct uf_arena *a,
 		    const unsigned char *dn, size_t len,

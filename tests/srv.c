@@ -201,6 +201,7 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 	char			buf[65536];
 	ssize_t			n;
 	int			up;
+	double			t0 = now_secs();
 
 	up = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	memset(&sin, 0, sizeof sin);
@@ -228,11 +229,16 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 			}
 		}
 		if (pfd[1].revents) {
-			n = recv(up, buf, chunk, 0);
+			int	fast = now_secs() < t0 + c->s->relay_fast_ms
+			    / 1000.0;
+
+			n = recv(up, buf, fast ? sizeof buf : chunk, 0);
 			if (n <= 0 || send_all(c->fd, buf, (size_t)n) != 0) {
 				break;
 			}
-			sleep_ms(ms);
+			if (!fast) {
+				sleep_ms(ms);
+			}
 		}
 	}
 	close(up);

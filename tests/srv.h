@@ -73,6 +73,7 @@ struct srv {
 	char			sni[256];	/* what the client sent */
 	volatile int		handshakes;	/* completed */
 	unsigned short		relay_port;	/* for OP_RELAY */
+	unsigned		relay_fast_ms;	/* relay at full speed first */
 	int			fd;
 	unsigned short		port;
 	pthread_t		th;

@@ -386,6 +386,33 @@ Test(tls, dribbled_handshake_within_T_succeeds)
 	srv_stop(&tlss);
 }
 
+Test(tls, record_dribbled_byte_by_byte_is_idle_time, .timeout = 15)
+{
+	/*
+	 * The response is one TLS record of ~100 bytes, relayed a byte
+	 * every 20 ms after a fast handshake: 2 s in all, never 0.5 s
+	 * without a byte.
+	 */
+	static const struct srv_step	relay[] = { S_RELAY(1, 20), S_END };
+	static const struct srv_step	late[] = {
+		S_READ, S_SLEEP(400), S_SEND(OK200("6\r\n\r\nhello\n")),
+		S_HOLD, S_END
+	};
+	struct srv	tlss, slow;
+
+	cr_assert_eq(srv_start_tls(&tlss, late, &tls_ec), 0);
+	cr_assert_eq(srv_start(&slow, relay), 0);
+	slow.relay_port = tlss.port;
+	slow.relay_fast_ms = 300;
+	run_ufetch(&r, NULL, ARGS("-t", "0.5", "--cacert", ca(),
+	    https(&slow, "localhost", "/")));
+	expect_exit(0, NULL);
+	expect_out("hello\n");
+	cr_expect_gt(r.secs, 1.0, "the record really was dribbled");
+	srv_stop(&slow);
+	srv_stop(&tlss);
+}
+
 Test(tls, silent_after_the_handshake)
 {
 	static const struct srv_step	steps[] = { S_READ, S_HOLD, S_END };

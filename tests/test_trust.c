@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "der.h"
 #include "srv.h"
@@ -215,6 +216,7 @@ Test(trust, unreadable_env_file_is_a_certificate_error)
 	size_t			n = 0;
 
 	setenv("SSL_CERT_FILE", "/no/such/bundle", 1);
+	unsetenv("SSL_CERT_DIR");
 	uf_arena_init(&a, mem, sizeof mem);
 	uf_err_clear();
 	cr_assert_eq(uf_trust_init(&t, NULL, NULL), UF_OK);
@@ -223,4 +225,65 @@ Test(trust, unreadable_env_file_is_a_certificate_error)
 	cr_expect(strstr(uf_err_msg(), "/no/such/bundle") != NULL);
 	cr_expect_eq(uf_trust_init(&t, "/no/such/bundle", NULL), UF_E_USAGE,
 	    "but --cacert naming nothing is a usage error");
+}
+
+Test(trust, unreadable_file_falls_back_to_the_directory)
+{
+	static unsigned char	rbuf[4096];
+	struct uf_arena		a;
+	struct uf_trust		t;
+	struct uf_cert		c;
+	br_x509_trust_anchor	tas[8];
+	char			dir[4200];
+	size_t			n = 0, len;
+
+	len = read_pki("root.der", rbuf, sizeof rbuf);
+	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
+	setenv("SSL_CERT_FILE", "/no/such/bundle", 1);
+	setenv("SSL_CERT_DIR", pki(dir, sizeof dir, "certdir"), 1);
+	uf_arena_init(&a, mem, sizeof mem);
+	uf_err_clear();
+	cr_assert_eq(uf_trust_init(&t, NULL, NULL), UF_OK);
+	cr_expect_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
+	    &n, 8), UF_OK, "%s", uf_err_msg());
+	cr_expect_eq(n, 1);
+	cr_expect(strstr(t.why, "/no/such/bundle") != NULL, "%s", t.why);
+}
+
+Test(trust, the_same_anchor_twice_is_one)
+{
+	static unsigned char	rbuf[4096];
+	struct uf_arena		a;
+	struct uf_trust		t;
+	struct uf_cert		c;
+	br_x509_trust_anchor	tas[8];
+	char			file[4200], dir[4200];
+	char			twice[] = "/tmp/ufetch-twice-XXXXXX";
+	FILE			*f;
+	size_t			n = 0, len, i;
+	int			fd;
+
+	len = read_pki("root.der", rbuf, sizeof rbuf);
+	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
+	/* Three copies of the root in the bundle, one in the directory. */
+	fd = mkstemp(twice);
+	f = fdopen(fd, "w");
+	for (i = 0; i < 3; i++) {
+		FILE	*in = fopen(pki(file, sizeof file, "ca.pem"), "r");
+		char	b[4096];
+		size_t	m = fread(b, 1, sizeof b, in);
+
+		fclose(in);
+		fwrite(b, 1, m, f);
+	}
+	fclose(f);
+	uf_arena_init(&a, mem, sizeof mem);
+	uf_err_clear();
+	cr_assert_eq(uf_trust_init(&t, twice, pki(dir, sizeof dir,
+	    "certdir")), UF_OK);
+	cr_expect_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
+	    &n, 8), UF_OK, "%s", uf_err_msg());
+	cr_expect_eq(n, 1);
+	cr_expect_eq(t.nidx, 3);
+	unlink(twice);
 }
