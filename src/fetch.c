@@ -7,9 +7,13 @@
  */
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fetch.h"
 #include "http.h"
@@ -26,6 +30,8 @@ struct fetch {
 	const struct uf_io_class	**io;
 	struct uf_http_resp		resp;
 	int				keep;	/* ask to keep the connection */
+	int				splice;	/* may try splice(2) */
+	int				spliced; /* noted under -v */
 	int				echo;	/* head bytes go to out */
 	int				vbol;	/* -v echo at line start */
 };
@@ -196,6 +202,116 @@ fetch_head(struct fetch *f)
 	}
 }
 
+enum {
+	SPLICE_DONE,		/* the body is complete */
+	SPLICE_EOF,		/* the connection ended */
+	SPLICE_NOT		/* splice cannot do it: read and write */
+};
+
+/*
+ * Move a plain body (framed by Content-Length or the close) from the
+ * socket to the output inside the kernel: straight into a pipe, or
+ * through a pipe of our own into a file. Waits are idle time of T, as
+ * for reads; -m is checked before every move. *how says how it ended.
+ */
+static enum uf_err
+fetch_splice(struct fetch *f, uint64_t left, int *how)
+{
+	int		sock = f->c->sock.fd, out, is_pipe, p[2] = { -1, -1 };
+	int		dst, moved = 0;
+	enum uf_err	err = UF_OK;
+	uint64_t	dl;
+	ssize_t		n, m, off;
+	size_t		want;
+
+	*how = SPLICE_NOT;
+	out = uf_out_fd(f->out, &is_pipe, &err);
+	if (out < 0) {
+		return err;
+	}
+	if (!is_pipe) {
+		if (pipe2(p, O_CLOEXEC) != 0) {
+			return UF_OK;
+		}
+		(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	}
+	dst = is_pipe ? out : p[1];
+	if (!f->spliced) {
+		uf_note("moving the body with splice(2)%s",
+		    is_pipe ? "" : " through a pipe");
+		f->spliced = 1;
+	}
+	for (;;) {
+		if (f->lim.end != 0 && uf_now() >= f->lim.end) {
+			err = uf_fail_timeout(&f->lim, f->lim.end,
+			    "reading the body");
+			break;
+		}
+		want = left < (1u << 20) ? (size_t)left : 1u << 20;
+		n = splice(sock, NULL, dst, NULL, want, SPLICE_F_MOVE);
+		if (n > 0) {
+			for (off = 0; !is_pipe && off < n; off += m) {
+				m = splice(p[0], NULL, out, NULL,
+				    (size_t)(n - off), SPLICE_F_MOVE);
+				if (m <= 0) {
+					err = uf_out_error(f->out, m < 0 ? errno
+					    : EIO);
+					goto done;
+				}
+			}
+			moved = 1;
+			uf_out_count(f->out, (uint64_t)n);
+			if (uf_http_body_moved(&f->resp, (uint64_t)n)
+			    == UF_HTTP_DONE) {
+				*how = SPLICE_DONE;
+				break;
+			}
+			if (left != UINT64_MAX) {
+				left -= (uint64_t)n;
+			}
+			continue;
+		}
+		if (n == 0) {
+			*how = SPLICE_EOF;
+			break;
+		}
+		if (errno == EINTR) {
+			continue;
+		}
+		if (errno == EAGAIN) {
+			dl = uf_deadline(&f->lim);
+			switch (uf_net_wait(sock, POLLIN, dl)) {
+			case 0:
+				err = uf_fail_timeout(&f->lim, dl,
+				    "reading the body");
+				goto done;
+			case -1:
+				err = uf_fail(UF_E_NET, "poll: %s",
+				    strerror(errno));
+				goto done;
+			}
+			continue;
+		}
+		if (!moved && (errno == EINVAL || errno == ENOSYS)) {
+			break;		/* SPLICE_NOT: read and write instead */
+		}
+		if (errno == ECONNRESET || errno == ENOTCONN
+		    || errno == ETIMEDOUT) {
+			err = uf_fail(UF_E_NET, "error reading the body: %s",
+			    strerror(errno));
+		} else {
+			err = uf_out_error(f->out, errno);
+		}
+		break;
+	}
+done:
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	return err;
+}
+
 static enum uf_err
 fetch_body(struct fetch *f)
 {
@@ -203,16 +319,32 @@ fetch_body(struct fetch *f)
 	const unsigned char	*p;
 	enum uf_err		err;
 	size_t			n, off, used, doff, dlen;
-	int			rc;
+	uint64_t		left;
+	int			rc, how = SPLICE_NOT;
 
 	/* A body may be complete without a byte (HEAD, 204, length 0). */
 	if (uf_http_body(r, NULL, 0, &used, &doff, &dlen) == UF_HTTP_DONE) {
 		return UF_OK;
 	}
 	for (;;) {
-		err = next_span(f, "reading the body", &p, &n);
-		if (err != UF_OK) {
-			return err;
+		/* Whole plain bodies skip user space when they can. */
+		if (f->tls == NULL && f->splice && f->c->sock.rx_off
+		    == f->c->sock.rx_len && uf_http_body_plain(r, &left)) {
+			err = fetch_splice(f, left, &how);
+			if (err != UF_OK || how == SPLICE_DONE) {
+				return err;
+			}
+			if (how == SPLICE_NOT) {
+				f->splice = 0;
+			}
+		}
+		if (how == SPLICE_EOF) {
+			n = 0;
+		} else {
+			err = next_span(f, "reading the body", &p, &n);
+			if (err != UF_OK) {
+				return err;
+			}
 		}
 		if (n == 0) {
 			rc = uf_http_eof(r);
@@ -396,6 +528,7 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	f->out = out;
 	f->url = u;
 	f->keep = keep;
+	f->splice = 1;
 	f->vbol = 1;
 	f->resp.head_request = o->head;
 	c->lim.step = o->timeout;

@@ -875,6 +875,32 @@ uf_http_body(struct uf_http_resp *r, const unsigned char *buf, size_t len,
 
 /* see http.h */
 int
+uf_http_body_plain(const struct uf_http_resp *r, uint64_t *left)
+{
+	if (r->state != S_BODY) {
+		return 0;
+	}
+	*left = r->framing == UF_BODY_LENGTH ? r->remain : UINT64_MAX;
+	return 1;
+}
+
+/* see http.h */
+int
+uf_http_body_moved(struct uf_http_resp *r, uint64_t n)
+{
+	r->body_seen += n;
+	if (r->framing == UF_BODY_LENGTH) {
+		r->remain -= n;
+		if (r->remain == 0) {
+			r->state = S_DONE;
+			return UF_HTTP_DONE;
+		}
+	}
+	return UF_HTTP_MORE;
+}
+
+/* see http.h */
+int
 uf_http_eof(struct uf_http_resp *r)
 {
 	if (r->state == S_FAIL) {

@@ -146,6 +146,21 @@ int	uf_http_body(struct uf_http_resp *r, const unsigned char *buf,
 	    size_t len, size_t *used, size_t *doff, size_t *dlen);
 
 /*
+ * For a body framed by Content-Length or by the end of the connection
+ * and begun but not complete: set *left to the bytes still to come
+ * (UINT64_MAX: until the connection ends) and return 1, so that the
+ * caller may move them without parsing (splice). Otherwise return 0.
+ */
+int	uf_http_body_plain(const struct uf_http_resp *r, uint64_t *left);
+
+/*
+ * n body bytes of a plain body (see uf_http_body_plain()) were moved
+ * by the caller; n MUST NOT exceed *left. Returns UF_HTTP_DONE when
+ * that completed the body, UF_HTTP_MORE otherwise.
+ */
+int	uf_http_body_moved(struct uf_http_resp *r, uint64_t n);
+
+/*
  * The connection ended. Returns UF_HTTP_DONE when the response is
  * complete (its body was close-delimited, or already done), otherwise
  * UF_HTTP_E_EMPTY, UF_HTTP_E_TRUNC_HEAD or UF_HTTP_E_TRUNC_BODY.

@@ -257,14 +257,16 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 static void
 version(void)
 {
-	char	buf[256];
+	char	buf[512];
 	int	n;
 
 	n = snprintf(buf, sizeof buf, "ufetch %s\n"
 	    "protocols: http https\n"
 	    "tls: %s\n"
-	    "arena: %d bytes\n", UFETCH_VERSION, uf_tls_describe(),
-	    UFETCH_ARENA_SIZE);
+	    "features: keep-alive, TLS session resumption, splice, "
+	    "bounded DNS with -m\n"
+	    "arena: %d bytes (%d for the connection)\n", UFETCH_VERSION,
+	    uf_tls_describe(), UFETCH_ARENA_SIZE, UF_CONN_MEM);
 	(void)uf_write_all(1, buf, (size_t)n);
 }
 

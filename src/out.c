@@ -76,15 +76,46 @@ uf_out_write(struct uf_out *o, const void *buf, size_t len)
 		}
 	}
 	if (uf_write_all(o->fd, buf, len) != 0) {
-		if (!o->to_file && errno == EPIPE) {
-			return UF_E_PIPE;
-		}
-		return uf_fail(UF_E_OUTPUT, "cannot write %s: %s",
-		    o->to_file ? (o->direct ? o->path : o->tmp)
-		    : "standard output", strerror(errno));
+		return uf_out_error(o, errno);
 	}
 	o->written += len;
 	return UF_OK;
+}
+
+/* see out.h */
+enum uf_err
+uf_out_error(struct uf_out *o, int e)
+{
+	if (!o->to_file && e == EPIPE) {
+		return UF_E_PIPE;
+	}
+	return uf_fail(UF_E_OUTPUT, "cannot write %s: %s",
+	    o->to_file ? (o->direct ? o->path : o->tmp) : "standard output",
+	    strerror(e));
+}
+
+/* see out.h */
+int
+uf_out_fd(struct uf_out *o, int *is_pipe, enum uf_err *err)
+{
+	struct stat	st;
+
+	*err = UF_OK;
+	if (o->fd < 0) {
+		*err = open_file(o);
+		if (*err != UF_OK) {
+			return -1;
+		}
+	}
+	*is_pipe = fstat(o->fd, &st) == 0 && S_ISFIFO(st.st_mode);
+	return o->fd;
+}
+
+/* see out.h */
+void
+uf_out_count(struct uf_out *o, uint64_t n)
+{
+	o->written += n;
 }
 
 /* see out.h */

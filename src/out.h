@@ -46,6 +46,21 @@ enum uf_err	uf_out_init(struct uf_out *o, const char *path);
 enum uf_err	uf_out_write(struct uf_out *o, const void *buf, size_t len);
 
 /*
+ * The file descriptor bytes go to, opening the file first if needed
+ * (-1 with the error recorded in *err if that fails), for a caller
+ * that writes without uf_out_write() (splice); it MUST then call
+ * uf_out_count(). *is_pipe tells whether it is a pipe.
+ */
+int		uf_out_fd(struct uf_out *o, int *is_pipe, enum uf_err *err);
+void		uf_out_count(struct uf_out *o, uint64_t n);
+
+/*
+ * A write to o failed with errno e: UF_E_PIPE for standard output with
+ * no reader left, else UF_E_OUTPUT with the message recorded.
+ */
+enum uf_err	uf_out_error(struct uf_out *o, int e);
+
+/*
  * Everything arrived: make a file's contents durable and rename the
  * temporary file onto the final name (creating an empty file if
  * nothing was written). A no-op for standard output. Returns UF_OK or

@@ -1006,3 +1006,34 @@ Test(cli, closed_pipe_keeps_an_earlier_failure)
 	    "status %x", status);
 	srv_stop(&s);
 }
+
+Test(cli, plain_bodies_are_spliced_byte_exact)
+{
+	static const struct srv_step	big[] = {
+		S_READ, S_SEND(OK200("3000000\r\n\r\n")), S_FILL(3000000),
+		S_END
+	};
+	struct srv	s;
+	struct stat	st;
+	char		dir[] = "/tmp/ufetch-splice-XXXXXX";
+	size_t		i;
+
+	cr_assert_eq(srv_start(&s, big), 0);
+	run_ufetch(&r, NULL, ARGS("-v", srv_url(url, sizeof url, &s, "/")));
+	cr_expect_eq(r.code, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "* moving the body with splice(2)\n") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(r.out_len, 3000000);
+	for (i = 0; i < sizeof r.out && r.out[i] == 'x'; i++) {
+		continue;
+	}
+	cr_expect_eq(i, sizeof r.out);
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chdir(dir), 0);
+	run_ufetch(&r, NULL, ARGS("-v", "-o", "f", url));
+	cr_expect_eq(r.code, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "splice(2) through a pipe") != NULL, "%s",
+	    r.err);
+	cr_expect(stat("f", &st) == 0 && st.st_size == 3000000);
+	srv_stop(&s);
+}
