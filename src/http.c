@@ -837,15 +837,7 @@ uf_http_body(struct uf_http_resp *r, const unsigned char *buf, size_t len,
 		}
 		*used = n;
 		*dlen = n;
-		r->body_seen += n;
-		if (r->framing == UF_BODY_LENGTH) {
-			r->remain -= n;
-			if (r->remain == 0) {
-				r->state = S_DONE;
-				return UF_HTTP_DONE;
-			}
-		}
-		return UF_HTTP_MORE;
+		return uf_http_body_moved(r, n);
 	}
 	for (i = 0; i < len; ) {
 		if (r->state == C_DATA) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <bearssl.h>
+#include <criterion/criterion.h>
 
 #include "srv.h"
 
@@ -778,4 +779,37 @@ spawn_ufetch(int outfd, int errfd, const char *const *args)
 		exec_ufetch_env(NULL, args);
 	}
 	return pid;
+}
+
+/* see srv.h */
+void
+run_expect_exit(const struct run *r, int code, const char *msg)
+{
+	cr_expect_eq(r->code, code, "exit %d (signal %d), want %d; stderr: %s",
+	    r->code, r->sig, code, r->err);
+	if (msg == NULL) {
+		cr_expect_str_eq(r->err, "", "stderr: %s", r->err);
+	} else {
+		cr_expect(strstr(r->err, msg) != NULL, "stderr \"%s\" lacks "
+		    "\"%s\"", r->err, msg);
+	}
+}
+
+/* see srv.h */
+void
+run_expect_secs(const struct run *r, double want)
+{
+	cr_expect(r->secs > want - 0.02 && r->secs < want + slack(),
+	    "took %.3f s, want %.2f s", r->secs, want);
+}
+
+/* see srv.h */
+void
+run_expect_out(const struct run *r, const char *want)
+{
+	size_t	n = strlen(want);
+
+	cr_expect(r->out_len == n && memcmp(r->out, want, n) == 0,
+	    "stdout (%zu bytes) \"%.*s\", want \"%s\"", r->out_len,
+	    (int)(r->out_len < 200 ? r->out_len : 200), r->out, want);
 }

@@ -159,6 +159,19 @@ const char	*srv_url(char *buf, size_t cap, const struct srv *s,
  */
 double	slack(void);
 
+/*
+ * Criterion checks of a run: exit status code and a message containing
+ * msg (NULL: stderr empty); a duration of want seconds, never less and
+ * at most slack() more; stdout exactly want.
+ */
+void	run_expect_exit(const struct run *r, int code, const char *msg);
+void	run_expect_secs(const struct run *r, double want);
+void	run_expect_out(const struct run *r, const char *want);
+
+#define expect_exit(code, msg)	run_expect_exit(&r, (code), (msg))
+#define expect_secs(want)	run_expect_secs(&r, (want))
+#define expect_out(want)	run_expect_out(&r, (want))
+
 /* Seconds since an arbitrary point (monotonic). */
 double	now_secs(void);
 

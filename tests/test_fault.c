@@ -29,15 +29,6 @@
 static struct run	r;
 static char		url[256];
 
-static void
-expect_exit(int code, const char *msg)
-{
-	cr_expect_eq(r.code, code, "exit %d (signal %d), want %d; stderr: %s",
-	    r.code, r.sig, code, r.err);
-	cr_expect(strstr(r.err, msg) != NULL, "stderr \"%s\" lacks \"%s\"",
-	    r.err, msg);
-}
-
 /* Serve data (not a literal) once, after reading the request. */
 static void
 serve_bytes(struct srv *s, struct srv_step *steps, const char *data,

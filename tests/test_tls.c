@@ -57,36 +57,6 @@ ca(void)
 	return pki(cafile, sizeof cafile, "ca.pem");
 }
 
-static void
-expect_exit(int code, const char *msg)
-{
-	cr_expect_eq(r.code, code, "exit %d (signal %d), want %d; stderr: %s",
-	    r.code, r.sig, code, r.err);
-	if (msg == NULL) {
-		cr_expect_str_eq(r.err, "", "stderr: %s", r.err);
-	} else {
-		cr_expect(strstr(r.err, msg) != NULL, "stderr \"%s\" lacks "
-		    "\"%s\"", r.err, msg);
-	}
-}
-
-static void
-expect_secs(double want)
-{
-	cr_expect(r.secs > want - 0.02 && r.secs < want + SLACK,
-	    "took %.3f s, want %.2f s", r.secs, want);
-}
-
-static void
-expect_out(const char *want)
-{
-	size_t	n = strlen(want);
-
-	cr_expect(r.out_len == n && memcmp(r.out, want, n) == 0,
-	    "stdout (%zu bytes) \"%.*s\", want \"%s\"", r.out_len,
-	    (int)(r.out_len < 200 ? r.out_len : 200), r.out, want);
-}
-
 /* Fetch path from a TLS server with tls, trusting the test root. */
 static void
 fetch_tls(const struct srv_tls *tls, const struct srv_step *steps,
