@@ -168,7 +168,7 @@ uf_trust_base64(const char *in, size_t len, unsigned char *out)
  * Debian's 144 certificates, most of a small fetch's own time.)
  */
 
-#define WINDOW	32768
+#define WINDOW	16384
 
 static int
 begin_line(const char *p, size_t len)
