@@ -112,3 +112,30 @@ Test(url, filenames_for_O)
 		    fcases[i][0]);
 	}
 }
+
+Test(url, injected_redirect_targets_never_parse)
+{
+	/* What a Location could try; resolved, then parsed as a redirect
+	 * will be. None of it may become a request line. */
+	static const char *const refs[] = {
+		"/a\r\nX-Injected: 1", "/a\nGET /b HTTP/1.1", "/a b",
+		"http://h/\x01", "//h\r/", "/\x7f",
+	};
+	struct uf_arena	a;
+	struct uf_url	u;
+	char		*t;
+	size_t		i;
+
+	for (i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+		uf_arena_init(&a, mem, sizeof mem);
+		uf_err_clear();
+		t = uf_url_resolve(&a, "http://h/x", refs[i]);
+		cr_assert_not_null(t);
+		cr_expect_eq(uf_url_parse(&a, t, &u), UF_E_USAGE, "%zu", i);
+	}
+	/* A percent-encoded CR stays encoded: three harmless bytes. */
+	uf_arena_init(&a, mem, sizeof mem);
+	t = uf_url_resolve(&a, "http://h/x", "/a%0D%0Ab");
+	cr_assert_eq(uf_url_parse(&a, t, &u), UF_OK);
+	cr_expect_str_eq(u.target, "/a%0D%0Ab");
+}
