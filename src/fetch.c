@@ -202,6 +202,15 @@ fetch_head(struct fetch *f)
 	}
 }
 
+/* Can a write to the pipe fd go ahead now? */
+static int
+pipe_room(int fd)
+{
+	struct pollfd	pfd = { fd, POLLOUT, 0 };
+
+	return poll(&pfd, 1, 0) > 0;
+}
+
 enum {
 	SPLICE_DONE,		/* the body is complete */
 	SPLICE_EOF,		/* the connection ended */
@@ -256,7 +265,12 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 			break;
 		}
 		want = left < (1u << 20) ? (size_t)left : 1u << 20;
-		n = splice(sock, NULL, dst, NULL, want, SPLICE_F_MOVE);
+		/*
+		 * Non-blocking on both sides, so that a reader that stalls
+		 * the pipe cannot hold us past -m.
+		 */
+		n = splice(sock, NULL, dst, NULL, want, SPLICE_F_MOVE
+		    | SPLICE_F_NONBLOCK);
 		if (n > 0) {
 			for (off = 0; !is_pipe && off < n; off += m) {
 				m = splice(p[0], NULL, out, NULL,
@@ -284,6 +298,15 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 			break;
 		}
 		if (errno == EINTR) {
+			continue;
+		}
+		if (errno == EAGAIN && is_pipe && !pipe_room(out)) {
+			/* The reader is behind: only -m bounds that wait. */
+			if (uf_net_wait(out, POLLOUT, f->lim.end) == 0) {
+				err = uf_fail_timeout(&f->lim, f->lim.end,
+				    "writing the body");
+				goto done;
+			}
 			continue;
 		}
 		if (errno == EAGAIN) {

@@ -894,7 +894,7 @@ Test(cli, max_time_holds_when_bytes_never_stop)
 	struct srv	s;
 	int		out[2], status;
 	char		buf[65536];
-	double		t0;
+	double		t0, ended = 0;
 	pid_t		pid;
 
 	start(&s, big);
@@ -903,13 +903,21 @@ Test(cli, max_time_holds_when_bytes_never_stop)
 	pid = spawn_ufetch(out[1], -1, ARGS("-m", "0.5",
 	    srv_url(url, sizeof url, &s, "/")));
 	close(out[1]);
+	/* Read slowly; note when ufetch ends, not when we have drained. */
 	while (read(out[0], buf, sizeof buf) > 0) {
+		if (ended == 0 && waitpid(pid, &status, WNOHANG) == pid) {
+			ended = now_secs();
+		}
 		usleep(20000);
 	}
-	waitpid(pid, &status, 0);
+	if (ended == 0) {
+		waitpid(pid, &status, 0);
+		ended = now_secs();
+	}
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
 	    "status %x", status);
-	cr_expect_lt(now_secs() - t0, 0.5 + SLACK);
+	cr_expect_lt(ended - t0, 0.5 + SLACK, "ended after %.3f s",
+	    ended - t0);
 	close(out[0]);
 	srv_stop(&s);
 }
@@ -1004,5 +1012,37 @@ Test(cli, plain_bodies_are_spliced_byte_exact)
 	cr_expect(strstr(r.err, "splice(2) through a pipe") != NULL, "%s",
 	    r.err);
 	cr_expect(stat("f", &st) == 0 && st.st_size == 3000000);
+	srv_stop(&s);
+}
+
+Test(cli, max_time_holds_when_the_reader_stops)
+{
+	/* Nobody reads our stdout: the pipe fills and stays full. */
+	static const struct srv_step	big[] = {
+		S_READ, S_SEND(OK200("100000000\r\n\r\n")),
+		S_FILL(100000000), S_END
+	};
+	struct srv	s;
+	int		out[2], status = 0, i;
+	double		t0;
+	pid_t		pid;
+
+	start(&s, big);
+	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+	t0 = now_secs();
+	pid = spawn_ufetch(out[1], -1, ARGS("-m", "0.5",
+	    srv_url(url, sizeof url, &s, "/")));
+	close(out[1]);
+	for (i = 0; i < 300 && waitpid(pid, &status, WNOHANG) != pid; i++) {
+		usleep(10000);
+	}
+	if (i == 300) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
+	    "status %x after %.3f s", status, now_secs() - t0);
+	cr_expect_lt(now_secs() - t0, 0.5 + SLACK);
+	close(out[0]);
 	srv_stop(&s);
 }
