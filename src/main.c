@@ -38,7 +38,6 @@ static struct {
 	int		silent;
 	int		quiet;
 	const char	*hdrs[MAX_HEADERS];
-	char		ua[64];
 	const char	*cacert, *capath;
 	struct uf_trust	trust;
 } opt;
@@ -337,8 +336,7 @@ main(int argc, char **argv)
 	opt.fo.timeout = 3000000000u;
 	opt.fo.family = AF_UNSPEC;
 	opt.fo.hdrs = opt.hdrs;
-	snprintf(opt.ua, sizeof opt.ua, "ufetch/%s", UFETCH_VERSION);
-	opt.fo.user_agent = opt.ua;
+	opt.fo.user_agent = "ufetch/" UFETCH_VERSION;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Iik46qsvhV", longopts,
