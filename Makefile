@@ -137,7 +137,10 @@ build/static/ufetch: $(LIB_SRC) src/main.c $(HDRS) static/fortify_shim.c
 	objcopy -R .eh_frame -R .eh_frame_hdr $@
 	@echo "static: $@ is $$(wc -c < $@) bytes"
 
+bench: ufetch static
+	bench/run.sh
+
 clean:
 	rm -rf ufetch build
 
-.PHONY: static all check clean warnings manlint memcheck fuzz fuzz-seeds
+.PHONY: static all check clean warnings manlint memcheck fuzz fuzz-seeds bench

@@ -12,27 +12,18 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
 pki=$repo/tests/pki
 runs=${RUNS:-50} bulk_runs=${BULK_RUNS:-5} nmany=${NURLS:-1000} nfew=10
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-for t in nginx openssl curl hyperfine python3 setarch /usr/bin/time; do
-	command -v "$t" >/dev/null || { echo "https.sh: $t not found" >&2; exit 2; }
-done
+need https.sh nginx openssl curl hyperfine python3 setarch /usr/bin/time
 # The machine exports SSL_CERT_FILE, SSL_CERT_DIR, CURL_CA_BUNDLE: nobody inherits them.
 unset SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
 
-tmp=$(mktemp -d /tmp/ufetch-https.XXXXXX)
-ngx_pid=
-cleanup() {
-	[ -z "$ngx_pid" ] || { kill "$ngx_pid"; wait "$ngx_pid"; } 2>/dev/null || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmp ufetch-https
 
-read -r p1 p2 < <(python3 -c 'import socket; ss = [socket.socket() for _ in "ab"]
-[s.bind(("127.0.0.1", 0)) for s in ss]; print(*[s.getsockname()[1] for s in ss])')
+read -r p1 p2 < <(free_ports 2)
 v6=0
 python3 -c "import socket; [socket.socket(socket.AF_INET6).bind(('::1', p)) for p in ($p1, $p2)]" \
 	2>/dev/null && v6=1

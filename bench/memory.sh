@@ -9,28 +9,19 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
 nmany=${NURLS:-10000}
 nfew=10
 limit_kb=64
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-for t in nginx curl valgrind python3 /usr/bin/time; do
-	command -v "$t" >/dev/null || { echo "memory.sh: $t not found" >&2; exit 2; }
-done
+need memory.sh nginx curl valgrind python3 /usr/bin/time
 
-tmp=$(mktemp -d /tmp/ufetch-mem.XXXXXX)
-ngx_pid=
-cleanup() {
-	[ -z "$ngx_pid" ] || { kill "$ngx_pid"; wait "$ngx_pid"; } 2>/dev/null || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmp ufetch-mem
 
 # Three free loopback ports: two served (URL lists alternate between them,
 # halving the connections per server port), one left closed (refused).
-read -r p1 p2 pdead < <(python3 -c 'import socket; ss = [socket.socket() for _ in "abc"]
-[s.bind(("127.0.0.1", 0)) for s in ss]; print(*[s.getsockname()[1] for s in ss])')
+read -r p1 p2 pdead < <(free_ports 3)
 
 mkdir -p "$tmp/www" "$tmp/logs"
 printf 'hello from nginx\n' > "$tmp/www/small"

@@ -9,24 +9,16 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
 runs=${RUNS:-7}
 size=${SIZE:-1G}
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-for t in nginx curl python3 cat; do
-	command -v "$t" >/dev/null || { echo "throughput.sh: $t not found" >&2; exit 2; }
-done
+need throughput.sh nginx curl python3 cat
 
-tmp=$(mktemp -d /tmp/ufetch-tput.XXXXXX)
-ngx_pid=
-cleanup() {
-	[ -z "$ngx_pid" ] || { kill "$ngx_pid"; wait "$ngx_pid"; } 2>/dev/null || true
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmp ufetch-tput
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_ports 1)
 mkdir -p "$tmp/www" "$tmp/logs"
 truncate -s "$size" "$tmp/www/big"          # sparse: served from the zero page
 bytes=$(stat -c %s "$tmp/www/big")

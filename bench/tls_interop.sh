@@ -9,12 +9,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
 pki=$repo/tests/pki
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-for t in nginx openssl curl python3 sha256sum; do
-	command -v "$t" >/dev/null || { echo "tls_interop.sh: $t not found" >&2; exit 2; }
-done
+need tls_interop.sh nginx openssl curl python3 sha256sum
 
 tmp=$(mktemp -d /tmp/ufetch-tlsi.XXXXXX)
 pids=()
