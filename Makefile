@@ -83,6 +83,11 @@ check: $(BIN) $(B)/unit $(B)/cli warnings manlint
 	$(B)/unit
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
 
+# The integration tests against the static musl binary: another C
+# library, another resolver and getopt (it found a crash glibc hid).
+check-static: build/static/ufetch build/cli
+	UFETCH=$(CURDIR)/build/static/ufetch build/cli
+
 # The integration tests with every ufetch run under valgrind; a
 # valgrind error is exit status 99, which no test expects. Timing
 # checks get valgrind's start-up time as slack (UFETCH_SLOW).
@@ -143,4 +148,4 @@ bench: ufetch static
 clean:
 	rm -rf ufetch build
 
-.PHONY: static all check clean warnings manlint memcheck fuzz fuzz-seeds bench
+.PHONY: check-static static all check clean warnings manlint memcheck fuzz fuzz-seeds bench

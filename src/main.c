@@ -286,6 +286,26 @@ bad_usage(const char *fmt, const char *arg)
 	return UF_E_USAGE;
 }
 
+/*
+ * The option getopt_long() just refused. Where optind points after an
+ * error differs between C libraries (musl leaves it past argv's end
+ * for a missing value), so a short option is named from optopt.
+ */
+static const char *
+option_name(int argc, char **argv)
+{
+	static char	name[3] = "-?";
+
+	if (optopt != 0) {
+		name[1] = (char)optopt;
+		return name;
+	}
+	if (optind >= 1 && optind - 1 < argc && argv[optind - 1] != NULL) {
+		return argv[optind - 1];
+	}
+	return "(unknown)";
+}
+
 int
 main(int argc, char **argv)
 {
@@ -419,10 +439,10 @@ main(int argc, char **argv)
 			return 0;
 		case ':':
 			return bad_usage("option %s needs a value",
-			    argv[optind - 1]);
+			    option_name(argc, argv));
 		default:
 			return bad_usage("unknown option %s",
-			    argv[optind - 1]);
+			    option_name(argc, argv));
 		}
 	}
 	uf_verbose = verbose && !opt.silent;
