@@ -211,6 +211,27 @@ pipe_room(int fd)
 	return poll(&pfd, 1, 0) > 0;
 }
 
+/* Copy n bytes from our pipe to the output with read and write. */
+static enum uf_err
+drain(struct fetch *f, int from, int out, size_t n)
+{
+	char	buf[4096];
+	ssize_t	r;
+
+	while (n > 0) {
+		r = read(from, buf, n < sizeof buf ? n : sizeof buf);
+		if (r <= 0) {
+			return uf_fail(UF_E_INTERNAL, "lost bytes in our own "
+			    "pipe");
+		}
+		if (uf_write_all(out, buf, (size_t)r) != 0) {
+			return uf_out_error(f->out, errno);
+		}
+		n -= (size_t)r;
+	}
+	return UF_OK;
+}
+
 enum {
 	SPLICE_DONE,		/* the body is complete */
 	SPLICE_EOF,		/* the connection ended */
@@ -237,6 +258,10 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 	out = uf_out_fd(f->out, &is_pipe, &err);
 	if (out < 0) {
 		return err;
+	}
+	/* Linux will not splice into a file opened for appending (>>). */
+	if (!is_pipe && (fcntl(out, F_GETFL) & O_APPEND)) {
+		return UF_OK;
 	}
 	/*
 	 * A 64 KiB pipe makes us and the reader wake each other 16 times
@@ -275,11 +300,22 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 			for (off = 0; !is_pipe && off < n; off += m) {
 				m = splice(p[0], NULL, out, NULL,
 				    (size_t)(n - off), SPLICE_F_MOVE);
+				if (m < 0 && errno == EINVAL) {
+					/* The output refuses splice: copy
+					 * what is in our pipe, then stop. */
+					err = drain(f, p[0], out,
+					    (size_t)(n - off));
+					f->splice = 0;
+					break;
+				}
 				if (m <= 0) {
 					err = uf_out_error(f->out, m < 0 ? errno
 					    : EIO);
 					goto done;
 				}
+			}
+			if (err != UF_OK) {
+				goto done;
 			}
 			moved = 1;
 			uf_out_count(f->out, (uint64_t)n);
@@ -290,6 +326,9 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 			}
 			if (left != UINT64_MAX) {
 				left -= (uint64_t)n;
+			}
+			if (!f->splice) {
+				break;	/* SPLICE_NOT: the rest by read/write */
 			}
 			continue;
 		}

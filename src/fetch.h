@@ -3,9 +3,10 @@
  * response head, write the body.
  *
  * Everything uf_fetch() needs it takes from the arena it is given, and
- * it leaves nothing behind but what it wrote to the output: the caller
- * resets the arena before the next URL. The socket is always closed
- * before uf_fetch() returns.
+ * it leaves nothing behind but what it wrote to the output and, when
+ * the next URL has the same origin, an open connection (struct
+ * uf_conn, which has memory of its own): the caller resets the arena
+ * before the next URL.
  */
 #ifndef UF_FETCH_H
 #define UF_FETCH_H
@@ -49,7 +50,9 @@ struct uf_opts {
  * new connection is made: kept or not, it never grows.
  *
  * UF_CONN_MEM: the TLS client context and X.509 wrapper (about 10 KiB)
- * and a two-way record buffer (33 KiB); the plain buffer is 32 KiB.
+ * and room for a two-way record buffer (33 KiB), which request bodies
+ * will need; GET and HEAD use the one-way 16.3 KiB buffer. The plain
+ * receive buffer is 32 KiB.
  */
 #define UF_CONN_MEM	(44 * 1024)
 

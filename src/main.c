@@ -195,7 +195,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 	struct uf_out		*out;
 	const char		*name;
 	enum uf_err		err;
-	size_t			len;
+	size_t			len, nmark;
 	int			keep;
 
 	uf_arena_reset(a, mark);
@@ -206,9 +206,12 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 		record(err);
 		return;
 	}
+	/* The next URL's parse is given back at once: it costs us nothing. */
+	nmark = uf_arena_mark(a);
 	keep = next != NULL && parse_arg(a, next, &nu) == UF_OK
 	    && nu.scheme == u.scheme && nu.port == u.port
 	    && strcasecmp(nu.host, u.host) == 0;
+	uf_arena_reset(a, nmark);
 	uf_err_clear();
 	if (opt.output != NULL) {
 		out = &out_file;

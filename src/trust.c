@@ -280,7 +280,9 @@ build_index(struct uf_trust *t, struct uf_arena *a)
 	}
 	der = uf_arena_alloc(a, UF_TA_DER_MAX);
 	if (der == NULL) {
+		/* This URL's arena is short; the next URL tries again. */
 		close(fd);
+		t->indexed = 0;
 		return uf_fail(UF_E_PROTO, "no arena room to index CA file");
 	}
 	for (;;) {

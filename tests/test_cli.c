@@ -1046,3 +1046,30 @@ Test(cli, max_time_holds_when_the_reader_stops)
 	close(out[0]);
 	srv_stop(&s);
 }
+
+Test(cli, appending_stdout_gets_every_byte)
+{
+	/* Linux refuses to splice into O_APPEND files: ufetch >> log. */
+	static const struct srv_step	big[] = {
+		S_READ, S_SEND(OK200("200000\r\n\r\n")), S_FILL(200000), S_END
+	};
+	struct srv	s;
+	struct stat	st;
+	char		path[] = "/tmp/ufetch-append-XXXXXX";
+	int		fd, status;
+	pid_t		pid;
+
+	start(&s, big);
+	fd = mkstemp(path);
+	cr_assert_eq(write(fd, "first\n", 6), 6);
+	close(fd);
+	fd = open(path, O_WRONLY | O_APPEND);
+	pid = spawn_ufetch(fd, -1, ARGS(srv_url(url, sizeof url, &s, "/")));
+	close(fd);
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%x", status);
+	cr_expect(stat(path, &st) == 0 && st.st_size == 200006, "%lld bytes",
+	    (long long)st.st_size);
+	unlink(path);
+	srv_stop(&s);
+}

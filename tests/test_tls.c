@@ -525,3 +525,24 @@ Test(tls, large_body_byte_exact)
 	cr_expect_eq(i, r.out_len);
 	srv_stop(&s);
 }
+
+Test(tls, a_long_next_url_costs_the_current_one_nothing)
+{
+	static char	next[14000];
+	struct srv	s;
+	size_t		n;
+
+	cr_assert_eq(srv_start_tls(&s, hello, &tls_ec), 0);
+	/*
+	 * Same origin, so it is parsed for the keep-alive decision; its
+	 * parse must not take the room the handshake of this one needs.
+	 */
+	https(&s, "localhost", "/");
+	n = strlen(url);
+	memcpy(next, url, n);
+	memset(next + n, 'a', sizeof next - n - 1);
+	run_ufetch(&r, NULL, ARGS("--cacert", ca(), url, next));
+	cr_expect(r.out_len >= 6 && memcmp(r.out, "hello\n", 6) == 0,
+	    "first body; stderr: %s", r.err);
+	srv_stop(&s);
+}

@@ -287,3 +287,26 @@ Test(trust, the_same_anchor_twice_is_one)
 	cr_expect_eq(t.nidx, 3);
 	unlink(twice);
 }
+
+Test(trust, a_short_arena_is_not_remembered)
+{
+	static unsigned char	small[4096] __attribute__((aligned(16)));
+	struct uf_arena		a;
+	struct uf_trust		t;
+	br_x509_trust_anchor	tas[8];
+	char			file[4200];
+	size_t			n = 0;
+
+	unsetenv("SSL_CERT_DIR");
+	cr_assert_eq(uf_trust_init(&t, pki(file, sizeof file, "bundle.pem"),
+	    NULL), UF_OK);
+	uf_arena_init(&a, small, sizeof small);
+	uf_err_clear();
+	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
+	    tas, &n, 8), UF_E_PROTO, "no room to index in 4 KiB");
+	uf_arena_init(&a, mem, sizeof mem);
+	uf_err_clear();
+	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
+	    tas, &n, 8), UF_OK, "the next URL indexes: %s", uf_err_msg());
+	cr_expect_eq(t.nidx, 5);
+}
