@@ -90,6 +90,16 @@ uf_fail_timeout(const struct uf_limits *lim, uint64_t dl, const char *what)
 }
 
 /* see ufetch.h */
+enum uf_err
+uf_check_end(const struct uf_limits *lim, const char *what)
+{
+	if (lim->end != 0 && uf_now() >= lim->end) {
+		return uf_fail_timeout(lim, lim->end, what);
+	}
+	return UF_OK;
+}
+
+/* see ufetch.h */
 void
 uf_sanitize(char *dst, size_t cap, const char *src, size_t len)
 {

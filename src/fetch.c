@@ -130,16 +130,18 @@ parse_fail(struct fetch *f, int rc)
 
 /*
  * The next span of received bytes (*n == 0 at the end of the stream).
- * A read that finds bytes waiting never waits, so it never sees the -m
- * deadline; a server that keeps sending would run past it. So we check
- * it here, before every span.
+ * -m is checked before every span: a server that keeps sending would
+ * otherwise run past it.
  */
 static enum uf_err
 next_span(struct fetch *f, const char *what, const unsigned char **p,
     size_t *n)
 {
-	if (f->lim.end != 0 && uf_now() >= f->lim.end) {
-		return uf_fail_timeout(&f->lim, f->lim.end, what);
+	enum uf_err	err;
+
+	err = uf_check_end(&f->lim, what);
+	if (err != UF_OK) {
+		return err;
 	}
 	return (*f->io)->recv_buf(f->io, p, n, what);
 }
@@ -250,7 +252,6 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 	int		sock = f->c->sock.fd, out, is_pipe, p[2] = { -1, -1 };
 	int		dst, moved = 0;
 	enum uf_err	err = UF_OK;
-	uint64_t	dl;
 	ssize_t		n, m, off;
 	size_t		want;
 
@@ -284,9 +285,8 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 		f->spliced = 1;
 	}
 	for (;;) {
-		if (f->lim.end != 0 && uf_now() >= f->lim.end) {
-			err = uf_fail_timeout(&f->lim, f->lim.end,
-			    "reading the body");
+		err = uf_check_end(&f->lim, "reading the body");
+		if (err != UF_OK) {
 			break;
 		}
 		want = left < (1u << 20) ? (size_t)left : 1u << 20;
@@ -349,15 +349,9 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 			continue;
 		}
 		if (errno == EAGAIN) {
-			dl = uf_deadline(&f->lim);
-			switch (uf_net_wait(sock, POLLIN, dl)) {
-			case 0:
-				err = uf_fail_timeout(&f->lim, dl,
-				    "reading the body");
-				goto done;
-			case -1:
-				err = uf_fail(UF_E_NET, "poll: %s",
-				    strerror(errno));
+			err = uf_net_await(sock, POLLIN, &f->lim,
+			    uf_deadline(&f->lim), "reading the body");
+			if (err != UF_OK) {
 				goto done;
 			}
 			continue;

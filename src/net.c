@@ -54,6 +54,20 @@ uf_net_wait(int fd, short events, uint64_t dl)
 	}
 }
 
+/* see net.h */
+enum uf_err
+uf_net_await(int fd, short events, const struct uf_limits *lim, uint64_t dl,
+    const char *what)
+{
+	switch (uf_net_wait(fd, events, dl)) {
+	case 0:
+		return uf_fail_timeout(lim, dl, what);
+	case -1:
+		return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
+	}
+	return UF_OK;
+}
+
 static void
 format_peer(char *buf, size_t cap, const struct addrinfo *ai)
 {
@@ -232,11 +246,12 @@ resolve_bounded(const char *host, const char *port,
     const struct addrinfo *hints, const struct uf_limits *lim,
     struct wire *w)
 {
-	char	*p = (char *)w;
-	size_t	got = 0;
-	ssize_t	n;
-	pid_t	pid;
-	int	fds[2], st;
+	char		*p = (char *)w;
+	enum uf_err	err;
+	size_t		got = 0;
+	ssize_t		n;
+	pid_t		pid;
+	int		fds[2], st;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		return uf_fail(UF_E_NET, "pipe: %s", strerror(errno));
@@ -271,13 +286,22 @@ resolve_bounded(const char *host, const char *port,
 		continue;
 	}
 	if (got < sizeof *w) {
-		if (uf_now() >= lim->end) {
-			return uf_fail_timeout(lim, lim->end, "resolving");
+		err = uf_check_end(lim, "resolving");
+		if (err != UF_OK) {
+			return err;
 		}
 		return uf_fail(UF_E_NET, "cannot resolve host name %s: the "
 		    "resolver process failed", host);
 	}
 	return UF_OK;
+}
+
+/* getaddrinfo() said rc (and errno e, for EAI_SYSTEM) about host. */
+static enum uf_err
+resolve_fail(const char *host, int rc, int e)
+{
+	return uf_fail(UF_E_NET, "cannot resolve host name %s: %s", host,
+	    rc == EAI_SYSTEM ? strerror(e) : gai_strerror(rc));
 }
 
 /* see net.h */
@@ -296,7 +320,6 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
-	hints.ai_flags = AI_NUMERICSERV;
 	uf_note("resolving %s", host);
 	/*
 	 * An address needs no resolver; without -m the resolver is called
@@ -314,18 +337,14 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 		return err;
 	}
 	if (rc != EAI_NONAME || lim->end == 0) {
-		return uf_fail(UF_E_NET, "cannot resolve host name %s: %s",
-		    host, rc == EAI_SYSTEM ? strerror(errno)
-		    : gai_strerror(rc));
+		return resolve_fail(host, rc, errno);
 	}
 	err = resolve_bounded(host, port, &hints, lim, &w);
 	if (err != UF_OK) {
 		return err;
 	}
 	if (w.rc != 0) {
-		return uf_fail(UF_E_NET, "cannot resolve host name %s: %s",
-		    host, w.rc == EAI_SYSTEM ? strerror(w.err)
-		    : gai_strerror(w.rc));
+		return resolve_fail(host, w.rc, w.err);
 	}
 	if (w.n == 0) {
 		return uf_fail(UF_E_NET, "cannot resolve host name %s: no "
@@ -359,6 +378,7 @@ sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
 {
 	struct uf_sock		*s = (struct uf_sock *)(void *)ctx;
 	const unsigned char	*p = buf;
+	enum uf_err		err;
 	uint64_t		dl;
 	ssize_t			n;
 
@@ -374,12 +394,9 @@ sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			switch (uf_net_wait(s->fd, POLLOUT, dl)) {
-			case 0:
-				return uf_fail_timeout(s->lim, dl, what);
-			case -1:
-				return uf_fail(UF_E_NET, "poll: %s",
-				    strerror(errno));
+			err = uf_net_await(s->fd, POLLOUT, s->lim, dl, what);
+			if (err != UF_OK) {
+				return err;
 			}
 			continue;
 		}
@@ -394,6 +411,7 @@ sock_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
     size_t *len, const char *what)
 {
 	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
+	enum uf_err	err;
 	uint64_t	dl;
 	ssize_t		n;
 
@@ -419,11 +437,9 @@ sock_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
 			return uf_fail(UF_E_NET, "error %s: %s", what,
 			    strerror(errno));
 		}
-		switch (uf_net_wait(s->fd, POLLIN, dl)) {
-		case 0:
-			return uf_fail_timeout(s->lim, dl, what);
-		case -1:
-			return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
+		err = uf_net_await(s->fd, POLLIN, s->lim, dl, what);
+		if (err != UF_OK) {
+			return err;
 		}
 	}
 }

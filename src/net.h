@@ -90,4 +90,12 @@ void		uf_net_close(struct uf_sock *s);
  */
 int		uf_net_wait(int fd, short events, uint64_t dl);
 
+/*
+ * uf_net_wait() for an I/O step: UF_OK when fd is ready, else the
+ * timeout of the step named by what (lim and dl as for
+ * uf_fail_timeout()) or the poll error, recorded.
+ */
+enum uf_err	uf_net_await(int fd, short events, const struct uf_limits *lim,
+		    uint64_t dl, const char *what);
+
 #endif

@@ -486,18 +486,6 @@ tls_error(struct uf_tls *t, int err)
  * The engine loop.
  */
 
-static enum uf_err
-wait_for(struct uf_tls *t, short ev, uint64_t dl, const char *what)
-{
-	switch (uf_net_wait(t->sock->fd, ev, dl)) {
-	case 0:
-		return uf_fail_timeout(t->sock->lim, dl, what);
-	case -1:
-		return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
-	}
-	return UF_OK;
-}
-
 /*
  * Drive the engine until its state has a bit of want, or the stream
  * ends (then t->eof or t->clean is set and UF_OK returned). dl is the
@@ -542,7 +530,8 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, int idle, const char *what)
 			}
 			if (n < 0 && (errno == EAGAIN
 			    || errno == EWOULDBLOCK)) {
-				err = wait_for(t, POLLOUT, dl, what);
+				err = uf_net_await(t->sock->fd, POLLOUT,
+				    t->sock->lim, dl, what);
 				if (err != UF_OK) {
 					return err;
 				}
@@ -577,7 +566,8 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, int idle, const char *what)
 				continue;
 			}
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				err = wait_for(t, POLLIN, dl, what);
+				err = uf_net_await(t->sock->fd, POLLIN,
+				    t->sock->lim, dl, what);
 				if (err != UF_OK) {
 					return err;
 				}

@@ -66,6 +66,13 @@ enum uf_err	uf_fail_timeout(const struct uf_limits *lim, uint64_t dl,
 		    const char *what);
 
 /*
+ * A step that finds its bytes waiting never waits, so it never sees
+ * the -m deadline: a loop of such steps checks it with this. Returns
+ * UF_OK while -m has not passed, else the timeout of what, recorded.
+ */
+enum uf_err	uf_check_end(const struct uf_limits *lim, const char *what);
+
+/*
  * Copy src[0..len) into dst (capacity cap > 0) for a message, with
  * every byte outside printable ASCII replaced by '?', so that nothing
  * a server sends can drive the user's terminal. Always terminates dst.
