@@ -24,10 +24,7 @@ struct fetch {
 	const struct uf_opts		*o;
 	struct uf_out			*out;
 	const struct uf_url		*url;
-	struct uf_conn			*c;
-	struct uf_limits		lim;
-	struct uf_tls			*tls;	/* NULL for http */
-	const struct uf_io_class	**io;
+	struct uf_conn			*c;	/* its io, tls, lim */
 	struct uf_http_resp		resp;
 	int				keep;	/* ask to keep the connection */
 	int				splice;	/* may try splice(2) */
@@ -72,8 +69,9 @@ verbose_echo(const char *prefix, const unsigned char *p, size_t n, int *bol)
 }
 
 static enum uf_err
-fetch_send(struct fetch *f, struct uf_arena *a)
+fetch_send(struct fetch *f)
 {
+	const struct uf_io_class	**io = f->c->io;
 	struct uf_req	rq;
 	char		*buf;
 	size_t		len;
@@ -87,14 +85,14 @@ fetch_send(struct fetch *f, struct uf_arena *a)
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
 	len = uf_http_request(NULL, 0, &rq);
-	buf = uf_arena_alloc(a, len);
+	buf = uf_arena_alloc(f->a, len);
 	if (buf == NULL) {
 		return uf_fail(UF_E_PROTO, "request head of %zu bytes does not "
 		    "fit in the arena", len);
 	}
 	uf_http_request(buf, len, &rq);
 	verbose_echo(">", (const unsigned char *)buf, len, &bol);
-	return (*f->io)->write(f->io, buf, len, "sending the request");
+	return (*io)->write(io, buf, len, "sending the request");
 }
 
 static enum uf_err
@@ -139,11 +137,11 @@ next_span(struct fetch *f, const char *what, const unsigned char **p,
 {
 	enum uf_err	err;
 
-	err = uf_check_end(&f->lim, what);
+	err = uf_check_end(&f->c->lim, what);
 	if (err != UF_OK) {
 		return err;
 	}
-	return (*f->io)->recv_buf(f->io, p, n, what);
+	return (*f->c->io)->recv_buf(f->c->io, p, n, what);
 }
 
 static enum uf_err
@@ -164,7 +162,7 @@ fetch_head(struct fetch *f)
 			return parse_fail(f, uf_http_eof(r));
 		}
 		rc = uf_http_head(r, p, n, &used);
-		(*f->io)->recv_ack(f->io, used);
+		(*f->c->io)->recv_ack(f->c->io, used);
 		verbose_echo("<", p, used, &f->vbol);
 		if (rc < 0) {
 			return parse_fail(f, rc);
@@ -249,6 +247,7 @@ enum {
 static enum uf_err
 fetch_splice(struct fetch *f, uint64_t left, int *how)
 {
+	const struct uf_limits	*lim = &f->c->lim;
 	int		sock = f->c->sock.fd, out, is_pipe, p[2] = { -1, -1 };
 	int		dst, moved = 0;
 	enum uf_err	err = UF_OK;
@@ -285,7 +284,7 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 		f->spliced = 1;
 	}
 	for (;;) {
-		err = uf_check_end(&f->lim, "reading the body");
+		err = uf_check_end(lim, "reading the body");
 		if (err != UF_OK) {
 			break;
 		}
@@ -341,16 +340,16 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 		}
 		if (errno == EAGAIN && is_pipe && !pipe_room(out)) {
 			/* The reader is behind: only -m bounds that wait. */
-			if (uf_net_wait(out, POLLOUT, f->lim.end) == 0) {
-				err = uf_fail_timeout(&f->lim, f->lim.end,
-				    "writing the body");
+			err = uf_net_await(out, POLLOUT, lim, lim->end,
+			    "writing the body");
+			if (err != UF_OK) {
 				goto done;
 			}
 			continue;
 		}
 		if (errno == EAGAIN) {
-			err = uf_net_await(sock, POLLIN, &f->lim,
-			    uf_deadline(&f->lim), "reading the body");
+			err = uf_net_await(sock, POLLIN, lim, uf_deadline(lim),
+			    "reading the body");
 			if (err != UF_OK) {
 				goto done;
 			}
@@ -392,7 +391,7 @@ fetch_body(struct fetch *f)
 	}
 	for (;;) {
 		/* Whole plain bodies skip user space when they can. */
-		if (f->tls == NULL && f->splice && f->c->sock.rx_off
+		if (f->c->tls == NULL && f->splice && f->c->sock.rx_off
 		    == f->c->sock.rx_len && uf_http_body_plain(r, &left)) {
 			err = fetch_splice(f, left, &how);
 			if (err != UF_OK || how == SPLICE_DONE) {
@@ -419,7 +418,8 @@ fetch_body(struct fetch *f)
 			 * Only close_notify proves that a body which ends
 			 * with the connection was not cut by someone else.
 			 */
-			if (f->tls != NULL && !uf_tls_closed_cleanly(f->tls)) {
+			if (f->c->tls != NULL
+			    && !uf_tls_closed_cleanly(f->c->tls)) {
 				return uf_fail(UF_E_NET, "connection closed "
 				    "without TLS close_notify: the body may be "
 				    "truncated");
@@ -442,7 +442,7 @@ fetch_body(struct fetch *f)
 				return parse_fail(f, rc);
 			}
 		} while (rc != UF_HTTP_DONE && off < n);
-		(*f->io)->recv_ack(f->io, off);
+		(*f->c->io)->recv_ack(f->c->io, off);
 		if (rc == UF_HTTP_DONE) {
 			return UF_OK;
 		}
@@ -481,7 +481,6 @@ void
 uf_conn_close(struct uf_conn *c)
 {
 	uf_net_close(&c->sock);
-	c->open = 0;
 	c->tls = NULL;
 	c->io = NULL;
 }
@@ -496,7 +495,6 @@ conn_open(struct fetch *f)
 
 	uf_conn_close(c);
 	uf_arena_reset(&c->a, 0);
-	c->uses = 0;
 	err = uf_net_connect(&c->sock, u->host, u->port_str, f->o->family,
 	    &c->lim);
 	if (err != UF_OK) {
@@ -520,7 +518,6 @@ conn_open(struct fetch *f)
 		}
 		c->io = &c->sock.vtable;
 	}
-	c->open = 1;
 	c->scheme = u->scheme;
 	c->port = u->port;
 	snprintf(c->host, sizeof c->host, "%s", u->host);
@@ -530,7 +527,7 @@ conn_open(struct fetch *f)
 static int
 same_origin(const struct uf_conn *c, const struct uf_url *u)
 {
-	return c->open && c->scheme == u->scheme && c->port == u->port
+	return c->io != NULL && c->scheme == u->scheme && c->port == u->port
 	    && strcasecmp(c->host, u->host) == 0;
 }
 
@@ -556,16 +553,17 @@ reusable(const struct fetch *f)
 	return c->sock.rx_off == c->sock.rx_len;
 }
 
-/* Send the request and read the response head. */
+/* Send the request and read the response head, parser state afresh. */
 static enum uf_err
 exchange(struct fetch *f)
 {
 	enum uf_err	err;
 
-	f->io = f->c->io;
-	f->tls = f->c->tls;
-	f->c->uses++;
-	err = fetch_send(f, f->a);
+	memset(&f->resp, 0, sizeof f->resp);
+	f->resp.head_request = f->o->head;
+	f->echo = 0;
+	f->vbol = 1;
+	err = fetch_send(f);
 	if (err == UF_OK) {
 		err = fetch_head(f);
 	}
@@ -593,11 +591,8 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	f->url = u;
 	f->keep = keep;
 	f->splice = 1;
-	f->vbol = 1;
-	f->resp.head_request = o->head;
 	c->lim.step = o->timeout;
 	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
-	f->lim = c->lim;
 
 	reused = same_origin(c, u);
 	if (reused) {
@@ -617,9 +612,6 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	if (reused && err == UF_E_NET && !f->resp.any_byte) {
 		uf_note("the kept connection was closed; connecting again");
 		uf_err_clear();
-		memset(&f->resp, 0, sizeof f->resp);
-		f->resp.head_request = o->head;
-		f->vbol = 1;
 		err = conn_open(f);
 		if (err == UF_OK) {
 			err = exchange(f);

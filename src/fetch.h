@@ -63,12 +63,10 @@ struct uf_conn {
 	struct uf_limits		lim;
 	struct uf_sock			sock;
 	struct uf_tls			*tls;
-	const struct uf_io_class	**io;
-	int				open;
+	const struct uf_io_class	**io;	/* NULL: closed */
 	enum uf_scheme			scheme;
 	char				host[256];
 	unsigned			port;
-	unsigned long			uses;	/* requests sent on it */
 };
 
 /* Set c up over mem[0..len) (UF_CONN_MEM bytes), closed. */

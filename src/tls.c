@@ -64,7 +64,6 @@ struct uf_tls {
 	struct uf_sock			*sock;
 	struct uf_arena			*a;
 	const struct uf_tls_opts	*o;
-	const struct uf_url		*url;
 	unsigned char			ip[16];
 	size_t				iplen;		/* 0: a DNS name */
 	char				name[256];
@@ -780,8 +779,7 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_engine_context	*eng;
 	br_ssl_session_parameters sp, *old;
 	unsigned char		*iobuf, rnd[32];
-	size_t			iolen = o->bidi ? BR_SSL_BUFSIZE_BIDI
-				    : BR_SSL_BUFSIZE_MONO, chain_mark;
+	size_t			iolen = BR_SSL_BUFSIZE_MONO, chain_mark;
 	enum uf_err		err;
 
 	t = uf_arena_zalloc(ca, sizeof *t);
@@ -803,7 +801,6 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	t->sock = s;
 	t->a = a;
 	t->o = o;
-	t->url = u;
 	t->x.vtable = &vx_class;
 	t->x.t = t;
 	err = target(t, u);
@@ -831,7 +828,7 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_default_chapol(eng);
 	br_ssl_engine_set_x509(eng, &t->x.vtable);
-	br_ssl_engine_set_buffer(eng, iobuf, iolen, o->bidi);
+	br_ssl_engine_set_buffer(eng, iobuf, iolen, 0);
 	/* BearSSL 0.6 trusts RDRAND alone where it exists; add ours. */
 	if (seed(rnd, sizeof rnd) != 0) {
 		return uf_fail(UF_E_INTERNAL, "no random source (getrandom, "

@@ -37,7 +37,6 @@
 struct uf_tls_opts {
 	int		insecure;	/* -k: no certificate checks */
 	struct uf_trust	*trust;
-	int		bidi;		/* a request body follows */
 };
 
 struct uf_tls;
