@@ -532,19 +532,16 @@ same_origin(const struct uf_conn *c, const struct uf_url *u)
 }
 
 /*
- * May the connection carry the next request? Only when this response
- * ended by its framing, the server did not ask to close, and nothing
- * unasked-for is waiting in the buffers.
+ * May the connection carry the next request? Only when we asked to
+ * keep it, HTTP allows it, and nothing unasked-for is waiting in the
+ * buffers.
  */
 static int
 reusable(const struct fetch *f)
 {
-	const struct uf_http_resp	*r = &f->resp;
-	const struct uf_conn		*c = f->c;
+	const struct uf_conn	*c = f->c;
 
-	if (!f->keep || r->framing == UF_BODY_CLOSE
-	    || (r->flags & UF_RESP_CLOSE)
-	    || (r->minor == 0 && !(r->flags & UF_RESP_KEEPALIVE))) {
+	if (!f->keep || !uf_http_persistent(&f->resp)) {
 		return 0;
 	}
 	if (c->tls != NULL) {

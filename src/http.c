@@ -893,6 +893,16 @@ uf_http_body_moved(struct uf_http_resp *r, uint64_t n)
 
 /* see http.h */
 int
+uf_http_persistent(const struct uf_http_resp *r)
+{
+	if (r->framing == UF_BODY_CLOSE || (r->flags & UF_RESP_CLOSE)) {
+		return 0;
+	}
+	return r->minor > 0 || (r->flags & UF_RESP_KEEPALIVE) != 0;
+}
+
+/* see http.h */
+int
 uf_http_eof(struct uf_http_resp *r)
 {
 	if (r->state == S_FAIL) {

@@ -161,6 +161,14 @@ int	uf_http_body_plain(const struct uf_http_resp *r, uint64_t *left);
 int	uf_http_body_moved(struct uf_http_resp *r, uint64_t n);
 
 /*
+ * After UF_HTTP_HEAD: may the connection carry another request once
+ * this body has ended (RFC 9112 section 9.3)? Not when the body runs
+ * to the close, the server sent "Connection: close", or an HTTP/1.0
+ * server did not send "Connection: keep-alive". Returns 1 or 0.
+ */
+int	uf_http_persistent(const struct uf_http_resp *r);
+
+/*
  * The connection ended. Returns UF_HTTP_DONE when the response is
  * complete (its body was close-delimited, or already done), otherwise
  * UF_HTTP_E_EMPTY, UF_HTTP_E_TRUNC_HEAD or UF_HTTP_E_TRUNC_BODY.

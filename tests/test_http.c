@@ -196,6 +196,40 @@ Test(http, location_and_connection)
 	    "status line kept with its CRLF");
 }
 
+/* Whether the connection may carry the next request (RFC 9112 9.3). */
+Test(http, persistence)
+{
+	static const struct {
+		const char	*head;
+		int		persistent;
+	} rows[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 1 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+		    1 },
+		{ "HTTP/1.1 204 No Content\r\n\r\n", 1 },
+		{ "HTTP/1.1 200 OK\r\n\r\n", 0 },	/* to the close */
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+		    "Connection: close\r\n\r\n", 0 },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+		    "Connection: keep-alive, Close\r\n\r\n", 0 },
+		{ "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 0 },
+		{ "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n"
+		    "Connection: Keep-Alive\r\n\r\n", 1 },
+		{ "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n",
+		    0 },	/* no length: to the close */
+	};
+	struct uf_http_resp	r;
+	size_t			i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		memset(&r, 0, sizeof r);
+		cr_assert_eq(head_of(&r, rows[i].head, strlen(rows[i].head)),
+		    UF_HTTP_HEAD, "row %zu", i);
+		cr_expect_eq(uf_http_persistent(&r), rows[i].persistent,
+		    "row %zu: %s", i, rows[i].head);
+	}
+}
+
 Test(http, location_too_long_or_twice)
 {
 	static const char	twice[] = "HTTP/1.1 302 Found\r\nLocation: /a"
