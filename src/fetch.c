@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "fetch.h"
@@ -527,8 +526,8 @@ conn_open(struct fetch *f)
 static int
 same_origin(const struct uf_conn *c, const struct uf_url *u)
 {
-	return c->io != NULL && c->scheme == u->scheme && c->port == u->port
-	    && strcasecmp(c->host, u->host) == 0;
+	return c->io != NULL && uf_url_origin_is(u, c->scheme, c->host,
+	    c->port);
 }
 
 /*

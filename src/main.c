@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -209,8 +208,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 	/* The next URL's parse is given back at once: it costs us nothing. */
 	nmark = uf_arena_mark(a);
 	keep = next != NULL && parse_arg(a, next, &nu) == UF_OK
-	    && nu.scheme == u.scheme && nu.port == u.port
-	    && strcasecmp(nu.host, u.host) == 0;
+	    && uf_url_origin_is(&nu, u.scheme, u.host, u.port);
 	uf_arena_reset(a, nmark);
 	uf_err_clear();
 	if (opt.output != NULL) {

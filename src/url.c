@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include "url.h"
 
@@ -552,4 +553,13 @@ uf_url_filename(const struct uf_url *u, size_t *len)
 	}
 	*len = n;
 	return p;
+}
+
+/* see url.h */
+int
+uf_url_origin_is(const struct uf_url *u, enum uf_scheme scheme,
+    const char *host, unsigned port)
+{
+	return u->scheme == scheme && u->port == port
+	    && strcasecmp(u->host, host) == 0;
 }

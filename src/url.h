@@ -62,6 +62,14 @@ char		*uf_url_resolve(struct uf_arena *a, const char *base,
 		    const char *ref);
 
 /*
+ * Is u's origin the one given: same scheme and port, and the same host
+ * up to case? A kept connection serves only URLs of its origin.
+ * Returns 1 or 0.
+ */
+int		uf_url_origin_is(const struct uf_url *u, enum uf_scheme scheme,
+		    const char *host, unsigned port);
+
+/*
  * The name of the file -O writes for u: the last path segment as
  * written (not %-decoded), or "index.html" when it is empty, "." or
  * "..". It never holds a '/'. Returns a pointer into u->path or to a

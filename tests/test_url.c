@@ -139,3 +139,32 @@ Test(url, injected_redirect_targets_never_parse)
 	cr_assert_eq(uf_url_parse(&a, t, &u), UF_OK);
 	cr_expect_str_eq(u.target, "/a%0D%0Ab");
 }
+
+/* A kept connection is reused only within its origin. */
+Test(url, origins)
+{
+	static const struct {
+		const char	*a, *b;
+		int		same;
+	} rows[] = {
+		{ "http://Example.COM/x", "http://example.com/y?z", 1 },
+		{ "http://example.com/", "http://example.com:80/", 1 },
+		{ "https://example.com/", "https://example.com:443/a", 1 },
+		{ "http://example.com/", "https://example.com/", 0 },
+		{ "http://example.com/", "http://example.com:8080/", 0 },
+		{ "http://example.com/", "http://example.org/", 0 },
+		{ "http://[::1]:8080/", "http://[::1]:8080/b", 1 },
+		{ "http://127.0.0.1/", "http://[::1]/", 0 },
+	};
+	struct uf_arena	a;
+	struct uf_url	ua, ub;
+	size_t		i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		uf_arena_init(&a, mem, sizeof mem);
+		cr_assert_eq(uf_url_parse(&a, rows[i].a, &ua), UF_OK);
+		cr_assert_eq(uf_url_parse(&a, rows[i].b, &ub), UF_OK);
+		cr_expect_eq(uf_url_origin_is(&ua, ub.scheme, ub.host,
+		    ub.port), rows[i].same, "%s vs %s", rows[i].a, rows[i].b);
+	}
+}
