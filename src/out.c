@@ -39,12 +39,12 @@ open_file(struct uf_out *o)
 {
 	struct stat	st;
 
-	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		return uf_fail(UF_E_OUTPUT, "cannot write %s: Is a directory",
-		    o->path);
-	}
-	/* Devices and FIFOs cannot be replaced by a rename: write them. */
 	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			return uf_fail(UF_E_OUTPUT, "cannot write %s: Is a "
+			    "directory", o->path);
+		}
+		/* Devices and FIFOs cannot be replaced by a rename. */
 		o->direct = 1;
 		o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
 		if (o->fd < 0) {
