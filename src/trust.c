@@ -212,6 +212,60 @@ add_entry(struct uf_trust *t, struct uf_arena *a, const char *body,
 	return 0;
 }
 
+enum {
+	PEM_CERT,	/* a certificate body was found */
+	PEM_MORE,	/* the rest needs more input */
+	PEM_END,	/* no more certificates */
+	PEM_CUT		/* the input ends inside a certificate */
+};
+
+/*
+ * Find the next certificate in buf[*pos..len): on PEM_CERT its base64
+ * body is buf[*body .. *body + *blen) and *pos is past its END marker;
+ * on PEM_MORE *pos is where to resume once more bytes follow. With eof
+ * the buffer ends the input. Bundles and directory files both go
+ * through here, so they accept the same PEM.
+ */
+static int
+pem_next(const char *buf, size_t len, int eof, size_t *pos, size_t *body,
+    size_t *blen)
+{
+	const char	*p, *nl, *e, *end = buf + len;
+
+	for (;;) {
+		p = memmem(buf + *pos, len - *pos, "-----BEGIN", 10);
+		if (p == NULL) {
+			/* Keep a tail that may hold half a marker. */
+			if (eof) {
+				*pos = len;
+				return PEM_END;
+			}
+			if (len - *pos > 16) {
+				*pos = len - 16;
+			}
+			return PEM_MORE;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && !eof) {
+			*pos = (size_t)(p - buf);
+			return PEM_MORE;
+		}
+		if (nl == NULL || !begin_line(p, (size_t)(nl - p))) {
+			*pos = (size_t)(p - buf) + 10;
+			continue;
+		}
+		e = memmem(nl + 1, (size_t)(end - (nl + 1)), "-----END", 8);
+		if (e == NULL) {
+			*pos = eof ? len : (size_t)(p - buf);
+			return eof ? PEM_CUT : PEM_MORE;
+		}
+		*body = (size_t)(nl + 1 - buf);
+		*blen = (size_t)(e - (nl + 1));
+		*pos = (size_t)(e - buf) + 8;
+		return PEM_CERT;
+	}
+}
+
 /*
  * Index every complete certificate in buf[*pos..len) (file offset of
  * buf[0] is base) and move *pos past them. With eof, the buffer ends
@@ -221,45 +275,18 @@ static int
 scan(struct uf_trust *t, struct uf_arena *a, const char *buf, size_t len,
     int eof, uint64_t base, size_t *pos, unsigned char *der)
 {
-	const char	*p, *nl, *body, *e, *end = buf + len;
+	size_t	body, blen;
+	int	rc;
 
-	for (;;) {
-		p = memmem(buf + *pos, len - *pos, "-----BEGIN", 10);
-		if (p == NULL) {
-			/* Keep a tail that may hold half a marker. */
-			if (!eof && len - *pos > 16) {
-				*pos = len - 16;
-			} else if (eof) {
-				*pos = len;
-			}
-			return 0;
-		}
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL && !eof) {
-			*pos = (size_t)(p - buf);
-			return 0;
-		}
-		if (nl == NULL || !begin_line(p, (size_t)(nl - p))) {
-			*pos = (size_t)(p - buf) + 10;
-			continue;
-		}
-		body = nl + 1;
-		e = memmem(body, (size_t)(end - body), "-----END", 8);
-		if (e == NULL) {
-			if (eof) {
-				t->nskipped++;
-				*pos = len;
-				return 0;
-			}
-			*pos = (size_t)(p - buf);
-			return 0;
-		}
-		if (add_entry(t, a, body, (size_t)(e - body),
-		    base + (uint64_t)(body - buf), der) != 0) {
+	while ((rc = pem_next(buf, len, eof, pos, &body, &blen)) == PEM_CERT) {
+		if (add_entry(t, a, buf + body, blen, base + body, der) != 0) {
 			return -1;
 		}
-		*pos = (size_t)(e - buf) + 8;
 	}
+	if (rc == PEM_CUT) {
+		t->nskipped++;
+	}
+	return 0;
 }
 
 static enum uf_err
@@ -448,16 +475,14 @@ add_anchor(struct sink *k, const unsigned char *der, size_t len,
 	(*k->n)++;
 }
 
-/* Decode a base64 body read from the bundle at e and add it. */
+/* Decode the base64 body at e of the bundle open as fd, and add it. */
 static void
-load_entry(struct uf_trust *t, struct uf_arena *a,
-    const struct uf_ta_entry *e, struct sink *k, const unsigned char *dn,
-    size_t dnlen)
+load_entry(int fd, struct uf_arena *a, const struct uf_ta_entry *e,
+    struct sink *k, const unsigned char *dn, size_t dnlen)
 {
 	size_t		mark = uf_arena_mark(a);
 	unsigned char	*buf;
 	long		n;
-	int		fd;
 
 	if (e->len > UF_TA_DER_MAX * 2) {
 		return;
@@ -467,16 +492,11 @@ load_entry(struct uf_trust *t, struct uf_arena *a,
 		k->full = 1;
 		return;
 	}
-	fd = open(t->file, O_RDONLY | O_CLOEXEC);
-	if (buf != NULL && fd >= 0
-	    && pread(fd, buf, e->len, (off_t)e->off) == (ssize_t)e->len) {
+	if (pread(fd, buf, e->len, (off_t)e->off) == (ssize_t)e->len) {
 		n = uf_trust_base64((const char *)buf, e->len, buf);
 		if (n > 0) {
 			add_anchor(k, buf, (size_t)n, dn, dnlen);
 		}
-	}
-	if (fd >= 0) {
-		close(fd);
 	}
 	uf_arena_reset(a, mark);
 }
@@ -486,30 +506,16 @@ static void
 load_pem_text(unsigned char *p, size_t len, struct sink *k,
     const unsigned char *dn, size_t dnlen)
 {
-	/* Ends both "BEGIN CERTIFICATE" and "BEGIN X509 CERTIFICATE". */
-	static const char	begin[] = "CERTIFICATE-----";
-	unsigned char		*b, *e, *end = p + len;
-	long			n;
+	size_t	pos = 0, body, blen;
+	long	n;
 
-	while ((b = memmem(p, (size_t)(end - p), begin, sizeof begin - 1))
-	    != NULL) {
-		if (b - p < 11 || memcmp(b - 11, "-----BEGIN ", 11) != 0) {
-			if (b - p < 16 || memcmp(b - 16, "-----BEGIN X509 ",
-			    16) != 0) {
-				p = b + sizeof begin - 1;
-				continue;
-			}
-		}
-		b += sizeof begin - 1;
-		e = memmem(b, (size_t)(end - b), "-----END", 8);
-		if (e == NULL) {
-			return;
-		}
-		n = uf_trust_base64((const char *)b, (size_t)(e - b), b);
+	while (pem_next((const char *)p, len, 1, &pos, &body, &blen)
+	    == PEM_CERT) {
+		/* Decoded in place: the body is not looked at again. */
+		n = uf_trust_base64((const char *)p + body, blen, p + body);
 		if (n > 0) {
-			add_anchor(k, b, (size_t)n, dn, dnlen);
+			add_anchor(k, p + body, (size_t)n, dn, dnlen);
 		}
-		p = e + 8;
 	}
 }
 
@@ -562,6 +568,7 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	enum uf_err	err;
 	uint32_t	h;
 	size_t		i, room;
+	int		fd = -1;
 
 	if (!t->resolved) {
 		resolve_defaults(t);
@@ -586,11 +593,11 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	if (t->file != NULL && t->indexed < 0 && t->dir == NULL) {
 		return uf_fail(UF_E_CERT, "%s", t->why);
 	}
-	/* Anchor data goes below the scratch space that lookups use. */
 	/*
-	 * Room for four anchors with 4096-bit RSA keys under this name;
-	 * more than that (several distinct keys for one CA name) are
-	 * dropped, not an error.
+	 * Anchor data goes below the scratch space that lookups use: room
+	 * for four anchors with 4096-bit RSA keys under this name; more
+	 * than that (several distinct keys for one CA name) are dropped,
+	 * not an error.
 	 */
 	room = 4 * (len + 520 + 8);
 	memset(&k, 0, sizeof k);
@@ -603,9 +610,18 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	if (t->file != NULL && t->indexed > 0) {
 		h = fnv1a(dn, len);
 		for (i = 0; i < t->nidx; i++) {
-			if (t->idx[i].hash == h) {
-				load_entry(t, a, &t->idx[i], &k, dn, len);
+			if (t->idx[i].hash != h) {
+				continue;
 			}
+			/* Opened on the first match, once per lookup. */
+			if (fd < 0 && (fd = open(t->file, O_RDONLY
+			    | O_CLOEXEC)) < 0) {
+				break;
+			}
+			load_entry(fd, a, &t->idx[i], &k, dn, len);
+		}
+		if (fd >= 0) {
+			close(fd);
 		}
 	}
 	if (t->dir != NULL) {
