@@ -270,19 +270,17 @@ version(void)
 	(void)uf_write_all(1, buf, (size_t)n);
 }
 
+/* A usage error: the message with arg sanitized, and where help is. */
 static int
 bad_usage(const char *fmt, const char *arg)
 {
-	if (!opt.silent) {
-		char	buf[512], clean[256];
-		int	n;
+	static const char	hint[] = "Try 'ufetch -h' for help.\n";
+	char			clean[256];
 
-		uf_sanitize(clean, sizeof clean, arg, strlen(arg));
-		n = snprintf(buf, sizeof buf, "ufetch: ");
-		n += snprintf(buf + n, sizeof buf - (size_t)n, fmt, clean);
-		n += snprintf(buf + n, sizeof buf - (size_t)n,
-		    "\nTry 'ufetch -h' for help.\n");
-		(void)uf_write_all(2, buf, (size_t)n);
+	uf_sanitize(clean, sizeof clean, arg, strlen(arg));
+	message(NULL, fmt, clean);
+	if (!opt.silent) {
+		(void)uf_write_all(2, hint, sizeof hint - 1);
 	}
 	return UF_E_USAGE;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,11 +22,19 @@ uf_urls_init(struct uf_urls *s, int argc, char **argv)
 }
 
 static int
-error_item(struct uf_item *it, const char *where, const char *msg)
+error_item(struct uf_item *it, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+error_item(struct uf_item *it, const char *where, const char *fmt, ...)
 {
+	va_list	ap;
+
 	it->kind = UF_ITEM_ERROR;
 	it->where = where;
-	snprintf(it->msg, sizeof it->msg, "%s", msg);
+	va_start(ap, fmt);
+	vsnprintf(it->msg, sizeof it->msg, fmt, ap);
+	va_end(ap);
 	return 1;
 }
 
@@ -124,11 +133,8 @@ list_next(struct uf_urls *s, struct uf_item *it, int nowait)
 			continue;
 		}
 		if (r < 0) {
-			char	msg[96];
-
-			snprintf(msg, sizeof msg, "cannot read URL list: %s",
+			error_item(it, s->name, "cannot read URL list: %s",
 			    strerror(errno));
-			error_item(it, s->name, msg);
 			end_list(s);
 			return 1;
 		}
@@ -171,11 +177,8 @@ uf_urls_next(struct uf_urls *s, struct uf_item *it, int nowait)
 			s->name = arg + 1;
 			s->fd = open(arg + 1, O_RDONLY | O_CLOEXEC);
 			if (s->fd < 0) {
-				char	msg[96];
-
-				snprintf(msg, sizeof msg, "cannot read URL "
-				    "list: %s", strerror(errno));
-				return error_item(it, arg + 1, msg);
+				return error_item(it, arg + 1, "cannot read "
+				    "URL list: %s", strerror(errno));
 			}
 		} else {
 			it->kind = UF_ITEM_URL;
