@@ -258,10 +258,6 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 	if (out < 0) {
 		return err;
 	}
-	/* Linux will not splice into a file opened for appending (>>). */
-	if (!is_pipe && (fcntl(out, F_GETFL) & O_APPEND)) {
-		return UF_OK;
-	}
 	/*
 	 * A 64 KiB pipe makes us and the reader wake each other 16 times
 	 * a megabyte; 1 MiB (or what the system allows) lets both batch.
@@ -299,8 +295,9 @@ fetch_splice(struct fetch *f, uint64_t left, int *how)
 				m = splice(p[0], NULL, out, NULL,
 				    (size_t)(n - off), SPLICE_F_MOVE);
 				if (m < 0 && errno == EINVAL) {
-					/* The output refuses splice: copy
-					 * what is in our pipe, then stop. */
+					/* The output refuses splice (a file
+					 * opened with O_APPEND, >>): copy what
+					 * is in our pipe, then stop. */
 					err = drain(f, p[0], out,
 					    (size_t)(n - off));
 					f->splice = 0;
