@@ -27,7 +27,6 @@ read -r p1 p2 < <(free_ports 2)
 v6=0
 python3 -c "import socket; [socket.socket(socket.AF_INET6).bind(('::1', p)) for p in ($p1, $p2)]" \
 	2>/dev/null && v6=1
-mkdir -p "$tmp/www" "$tmp/logs"
 openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
 cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
 bundle=$tmp/bundle.pem ca=$pki/ca.pem
@@ -38,15 +37,9 @@ truncate -s 1G "$tmp/www/big"               # sparse: served from the zero page
 bytes=$(stat -c %s "$tmp/www/big")
 chmod -R a+rX "$tmp"                        # workers run as nobody under root
 l6() { [ "$v6" = 0 ] || echo "listen [::1]:$1 ssl;"; }
-cat > "$tmp/nginx.conf" <<EOF
-daemon off; worker_processes 1; pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 1024; }
-http {
+nginx_start 1024 <<EOF
     access_log off; sendfile on; default_type application/octet-stream;
     keepalive_timeout 5; keepalive_requests 100000;
-    client_body_temp_path $tmp/cbt; proxy_temp_path $tmp/pt;
-    fastcgi_temp_path $tmp/ft; uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
     server {
         listen 127.0.0.1:$p1 ssl backlog=4096; $(l6 "$p1")
         listen 127.0.0.1:$p2 ssl backlog=4096; $(l6 "$p2")
@@ -54,17 +47,9 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3; ssl_buffer_size 16k;
         root $tmp/www;
     }
-}
 EOF
-nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
-ngx_pid=$!
 small=https://localhost:$p1/small big=https://localhost:$p1/big
-for _ in $(seq 50); do
-	curl -sf --cacert "$ca" -o /dev/null "$small" && break
-	sleep 0.1
-done
-curl -sf --cacert "$ca" -o /dev/null "$small" ||
-	{ echo "https.sh: nginx did not start" >&2; cat "$tmp/logs/error.log" >&2; exit 2; }
+nginx_wait curl -sf --cacert "$ca" -o /dev/null "$small"
 SSL_CERT_FILE=$bundle "$uf" -q -o /dev/null "$small" ||
 	{ echo "https.sh: ufetch cannot fetch $small with the bundle" >&2; exit 2; }
 worker=$(pgrep -P "$ngx_pid" | head -1)

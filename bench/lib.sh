@@ -11,19 +11,21 @@ need() {
 	done
 }
 
-# bench_tmp PREFIX: a fresh directory in $tmp, removed on exit together
-# with the nginx whose pid the script puts in $ngx_pid (KEEP=1 keeps
-# the directory for a look afterwards).
+# bench_tmp PREFIX: a fresh directory $tmp, with www/ and logs/ in it,
+# removed on exit (KEEP=1 keeps it for a look afterwards) once the
+# servers whose pids the script adds to $pids are stopped.
 bench_tmp() {
 	tmp=$(mktemp -d "/tmp/$1.XXXXXX")
-	ngx_pid=
+	mkdir -p "$tmp/www" "$tmp/logs"
+	pids=()
 	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
 }
 
 bench_cleanup() {
-	[ -z "$ngx_pid" ] || { kill "$ngx_pid"; wait "$ngx_pid"; } \
-	    2>/dev/null || true
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
 }
 
@@ -33,4 +35,44 @@ free_ports() {
 ss = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])' "$1"
+}
+
+# nginx_start CONNS < HTTP: nginx in the background under $ngx_pid (also
+# added to $pids), one worker with CONNS connections, its configuration,
+# logs and temporary files in $tmp; stdin is the inside of its http block.
+nginx_start() {
+	{
+		cat <<EOF_CONF
+daemon off; worker_processes 1; pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log warn;
+events { worker_connections $1; }
+http {
+    client_body_temp_path $tmp/cbt; proxy_temp_path $tmp/pt;
+    fastcgi_temp_path $tmp/ft; uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
+EOF_CONF
+		cat
+		echo "}"
+	} > "$tmp/nginx.conf"
+	nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
+	ngx_pid=$!
+	pids+=("$ngx_pid")
+}
+
+# retry CMD...: run CMD until it succeeds, at most 50 times, 0.1 s apart.
+retry() {
+	local _
+	for _ in $(seq 50); do
+		"$@" && return
+		sleep 0.1
+	done
+	return 1
+}
+
+# nginx_wait CMD...: retry CMD; if it never succeeds, show nginx's error
+# log and exit 2.
+nginx_wait() {
+	retry "$@" && return
+	echo "${0##*/}: nginx did not start" >&2
+	cat "$tmp/logs/error.log" >&2
+	exit 2
 }

@@ -23,36 +23,21 @@ bench_tmp ufetch-mem
 # halving the connections per server port), one left closed (refused).
 read -r p1 p2 pdead < <(free_ports 3)
 
-mkdir -p "$tmp/www" "$tmp/logs"
 printf 'hello from nginx\n' > "$tmp/www/small"
 truncate -s 1G "$tmp/www/big"
 cat "$tmp/www/big" > /dev/null  # page cache (and, in a VM, first-touch RAM) warm
 chmod -R a+rX "$tmp"          # nginx workers run as nobody when we are root
-cat > "$tmp/nginx.conf" <<EOF
-daemon off; worker_processes 1; pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 1024; }
-http {
+nginx_start 1024 <<EOF
     access_log off; sendfile on;
     keepalive_timeout 5; keepalive_requests 100000;
-    client_body_temp_path $tmp/cbt; proxy_temp_path $tmp/pt;
-    fastcgi_temp_path $tmp/ft; uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
     server {
         listen 127.0.0.1:$p1 backlog=4096 reuseport;
         listen 127.0.0.1:$p2 backlog=4096 reuseport;
         root $tmp/www;
     }
-}
 EOF
-nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
-ngx_pid=$!
-for _ in $(seq 50); do
-	curl -sf -o /dev/null "http://127.0.0.1:$p1/small" &&
-	curl -sf -o /dev/null "http://127.0.0.1:$p2/small" && break
-	sleep 0.1
-done
-curl -sf -o /dev/null "http://127.0.0.1:$p1/small" ||
-	{ echo "memory.sh: nginx did not start" >&2; cat "$tmp/logs/error.log" >&2; exit 2; }
+nginx_wait curl -sf -o /dev/null "http://127.0.0.1:$p1/small"
+nginx_wait curl -sf -o /dev/null "http://127.0.0.1:$p2/small"
 
 mklist() {	# mklist N FILE: N small-body URLs, alternating ports
 	awk -v n="$1" -v a="$p1" -v b="$p2" 'BEGIN {

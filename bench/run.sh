@@ -60,7 +60,6 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 bench_tmp ufetch-bench
 
 read -r ph ps < <(free_ports 2)
-mkdir -p "$tmp/www" "$tmp/logs"
 openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
 cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
 bundle=$tmp/bundle.pem
@@ -69,16 +68,10 @@ nbundle=$(grep -c 'BEGIN CERTIFICATE' "$bundle")
 head -c 99 /dev/zero | tr '\0' 'x' > "$tmp/www/small"; echo >> "$tmp/www/small"
 truncate -s "$size" "$tmp/www/big"          # sparse: served from the zero page
 chmod -R a+rX "$tmp"                        # workers run as nobody under root
-cat > "$tmp/nginx.conf" <<EOF
-daemon off; worker_processes 1; pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 4096; }
-http {
+nginx_start 4096 <<EOF
     access_log off; sendfile on; default_type application/octet-stream;
     keepalive_timeout 60; keepalive_requests 100000;
     ssl_session_cache shared:S:10m;
-    client_body_temp_path $tmp/cbt; proxy_temp_path $tmp/pt;
-    fastcgi_temp_path $tmp/ft; uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
     server {
         listen 127.0.0.1:$ph backlog=4096;
         root $tmp/www;
@@ -89,17 +82,9 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3;
         root $tmp/www;
     }
-}
 EOF
-nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
-ngx_pid=$!
-for _ in $(seq 50); do
-	curl -sf -o /dev/null "http://127.0.0.1:$ph/small" &&
-	curl -sf --cacert "$bundle" -o /dev/null "https://127.0.0.1:$ps/small" && break
-	sleep 0.1
-done
-curl -sf --cacert "$bundle" -o /dev/null "https://127.0.0.1:$ps/small" ||
-	{ echo "run.sh: nginx did not start" >&2; cat "$tmp/logs/error.log" >&2; exit 2; }
+nginx_wait curl -sf -o /dev/null "http://127.0.0.1:$ph/small"
+nginx_wait curl -sf --cacert "$bundle" -o /dev/null "https://127.0.0.1:$ps/small"
 cat "$tmp/www/big" > /dev/null              # page cache warm (read once)
 
 for n in $(seq 0 $((NURLS - 1))); do echo "/small?i=$n"; done > "$tmp/paths"

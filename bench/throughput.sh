@@ -19,40 +19,18 @@ need throughput.sh nginx curl python3 cat
 bench_tmp ufetch-tput
 
 port=$(free_ports 1)
-mkdir -p "$tmp/www" "$tmp/logs"
 truncate -s "$size" "$tmp/www/big"          # sparse: served from the zero page
 bytes=$(stat -c %s "$tmp/www/big")
 chmod -R a+rX "$tmp"                        # workers run as nobody under root
-cat > "$tmp/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    client_body_temp_path $tmp/cbt;
-    proxy_temp_path $tmp/pt;
-    fastcgi_temp_path $tmp/ft;
-    uwsgi_temp_path $tmp/ut;
-    scgi_temp_path $tmp/st;
+nginx_start 1024 <<EOF
+    access_log off; sendfile on; tcp_nopush on;
     server {
         listen 127.0.0.1:$port backlog=1024;
         root $tmp/www;
     }
-}
 EOF
-nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
-ngx_pid=$!
 url=http://127.0.0.1:$port/big
-for _ in $(seq 50); do
-	curl -sf -r 0-0 -o /dev/null "$url" && break
-	sleep 0.1
-done
-curl -sf -r 0-0 -o /dev/null "$url" ||
-	{ echo "throughput.sh: nginx did not start" >&2; cat "$tmp/logs/error.log" >&2; exit 2; }
+nginx_wait curl -sf -r 0-0 -o /dev/null "$url"
 worker=$(pgrep -P "$ngx_pid" | head -1)     # its CPU time is the server's cost
 cat "$tmp/www/big" > /dev/null              # page cache (and VM first-touch) warm
 

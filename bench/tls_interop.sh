@@ -15,16 +15,7 @@ pki=$repo/tests/pki
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
 need tls_interop.sh nginx openssl curl python3 sha256sum
 
-tmp=$(mktemp -d /tmp/ufetch-tlsi.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmp ufetch-tlsi
 
 # IPv6 loopback: usable if we can bind ::1.
 if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
@@ -51,7 +42,7 @@ p_ec=${P[0]} p_rsa=${P[1]} p_13=${P[2]} p_exp=${P[3]} p_nyv=${P[4]} p_wn=${P[5]}
 p_ss=${P[6]} p_rog=${P[7]} p_mis=${P[8]} p_sec=${P[9]} p_s13=${P[10]}
 
 # Keys (the PKI commits DER only), chains (leaf first), files to serve.
-mkdir -p "$tmp/www" "$tmp/logs" "$tmp/k"
+mkdir -p "$tmp/k"
 for k in leaf-ec expired notyet wrongname selfsigned rogue-leaf; do
 	openssl ec -inform DER -in "$pki/$k.key.der" -out "$tmp/k/$k.key" 2>/dev/null
 done
@@ -81,16 +72,8 @@ srv() {	# srv PORT CHAIN KEY PROTOCOLS: one nginx server block
     }
 EOF
 }
-{
-	cat <<EOF
-daemon off; worker_processes 1; pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off; default_type application/octet-stream;
-    client_body_temp_path $tmp/cbt; proxy_temp_path $tmp/pt;
-    fastcgi_temp_path $tmp/ft; uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
-EOF
+nginx_start 256 < <(
+	echo "    access_log off; default_type application/octet-stream;"
 	srv "$p_ec" ec leaf-ec "TLSv1.2 TLSv1.3"
 	srv "$p_rsa" rsa leaf-rsa "TLSv1.2 TLSv1.3"
 	srv "$p_13" ec leaf-ec "TLSv1.3"
@@ -100,10 +83,7 @@ EOF
 	srv "$p_ss" selfsigned selfsigned "TLSv1.2 TLSv1.3"
 	srv "$p_rog" rogue rogue-leaf "TLSv1.2 TLSv1.3"
 	srv "$p_mis" missing leaf-ec "TLSv1.2 TLSv1.3"
-	echo "}"
-} > "$tmp/nginx.conf"
-nginx -e "$tmp/logs/error.log" -p "$tmp" -c "$tmp/nginx.conf" &
-pids+=($!)
+)
 # s_server -WWW serves files relative to its working directory.
 sserver() {	# sserver PORT EXTRA...
 	local port=$1; shift
@@ -114,15 +94,11 @@ sserver() {	# sserver PORT EXTRA...
 }
 sserver "$p_sec"
 sserver "$p_s13" -tls1_3
-for port in "$p_ec" "$p_sec" "$p_s13"; do
-	for _ in $(seq 50); do
-		python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 1)" \
-			2>/dev/null && break
-		sleep 0.1
-	done
+for port in "$p_sec" "$p_s13"; do
+	retry python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
+		2>/dev/null || true
 done
-curl -sf --cacert "$pki/ca.pem" -o /dev/null "https://localhost:$p_ec/small.txt" ||
-	{ echo "tls_interop.sh: nginx did not start" >&2; cat "$tmp/logs/error.log" >&2; exit 2; }
+nginx_wait curl -sf --cacert "$pki/ca.pem" -o /dev/null "https://localhost:$p_ec/small.txt"
 
 declare -A sha
 for f in small.txt random.bin; do sha[$f]=$(sha256sum < "$tmp/www/$f" | cut -d' ' -f1); done
