@@ -23,10 +23,9 @@ unset SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
 
 bench_tmp ufetch-https
 
-read -r p1 p2 < <(free_ports 2)
 v6=0
-python3 -c "import socket; [socket.socket(socket.AF_INET6).bind(('::1', p)) for p in ($p1, $p2)]" \
-	2>/dev/null && v6=1
+have_v6 && v6=1
+read -r p1 p2 < <(free_ports 2 "$v6")
 openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
 cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
 bundle=$tmp/bundle.pem ca=$pki/ca.pem

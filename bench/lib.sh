@@ -29,12 +29,26 @@ bench_cleanup() {
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"
 }
 
-# free_ports N: N free TCP ports on 127.0.0.1, space-separated.
+# have_v6: whether the IPv6 loopback ::1 can be bound.
+have_v6() {
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
+}
+
+# free_ports N [V6]: N free TCP ports on 127.0.0.1, and with V6=1 on ::1
+# too, space-separated.
 free_ports() {
 	python3 -c 'import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])' "$1"
+n, v6, keep, ports = int(sys.argv[1]), sys.argv[2] == "1", [], []
+while len(ports) < n:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); keep.append(s)
+    p = s.getsockname()[1]
+    if v6:
+        try:
+            t = socket.socket(socket.AF_INET6); t.bind(("::1", p)); keep.append(t)
+        except OSError:
+            continue
+    ports.append(p)
+print(*ports)' "$1" "${2:-0}"
 }
 
 # nginx_start CONNS < HTTP: nginx in the background under $ngx_pid (also

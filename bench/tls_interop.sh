@@ -17,27 +17,10 @@ need tls_interop.sh nginx openssl curl python3 sha256sum
 
 bench_tmp ufetch-tlsi
 
-# IPv6 loopback: usable if we can bind ::1.
-if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
-	v6=1
-else
-	v6=0
-fi
-# Free ports (bound on 127.0.0.1 and, when usable, ::1, then released).
-read -r -a P < <(python3 - "$v6" <<'EOF'
-import socket, sys
-ports, keep = [], []
-while len(ports) < 12:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; keep.append(s)
-    if sys.argv[1] == "1":
-        try:
-            t = socket.socket(socket.AF_INET6); t.bind(("::1", p)); keep.append(t)
-        except OSError:
-            continue
-    ports.append(p)
-print(*ports)
-EOF
-)
+# Free ports, on ::1 too when the IPv6 loopback is usable.
+v6=0
+have_v6 && v6=1
+read -r -a P < <(free_ports 11 "$v6")
 p_ec=${P[0]} p_rsa=${P[1]} p_13=${P[2]} p_exp=${P[3]} p_nyv=${P[4]} p_wn=${P[5]}
 p_ss=${P[6]} p_rog=${P[7]} p_mis=${P[8]} p_sec=${P[9]} p_s13=${P[10]}
 
@@ -195,7 +178,7 @@ nrows=$((nrows + 1))
 rows+=("d messages distinct"$'\t'"-"$'\t'"-"$'\t'"${#cert_msgs[@]} distinct"$'\t'"$ndistinct distinct"$'\t'"$res")
 
 echo "ufetch: $("$uf" -V | sed -n 3p | sed 's/^tls: //') ($uf)"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(openssl version | cut -d' ' -f1-2); ports ${P[*]:0:11}"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $(openssl version | cut -d' ' -f1-2); ports ${P[*]}"
 echo
 {
 	printf 'row\tserver\ttrust\texpected\tgot\tresult\n'
