@@ -17,7 +17,7 @@ uf=${UFETCH:-$repo/ufetch}
 pki=$repo/tests/pki
 runs=${RUNS:-50} bulk_runs=${BULK_RUNS:-5} nmany=${NURLS:-1000} nfew=10
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-need https.sh nginx openssl curl hyperfine python3 setarch /usr/bin/time
+need https.sh nginx openssl curl hyperfine python3 setarch bc /usr/bin/time
 # The machine exports SSL_CERT_FILE, SSL_CERT_DIR, CURL_CA_BUNDLE: nobody inherits them.
 unset SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
 
@@ -179,7 +179,7 @@ EOF
 )
 read -r _ uw uc < <(grep '^ufetch ' "$tmp/bulk.txt")
 read -r _ cw cc < <(grep '^curl ' "$tmp/bulk.txt")
-read -r _ c2w c2c < <(grep '^curl_TLS1.2' "$tmp/bulk.txt")
+read -r _ _ c2c < <(grep '^curl_TLS1.2' "$tmp/bulk.txt")
 r() { echo "$1 / $2" | bc -l | xargs printf '%.3f'; }
 le() { [ "$(echo "$1 <= $2" | bc -l)" = 1 ] && echo PASS || echo FAIL; }
 ra_mean=$(r "$uf_b_mean" "$cu_b_mean") ra_med=$(r "$uf_b_med" "$cu_b_med")

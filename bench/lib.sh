@@ -1,5 +1,6 @@
 # bench/lib.sh: what the benchmark scripts share. Source it after
 # 'set -euo pipefail'.
+# shellcheck shell=bash
 
 # need WHO TOOL...: stop with exit status 2 when a tool is missing.
 need() {

@@ -91,7 +91,7 @@ sanitize() { tr '\n\t' '  ' | sed 's/ *$//'; }
 # TRUST is a label; EXPECT is "sha FILE" or "exit CODE [REGEX]".
 nrows=0 nfail=0 rows=() cert_msgs=()
 row() {
-	local name=$1 server=$2 trust=$3 expect=$4 envs=() args rc=0 got res=PASS msg
+	local name=$1 server=$2 trust=$3 expect=$4 envs=() rc=0 got res=PASS msg
 	shift 4
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
