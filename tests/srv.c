@@ -77,6 +77,25 @@ listen_on(int backlog, unsigned short *port)
 	return fd;
 }
 
+/* A connection to port on 127.0.0.1, or -1. */
+static int
+connect_to(unsigned short port)
+{
+	struct sockaddr_in	sin;
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 static int
 send_all(int fd, const void *buf, size_t len)
 {
@@ -140,7 +159,7 @@ static void
 read_req(struct conn *c)
 {
 	struct srv	*s = c->s;
-	char		buf[4096];
+	char		buf[sizeof s->req];
 	ssize_t		n;
 	size_t		len = 0;
 	double		end = now_secs() + 2;
@@ -156,14 +175,12 @@ read_req(struct conn *c)
 			break;
 		}
 	}
-	if (s->req_len == 0 && len < sizeof s->req) {
-		memcpy(s->req, buf, len);
-		s->req[len] = '\0';
-		s->req_len = len;
-	}
 	if (len > 0) {
-		memcpy(s->last_req, buf, len);
-		s->last_req[len] = '\0';
+		/* NUL-terminated, and req and last_req are as large. */
+		if (s->nreq == 0) {
+			memcpy(s->req, buf, len + 1);
+		}
+		memcpy(s->last_req, buf, len + 1);
 		s->nreq++;
 	}
 }
@@ -197,20 +214,14 @@ slow_read(struct conn *c, size_t chunk, unsigned ms)
 static void
 relay(struct conn *c, size_t chunk, unsigned ms)
 {
-	struct sockaddr_in	sin;
 	struct pollfd		pfd[2];
 	char			buf[65536];
 	ssize_t			n;
 	int			up;
 	double			t0 = now_secs();
 
-	up = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(c->s->relay_port);
-	if (connect(up, (struct sockaddr *)&sin, sizeof sin) != 0) {
-		close(up);
+	up = connect_to(c->s->relay_port);
+	if (up < 0) {
 		return;
 	}
 	if (chunk > sizeof buf) {
@@ -376,7 +387,6 @@ play_tls(struct conn *c, const struct tls_material *m)
 	unsigned char			iobuf[BR_SSL_BUFSIZE_BIDI];
 	br_ssl_server_context		sc;
 	br_sslio_context		io;
-	const char			*sni;
 
 	if (br_skey_decoder_key_type(&m->key) == BR_KEYTYPE_RSA) {
 		br_ssl_server_init_full_rsa(&sc, m->chain, m->nchain,
@@ -398,7 +408,6 @@ play_tls(struct conn *c, const struct tls_material *m)
 	c->eng = &sc.eng;
 	/* The handshake runs inside the first read of the script. */
 	play(c);
-	(void)sni;
 }
 
 /* Read the chain and key of tls into m. Returns 0 or -1. */
@@ -456,14 +465,7 @@ serve(void *arg)
 int
 srv_start(struct srv *s, const struct srv_step *steps)
 {
-	memset(s, 0, sizeof *s);
-	s->hang_fds[0] = s->hang_fds[1] = -1;
-	s->steps = steps;
-	s->fd = listen_on(16, &s->port);
-	if (s->fd < 0) {
-		return -1;
-	}
-	return pthread_create(&s->th, NULL, serve, s) == 0 ? 0 : -1;
+	return srv_start_tls(s, steps, NULL);
 }
 
 int
@@ -476,17 +478,19 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 	static int			next;
 
 	memset(s, 0, sizeof *s);
-	s->hang_fds[0] = s->hang_fds[1] = -1;
+	s->hang_fd = -1;
 	s->steps = steps;
 	s->tls = tls;
-	/* Each of the (at most two) TLS servers of a test has its own. */
-	s->mat = &mat[next % 2];
-	s->lru = &lru[next % 2];
-	br_ssl_session_cache_lru_init(s->lru, lru_mem[next % 2],
-	    sizeof lru_mem[0]);
-	next++;
-	if (load_material(tls, s->mat) != 0) {
-		return -1;
+	if (tls != NULL) {
+		/* Each of the (at most two) TLS servers of a test has its own. */
+		s->mat = &mat[next % 2];
+		s->lru = &lru[next % 2];
+		br_ssl_session_cache_lru_init(s->lru, lru_mem[next % 2],
+		    sizeof lru_mem[0]);
+		next++;
+		if (load_material(tls, s->mat) != 0) {
+			return -1;
+		}
 	}
 	s->fd = listen_on(16, &s->port);
 	if (s->fd < 0) {
@@ -498,29 +502,15 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 int
 srv_hang(struct srv *s)
 {
-	struct sockaddr_in	sin;
-	int			i;
-
 	memset(s, 0, sizeof *s);
-	s->hang_fds[0] = s->hang_fds[1] = -1;
 	s->fd = listen_on(0, &s->port);
 	if (s->fd < 0) {
+		s->hang_fd = -1;
 		return -1;
 	}
 	/* With listen(0) one queued connection fills the queue. */
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(s->port);
-	for (i = 0; i < 1; i++) {
-		s->hang_fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
-		    0);
-		if (connect(s->hang_fds[i], (struct sockaddr *)&sin,
-		    sizeof sin) != 0) {
-			return -1;
-		}
-	}
-	return 0;
+	s->hang_fd = connect_to(s->port);
+	return s->hang_fd >= 0 ? 0 : -1;
 }
 
 unsigned short
@@ -540,16 +530,12 @@ srv_refused_port(void)
 void
 srv_stop(struct srv *s)
 {
-	int	i;
-
 	s->stop = 1;
 	if (s->steps != NULL) {
 		pthread_join(s->th, NULL);
 	}
-	for (i = 0; i < 2; i++) {
-		if (s->hang_fds[i] >= 0) {
-			close(s->hang_fds[i]);
-		}
+	if (s->hang_fd >= 0) {
+		close(s->hang_fd);
 	}
 	if (s->fd >= 0) {
 		close(s->fd);

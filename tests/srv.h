@@ -79,18 +79,17 @@ struct srv {
 	pthread_t		th;
 	volatile int		stop;
 	volatile int		nconn;		/* connections accepted */
-	char			req[16384];	/* first request head */
-	size_t			req_len;
+	char			req[4096];	/* first request head */
 	char			last_req[4096];	/* and the last one */
 	volatile int		nreq;		/* request heads read */
 	br_ssl_session_cache_lru	*lru;
-	int			hang_fds[2];	/* see srv_hang() */
+	int			hang_fd;	/* see srv_hang() */
 };
 
 /* Start a server playing steps on every connection. Returns 0. */
 int	srv_start(struct srv *s, const struct srv_step *steps);
 
-/* The same over TLS with the certificates of tls. Returns 0. */
+/* The same over TLS with the certificates of tls (NULL: none). */
 int	srv_start_tls(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls);
 
