@@ -567,6 +567,17 @@ binary(void)
 }
 
 /* see srv.h */
+void
+in_tmpdir(void)
+{
+	char	dir[] = "/tmp/ufetch-test-XXXXXX";
+
+	(void)binary();
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chdir(dir), 0);
+}
+
+/* see srv.h */
 const char *
 pki(char *buf, size_t cap, const char *name)
 {
@@ -743,6 +754,26 @@ run_ufetch_env(struct run *r, const char *in, const char *const *env,
 		r->sig = WTERMSIG(st);
 	}
 	return 0;
+}
+
+/* see srv.h */
+void
+run_srv(struct run *r, struct srv *s, const struct srv_step *steps,
+    const char *const *opts, const char *path)
+{
+	const char	*args[32];
+	char		url[256];
+	size_t		n;
+
+	for (n = 0; opts != NULL && opts[n] != NULL; n++) {
+		cr_assert_lt(n, sizeof args / sizeof args[0] - 2);
+		args[n] = opts[n];
+	}
+	cr_assert_eq(srv_start(s, steps), 0);
+	args[n++] = srv_url(url, sizeof url, s, path);
+	args[n] = NULL;
+	run_ufetch(r, NULL, args);
+	srv_stop(s);
 }
 
 pid_t

@@ -41,6 +41,7 @@ struct srv_step {
 
 #define S_READ		{ OP_READ_REQ, NULL, 0, 0 }
 #define S_SEND(s)	{ OP_SEND, (s), sizeof(s) - 1, 0 }
+#define S_SENDN(p, n)	{ OP_SEND, (p), (n), 0 }
 #define S_DRIP(s, ms)	{ OP_DRIP, (s), sizeof(s) - 1, (ms) }
 #define S_FILL(n)	{ OP_FILL, NULL, (n), 0 }
 #define S_SLEEP(ms)	{ OP_SLEEP, NULL, 0, (ms) }
@@ -132,6 +133,14 @@ int	run_ufetch_env(struct run *r, const char *in, const char *const *env,
  */
 const char	*pki(char *buf, size_t cap, const char *name);
 
+/*
+ * The usual test: start s playing steps, run the binary with opts
+ * (NULL-terminated; NULL: none) and then s's URL for path, and stop
+ * s. What s recorded (req, nconn, ...) stays for the checks.
+ */
+void	run_srv(struct run *r, struct srv *s, const struct srv_step *steps,
+	    const char *const *opts, const char *path);
+
 /* Later runs get RLIMIT_FSIZE of bytes (-1: none). */
 void	run_limit_fsize(long bytes);
 
@@ -147,6 +156,9 @@ pid_t	spawn_ufetch(int outfd, int errfd, const char *const *args);
  * directory.
  */
 const char	*binary(void);
+
+/* Change to a new directory under /tmp (after resolving binary()). */
+void	in_tmpdir(void);
 
 /* "http://127.0.0.1:PORT" followed by path, in buf. */
 const char	*srv_url(char *buf, size_t cap, const struct srv *s,

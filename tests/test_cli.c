@@ -46,15 +46,13 @@ Test(cli, body_to_stdout_and_exact_request)
 	struct srv	s;
 	char		want[512];
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/a/b?c=1#f")));
+	run_srv(&r, &s, steps, NULL, "/a/b?c=1#f");
 	expect_exit(0, NULL);
 	expect_out("hello");
 	snprintf(want, sizeof want, "GET /a/b?c=1 HTTP/1.1\r\n"
 	    "Host: 127.0.0.1:%u\r\nUser-Agent: ufetch/0.1.0\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", s.port);
 	cr_expect_str_eq(s.req, want);
-	srv_stop(&s);
 }
 
 Test(cli, headers_added_replaced_removed)
@@ -63,17 +61,12 @@ Test(cli, headers_added_replaced_removed)
 		S_READ, S_SEND(OK200("0\r\n\r\n")), S_END
 	};
 	struct srv	s;
-	char		want[512];
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-H", "X-One: 1", "-A", "agent/2",
-	    "-H", "Accept-Encoding:", "--header=Host: example.test",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-H", "X-One: 1", "-A", "agent/2",
+	    "-H", "Accept-Encoding:", "--header=Host: example.test"), "/");
 	expect_exit(0, NULL);
-	snprintf(want, sizeof want, "GET / HTTP/1.1\r\nHost: example.test\r\n"
+	cr_expect_str_eq(s.req, "GET / HTTP/1.1\r\nHost: example.test\r\n"
 	    "User-Agent: agent/2\r\nConnection: close\r\nX-One: 1\r\n\r\n");
-	cr_expect_str_eq(s.req, want);
-	srv_stop(&s);
 }
 
 Test(cli, header_with_newline_is_refused)
@@ -91,12 +84,10 @@ Test(cli, chunked_body)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(0, NULL);
 	expect_out("hello world");
 	cr_expect_lt(r.secs, SLACK, "no wait for the close");
-	srv_stop(&s);
 }
 
 Test(cli, keep_alive_server_is_not_waited_for)
@@ -108,12 +99,10 @@ Test(cli, keep_alive_server_is_not_waited_for)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(0, NULL);
 	expect_out("hello");
 	cr_expect_lt(r.secs, SLACK, "took %.3f s", r.secs);
-	srv_stop(&s);
 }
 
 Test(cli, continue_100_then_200)
@@ -124,11 +113,9 @@ Test(cli, continue_100_then_200)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-i", srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-i"), "/");
 	expect_exit(0, NULL);
 	expect_out(OK200("2\r\n\r\nok"));
-	srv_stop(&s);
 }
 
 Test(cli, status_204_has_no_body)
@@ -138,12 +125,10 @@ Test(cli, status_204_has_no_body)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(0, NULL);
 	expect_out("");
 	cr_expect_lt(r.secs, SLACK);
-	srv_stop(&s);
 }
 
 Test(cli, head_request_prints_the_head)
@@ -153,13 +138,11 @@ Test(cli, head_request_prints_the_head)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-I", srv_url(url, sizeof url, &s, "/h")));
+	run_srv(&r, &s, steps, ARGS("-I"), "/h");
 	expect_exit(0, NULL);
 	expect_out(OK200("99\r\nX: y\r\n\r\n"));
 	cr_expect(strncmp(s.req, "HEAD /h HTTP/1.1\r\n", 18) == 0, "%s",
 	    s.req);
-	srv_stop(&s);
 }
 
 Test(cli, verbose_shows_both_heads_and_silent_shows_nothing)
@@ -204,12 +187,9 @@ Test(cli, silent_server_times_out_at_T)
 	static const struct srv_step	steps[] = { S_READ, S_HOLD, S_END };
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(9, "timed out waiting for the response");
 	expect_secs(0.3);
-	srv_stop(&s);
 }
 
 Test(cli, silent_server_times_out_at_the_default_3s, .timeout = 10)
@@ -217,11 +197,9 @@ Test(cli, silent_server_times_out_at_the_default_3s, .timeout = 10)
 	static const struct srv_step	steps[] = { S_READ, S_HOLD, S_END };
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(9, "timed out waiting for the response");
 	expect_secs(3.0);
-	srv_stop(&s);
 }
 
 Test(cli, stall_inside_the_head)
@@ -231,12 +209,9 @@ Test(cli, stall_inside_the_head)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(9, "timed out waiting for the response");
 	expect_secs(0.3);
-	srv_stop(&s);
 }
 
 Test(cli, head_then_stall)
@@ -246,12 +221,9 @@ Test(cli, head_then_stall)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(9, "timed out reading the body");
 	expect_secs(0.3);
-	srv_stop(&s);
 }
 
 Test(cli, body_stall_after_some_bytes)
@@ -261,13 +233,10 @@ Test(cli, body_stall_after_some_bytes)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(9, "timed out reading the body");
 	expect_secs(0.3);
 	expect_out("0123456789");
-	srv_stop(&s);
 }
 
 Test(cli, close_delimited_stall)
@@ -277,13 +246,10 @@ Test(cli, close_delimited_stall)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(9, "timed out reading the body");
 	expect_secs(0.3);
 	expect_out("abc");
-	srv_stop(&s);
 }
 
 Test(cli, body_drip_slower_than_T_in_total_succeeds)
@@ -294,13 +260,10 @@ Test(cli, body_drip_slower_than_T_in_total_succeeds)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(0, NULL);
 	expect_out("hello");
 	expect_secs(0.8);
-	srv_stop(&s);
 }
 
 Test(cli, status_line_drip_succeeds)
@@ -311,13 +274,10 @@ Test(cli, status_line_drip_succeeds)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(0, NULL);
 	expect_out("ok");
 	expect_secs(1.0);
-	srv_stop(&s);
 }
 
 Test(cli, close_delimited_drip_succeeds)
@@ -328,13 +288,10 @@ Test(cli, close_delimited_drip_succeeds)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
 	expect_exit(0, NULL);
 	expect_out("abcd");
 	expect_secs(0.6);
-	srv_stop(&s);
 }
 
 Test(cli, connect_hang_times_out_at_T)
@@ -360,13 +317,10 @@ Test(cli, max_time_ends_an_endless_drip)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3", "-m", "0.7",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0.3", "-m", "0.7"), "/");
 	expect_exit(9, "timed out reading the body (max time reached)");
 	expect_secs(0.7);
 	cr_expect_gt(r.out_len, 3);
-	srv_stop(&s);
 }
 
 Test(cli, zero_timeout_means_none)
@@ -376,11 +330,9 @@ Test(cli, zero_timeout_means_none)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-t", "0", srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, ARGS("-t", "0"), "/");
 	expect_exit(0, NULL);
 	expect_out("ok");
-	srv_stop(&s);
 }
 
 /*
@@ -402,11 +354,9 @@ Test(cli, truncated_content_length)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "connection closed after 10 of 100 body bytes");
 	expect_out("0123456789");
-	srv_stop(&s);
 }
 
 Test(cli, truncated_chunked)
@@ -417,10 +367,8 @@ Test(cli, truncated_chunked)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "connection closed inside the chunked body");
-	srv_stop(&s);
 }
 
 Test(cli, reset_mid_body)
@@ -431,10 +379,8 @@ Test(cli, reset_mid_body)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "");
-	srv_stop(&s);
 }
 
 Test(cli, closed_before_any_byte)
@@ -442,10 +388,8 @@ Test(cli, closed_before_any_byte)
 	static const struct srv_step	steps[] = { S_READ, S_END };
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "without a response");
-	srv_stop(&s);
 }
 
 Test(cli, closed_right_after_the_status_line)
@@ -455,10 +399,8 @@ Test(cli, closed_right_after_the_status_line)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "inside the response head");
-	srv_stop(&s);
 }
 
 Test(cli, http_404_is_code_8_without_body)
@@ -470,13 +412,11 @@ Test(cli, http_404_is_code_8_without_body)
 	struct srv	s;
 	char		want[512];
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS("-i", srv_url(url, sizeof url, &s, "/x")));
-	snprintf(want, sizeof want, "ufetch: %s: HTTP Error 404: Not Found\n",
-	    url);
+	run_srv(&r, &s, steps, ARGS("-i"), "/x");
+	snprintf(want, sizeof want, "ufetch: http://127.0.0.1:%u/x: HTTP Error "
+	    "404: Not Found\n", s.port);
 	expect_exit(8, want);
 	expect_out("");
-	srv_stop(&s);
 }
 
 Test(cli, http_500)
@@ -487,10 +427,8 @@ Test(cli, http_500)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(8, "HTTP Error 500: Internal Server Error");
-	srv_stop(&s);
 }
 
 Test(cli, reason_phrase_cannot_drive_the_terminal)
@@ -501,10 +439,8 @@ Test(cli, reason_phrase_cannot_drive_the_terminal)
 	};
 	struct srv	s;
 
-	start(&s, steps);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(8, "HTTP Error 403: ?31mred");
-	srv_stop(&s);
 }
 
 static const char *const bad_status[] = {
@@ -528,11 +464,9 @@ Test(cli, malformed_responses_are_code_7)
 	for (i = 0; i < sizeof bad_status / sizeof bad_status[0]; i++) {
 		steps[1].data = bad_status[i];
 		steps[1].len = strlen(bad_status[i]);
-		start(&s, steps);
-		run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+		run_srv(&r, &s, steps, NULL, "/");
 		expect_exit(7, "bad response: ");
 		expect_out("");
-		srv_stop(&s);
 	}
 }
 
@@ -667,17 +601,6 @@ Test(cli, thousand_urls_in_one_run, .timeout = 60)
  * Output files.
  */
 
-static char	dir[64];
-
-static void
-in_tmpdir(void)
-{
-	(void)binary();
-	snprintf(dir, sizeof dir, "/tmp/ufetch-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(chdir(dir), 0);
-}
-
 static int
 file_is(const char *path, const char *want)
 {
@@ -692,6 +615,22 @@ file_is(const char *path, const char *want)
 	n = read(fd, buf, sizeof buf);
 	close(fd);
 	return n == (ssize_t)strlen(want) && memcmp(buf, want, (size_t)n) == 0;
+}
+
+/* Whether path reaches size bytes within 2 s. */
+static int
+grows_to(const char *path, off_t size)
+{
+	struct stat	st;
+	int		i;
+
+	for (i = 0; i < 200; i++) {
+		if (stat(path, &st) == 0 && st.st_size == size) {
+			return 1;
+		}
+		usleep(10000);
+	}
+	return 0;
 }
 
 static void
@@ -712,15 +651,12 @@ Test(cli, output_file_is_renamed_when_complete)
 	struct srv	s;
 
 	in_tmpdir();
-	start(&s, ok);
 	put_file("f", "old");
-	run_ufetch(&r, NULL, ARGS("-o", "f", srv_url(url, sizeof url, &s,
-	    "/")));
+	run_srv(&r, &s, ok, ARGS("-o", "f"), "/");
 	expect_exit(0, NULL);
 	expect_out("");
 	cr_expect(file_is("f", "new"));
 	cr_expect_neq(access("f.part", F_OK), 0);
-	srv_stop(&s);
 }
 
 Test(cli, output_file_untouched_on_http_error)
@@ -752,14 +688,11 @@ Test(cli, truncated_output_keeps_the_old_file)
 	struct srv	s;
 
 	in_tmpdir();
-	start(&s, cut);
 	put_file("f", "old");
-	run_ufetch(&r, NULL, ARGS("-o", "f", srv_url(url, sizeof url, &s,
-	    "/")));
+	run_srv(&r, &s, cut, ARGS("-o", "f"), "/");
 	expect_exit(4, "connection closed after 7 of 100");
 	cr_expect(file_is("f", "old"));
 	cr_expect(file_is("f.part", "partial"), "kept for -c");
-	srv_stop(&s);
 }
 
 Test(cli, killed_mid_body_leaves_no_file_under_the_final_name)
@@ -769,34 +702,22 @@ Test(cli, killed_mid_body_leaves_no_file_under_the_final_name)
 		S_HOLD, S_END
 	};
 	struct srv	s;
-	struct stat	st;
 	pid_t		pid;
-	int		i, status;
+	int		status;
 
 	in_tmpdir();
 	start(&s, slow);
 	put_file("kept", "old");
 	pid = spawn_ufetch(-1, -1, ARGS("-o", "new", "-t", "10",
 	    srv_url(url, sizeof url, &s, "/")));
-	for (i = 0; i < 200; i++) {
-		if (stat("new.part", &st) == 0 && st.st_size == 100000) {
-			break;
-		}
-		usleep(10000);
-	}
-	cr_expect_eq(st.st_size, 100000, "body under way");
+	cr_expect(grows_to("new.part", 100000), "body under way");
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	cr_expect(WIFSIGNALED(status));
 	cr_expect_neq(access("new", F_OK), 0, "no file under the final name");
 
 	pid = spawn_ufetch(-1, -1, ARGS("-o", "kept", "-t", "10", url));
-	for (i = 0; i < 200; i++) {
-		if (stat("kept.part", &st) == 0 && st.st_size == 100000) {
-			break;
-		}
-		usleep(10000);
-	}
+	(void)grows_to("kept.part", 100000);
 	kill(pid, SIGINT);
 	waitpid(pid, &status, 0);
 	cr_expect(file_is("kept", "old"), "the old file is intact");
@@ -829,11 +750,8 @@ Test(cli, unwritable_output_is_code_3)
 	};
 	struct srv	s;
 
-	start(&s, ok);
-	run_ufetch(&r, NULL, ARGS("-o", "/nonexistent/dir/f",
-	    srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, ok, ARGS("-o", "/nonexistent/dir/f"), "/");
 	expect_exit(3, "cannot create /nonexistent/dir/f.part");
-	srv_stop(&s);
 }
 
 Test(cli, dev_null_is_written_not_replaced)
@@ -844,13 +762,10 @@ Test(cli, dev_null_is_written_not_replaced)
 	struct srv	s;
 	struct stat	st;
 
-	start(&s, ok);
-	run_ufetch(&r, NULL, ARGS("-o", "/dev/null", srv_url(url, sizeof url,
-	    &s, "/")));
+	run_srv(&r, &s, ok, ARGS("-o", "/dev/null"), "/");
 	expect_exit(0, NULL);
 	cr_expect(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
 	cr_expect_neq(access("/dev/null.part", F_OK), 0);
-	srv_stop(&s);
 }
 
 Test(cli, closed_pipe_ends_the_run_quietly)
@@ -950,12 +865,9 @@ Test(cli, empty_user_agent_sends_none)
 	};
 	struct srv	s;
 
-	start(&s, ok);
-	run_ufetch(&r, NULL, ARGS("-A", "", srv_url(url, sizeof url, &s,
-	    "/")));
+	run_srv(&r, &s, ok, ARGS("-A", ""), "/");
 	expect_exit(0, NULL);
 	cr_expect(strstr(s.req, "User-Agent") == NULL, "%s", s.req);
-	srv_stop(&s);
 }
 
 Test(cli, closed_pipe_keeps_an_earlier_failure)
@@ -992,10 +904,10 @@ Test(cli, plain_bodies_are_spliced_byte_exact)
 	};
 	struct srv	s;
 	struct stat	st;
-	char		dir[] = "/tmp/ufetch-splice-XXXXXX";
 	size_t		i;
 
-	cr_assert_eq(srv_start(&s, big), 0);
+	in_tmpdir();
+	start(&s, big);
 	run_ufetch(&r, NULL, ARGS("-v", srv_url(url, sizeof url, &s, "/")));
 	cr_expect_eq(r.code, 0, "%s", r.err);
 	cr_expect(strstr(r.err, "* moving the body with splice(2)\n") != NULL,
@@ -1005,8 +917,6 @@ Test(cli, plain_bodies_are_spliced_byte_exact)
 		continue;
 	}
 	cr_expect_eq(i, sizeof r.out);
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(chdir(dir), 0);
 	run_ufetch(&r, NULL, ARGS("-v", "-o", "f", url));
 	cr_expect_eq(r.code, 0, "%s", r.err);
 	cr_expect(strstr(r.err, "splice(2) through a pipe") != NULL, "%s",

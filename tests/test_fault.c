@@ -29,17 +29,6 @@
 static struct run	r;
 static char		url[256];
 
-/* Serve data (not a literal) once, after reading the request. */
-static void
-serve_bytes(struct srv *s, struct srv_step *steps, const char *data,
-    size_t len)
-{
-	steps[0] = (struct srv_step)S_READ;
-	steps[1] = (struct srv_step){ OP_SEND, data, len, 0 };
-	steps[2] = (struct srv_step)S_END;
-	cr_assert_eq(srv_start(s, steps), 0);
-}
-
 Test(fault, reset_inside_the_head)
 {
 	static const struct srv_step	steps[] = {
@@ -48,19 +37,16 @@ Test(fault, reset_inside_the_head)
 	};
 	struct srv	s;
 
-	cr_assert_eq(srv_start(&s, steps), 0);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(4, "waiting for the response");
-	srv_stop(&s);
 }
 
 Test(fault, ten_thousand_header_lines)
 {
-	static char		resp[300000];
-	static struct srv_step	steps[3];
-	struct srv		s;
-	size_t			len;
-	int			i;
+	static char	resp[300000];
+	struct srv	s;
+	size_t		len;
+	int		i;
 
 	len = (size_t)sprintf(resp, "HTTP/1.1 200 OK\r\n");
 	for (i = 0; i < 10000; i++) {
@@ -68,27 +54,24 @@ Test(fault, ten_thousand_header_lines)
 		    i);
 	}
 	len += (size_t)sprintf(resp + len, "Content-Length: 0\r\n\r\n");
-	serve_bytes(&s, steps, resp, len);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, (struct srv_step []){ S_READ, S_SENDN(resp, len),
+	    S_END }, NULL, "/");
 	expect_exit(7, "over the size limit");
-	srv_stop(&s);
 }
 
 Test(fault, one_mebibyte_header_line)
 {
-	static char		resp[(1 << 20) + 64];
-	static struct srv_step	steps[3];
-	struct srv		s;
-	size_t			len;
+	static char	resp[(1 << 20) + 64];
+	struct srv	s;
+	size_t		len;
 
 	len = (size_t)sprintf(resp, "HTTP/1.1 200 OK\r\nX-Big: ");
 	memset(resp + len, 'v', 1 << 20);
 	len += 1 << 20;
 	len += (size_t)sprintf(resp + len, "\r\n\r\n");
-	serve_bytes(&s, steps, resp, len);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, (struct srv_step []){ S_READ, S_SENDN(resp, len),
+	    S_END }, NULL, "/");
 	expect_exit(7, "over the size limit");
-	srv_stop(&s);
 }
 
 Test(fault, chunk_size_of_two_to_the_64th)
@@ -99,34 +82,27 @@ Test(fault, chunk_size_of_two_to_the_64th)
 	};
 	struct srv	s;
 
-	cr_assert_eq(srv_start(&s, steps), 0);
-	run_ufetch(&r, NULL, ARGS(srv_url(url, sizeof url, &s, "/")));
+	run_srv(&r, &s, steps, NULL, "/");
 	expect_exit(7, "malformed chunked body");
-	srv_stop(&s);
 }
 
 Test(fault, endless_chunked_body_ended_by_max_time)
 {
-	static char		drip[6 * 2000];
-	static struct srv_step	steps[4];
-	struct srv		s;
-	int			i;
+	static char			drip[6 * 2000];
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
+		    "\r\n\r\n"), { OP_DRIP, drip, sizeof drip, 2 }, S_END
+	};
+	struct srv			s;
+	int				i;
 
 	for (i = 0; i < 2000; i++) {
 		memcpy(drip + 6 * i, "1\r\nx\r\n", 6);
 	}
-	steps[0] = (struct srv_step)S_READ;
-	steps[1] = (struct srv_step)S_SEND("HTTP/1.1 200 OK\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n");
-	steps[2] = (struct srv_step){ OP_DRIP, drip, sizeof drip, 2 };
-	steps[3] = (struct srv_step)S_END;
-	cr_assert_eq(srv_start(&s, steps), 0);
-	run_ufetch(&r, NULL, ARGS("-m", "0.5", srv_url(url, sizeof url, &s,
-	    "/")));
+	run_srv(&r, &s, steps, ARGS("-m", "0.5"), "/");
 	expect_exit(9, "timed out reading the body (max time reached)");
-	cr_expect(r.secs > 0.48 && r.secs < 0.5 + slack(), "%.3f s", r.secs);
+	expect_secs(0.5);
 	cr_expect_gt(r.out_len, 10);
-	srv_stop(&s);
 }
 
 Test(fault, disk_full_leaves_nothing_under_the_final_name)
@@ -136,18 +112,13 @@ Test(fault, disk_full_leaves_nothing_under_the_final_name)
 		    "\r\n"), S_FILL(1000000), S_END
 	};
 	struct srv	s;
-	char		dir[] = "/tmp/ufetch-full-XXXXXX";
 
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(chdir(dir), 0);
-	cr_assert_eq(srv_start(&s, big), 0);
+	in_tmpdir();
 	run_limit_fsize(100000);
-	run_ufetch(&r, NULL, ARGS("-o", "f", srv_url(url, sizeof url, &s,
-	    "/")));
+	run_srv(&r, &s, big, ARGS("-o", "f"), "/");
 	expect_exit(3, "cannot write f.part: File too large");
 	cr_expect_neq(access("f", F_OK), 0);
 	cr_expect_neq(access("f.part", F_OK), 0, "nothing half written");
-	srv_stop(&s);
 }
 
 Test(fault, closed_stdout_is_an_output_error)
