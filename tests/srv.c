@@ -482,7 +482,7 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 	s->steps = steps;
 	s->tls = tls;
 	if (tls != NULL) {
-		/* Each of the (at most two) TLS servers of a test has its own. */
+		/* A test has at most two TLS servers, each with its own. */
 		s->mat = &mat[next % 2];
 		s->lru = &lru[next % 2];
 		br_ssl_session_cache_lru_init(s->lru, lru_mem[next % 2],
