@@ -27,6 +27,21 @@ read_pki(const char *name, unsigned char *buf, size_t cap)
 	return n;
 }
 
+/* The test root's subject: the name the stores are asked for. */
+static struct uf_der
+root_subject(void)
+{
+	static unsigned char	buf[4096];
+	struct uf_cert		c;
+	size_t			len = read_pki("root.der", buf, sizeof buf);
+
+	cr_assert_eq(uf_der_cert(buf, len, &c), 0);
+	return c.subject;
+}
+
+/* A name that no store has. */
+static const unsigned char	no_name[] = { 0x30, 0x00 };
+
 Test(der, certificate_fields)
 {
 	static const unsigned char	lo4[] = { 127, 0, 0, 1 };
@@ -138,16 +153,13 @@ Test(trust, base64)
 static size_t
 anchors_for_root(const char *file, const char *dir, enum uf_err *err)
 {
-	static unsigned char	rbuf[4096];
+	struct uf_der		root = root_subject();
 	struct uf_arena		a;
 	struct uf_trust		t;
-	struct uf_cert		c;
 	br_x509_trust_anchor	tas[8];
 	char			fpath[4200], dpath[4200];
-	size_t			n = 0, len;
+	size_t			n = 0;
 
-	len = read_pki("root.der", rbuf, sizeof rbuf);
-	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
 	uf_arena_init(&a, mem, sizeof mem);
 	unsetenv("SSL_CERT_FILE");
 	unsetenv("SSL_CERT_DIR");
@@ -155,9 +167,9 @@ anchors_for_root(const char *file, const char *dir, enum uf_err *err)
 	cr_assert_eq(uf_trust_init(&t, file != NULL ? pki(fpath,
 	    sizeof fpath, file) : NULL, dir != NULL ? pki(dpath, sizeof dpath,
 	    dir) : NULL), UF_OK);
-	*err = uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas, &n, 8);
+	*err = uf_trust_find(&t, &a, root.p, root.len, tas, &n, 8);
 	if (n > 0) {
-		cr_expect_eq(tas[0].dn.len, c.subject.len);
+		cr_expect_eq(tas[0].dn.len, root.len);
 		cr_expect_eq(tas[0].pkey.key_type, BR_KEYTYPE_EC);
 		cr_expect(tas[0].flags & BR_X509_TA_CA);
 	}
@@ -187,21 +199,18 @@ Test(trust, every_bundle_shape_finds_the_root)
 
 Test(trust, index_counts_and_skips)
 {
-	static unsigned char	rbuf[4096];
+	struct uf_der		root = root_subject();
 	struct uf_arena		a;
 	struct uf_trust		t;
-	struct uf_cert		c;
 	br_x509_trust_anchor	tas[8];
 	char			path[4200];
-	size_t			n = 0, len;
+	size_t			n = 0;
 
-	len = read_pki("root.der", rbuf, sizeof rbuf);
-	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
 	uf_arena_init(&a, mem, sizeof mem);
 	cr_assert_eq(uf_trust_init(&t, pki(path, sizeof path,
 	    "bundle-bad.pem"), NULL), UF_OK);
-	cr_assert_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
-	    &n, 8), UF_OK);
+	cr_assert_eq(uf_trust_find(&t, &a, root.p, root.len, tas, &n, 8),
+	    UF_OK);
 	/* other-1, ed-ca (indexed, undecodable later), root; 2 bad blocks */
 	cr_expect_eq(t.nidx, 3);
 	cr_expect_eq(t.nskipped, 2);
@@ -220,8 +229,8 @@ Test(trust, unreadable_env_file_is_a_certificate_error)
 	uf_arena_init(&a, mem, sizeof mem);
 	uf_err_clear();
 	cr_assert_eq(uf_trust_init(&t, NULL, NULL), UF_OK);
-	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
-	    tas, &n, 1), UF_E_CERT);
+	cr_expect_eq(uf_trust_find(&t, &a, no_name, sizeof no_name, tas, &n,
+	    1), UF_E_CERT);
 	cr_expect(strstr(uf_err_msg(), "/no/such/bundle") != NULL);
 	cr_expect_eq(uf_trust_init(&t, "/no/such/bundle", NULL), UF_E_USAGE,
 	    "but --cacert naming nothing is a usage error");
@@ -229,42 +238,36 @@ Test(trust, unreadable_env_file_is_a_certificate_error)
 
 Test(trust, unreadable_file_falls_back_to_the_directory)
 {
-	static unsigned char	rbuf[4096];
+	struct uf_der		root = root_subject();
 	struct uf_arena		a;
 	struct uf_trust		t;
-	struct uf_cert		c;
 	br_x509_trust_anchor	tas[8];
 	char			dir[4200];
-	size_t			n = 0, len;
+	size_t			n = 0;
 
-	len = read_pki("root.der", rbuf, sizeof rbuf);
-	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
 	setenv("SSL_CERT_FILE", "/no/such/bundle", 1);
 	setenv("SSL_CERT_DIR", pki(dir, sizeof dir, "certdir"), 1);
 	uf_arena_init(&a, mem, sizeof mem);
 	uf_err_clear();
 	cr_assert_eq(uf_trust_init(&t, NULL, NULL), UF_OK);
-	cr_expect_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
-	    &n, 8), UF_OK, "%s", uf_err_msg());
+	cr_expect_eq(uf_trust_find(&t, &a, root.p, root.len, tas, &n, 8),
+	    UF_OK, "%s", uf_err_msg());
 	cr_expect_eq(n, 1);
 	cr_expect(strstr(t.why, "/no/such/bundle") != NULL, "%s", t.why);
 }
 
 Test(trust, the_same_anchor_twice_is_one)
 {
-	static unsigned char	rbuf[4096];
+	struct uf_der		root = root_subject();
 	struct uf_arena		a;
 	struct uf_trust		t;
-	struct uf_cert		c;
 	br_x509_trust_anchor	tas[8];
 	char			file[4200], dir[4200];
 	char			twice[] = "/tmp/ufetch-twice-XXXXXX";
 	FILE			*f;
-	size_t			n = 0, len, i;
+	size_t			n = 0, i;
 	int			fd;
 
-	len = read_pki("root.der", rbuf, sizeof rbuf);
-	cr_assert_eq(uf_der_cert(rbuf, len, &c), 0);
 	/* Three copies of the root in the bundle, one in the directory. */
 	fd = mkstemp(twice);
 	f = fdopen(fd, "w");
@@ -281,8 +284,8 @@ Test(trust, the_same_anchor_twice_is_one)
 	uf_err_clear();
 	cr_assert_eq(uf_trust_init(&t, twice, pki(dir, sizeof dir,
 	    "certdir")), UF_OK);
-	cr_expect_eq(uf_trust_find(&t, &a, c.subject.p, c.subject.len, tas,
-	    &n, 8), UF_OK, "%s", uf_err_msg());
+	cr_expect_eq(uf_trust_find(&t, &a, root.p, root.len, tas, &n, 8),
+	    UF_OK, "%s", uf_err_msg());
 	cr_expect_eq(n, 1);
 	cr_expect_eq(t.nidx, 3);
 	unlink(twice);
@@ -302,11 +305,11 @@ Test(trust, a_short_arena_is_not_remembered)
 	    NULL), UF_OK);
 	uf_arena_init(&a, small, sizeof small);
 	uf_err_clear();
-	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
-	    tas, &n, 8), UF_E_PROTO, "no room to index in 4 KiB");
+	cr_expect_eq(uf_trust_find(&t, &a, no_name, sizeof no_name, tas, &n,
+	    8), UF_E_PROTO, "no room to index in 4 KiB");
 	uf_arena_init(&a, mem, sizeof mem);
 	uf_err_clear();
-	cr_expect_eq(uf_trust_find(&t, &a, (const unsigned char *)"\x30\0", 2,
-	    tas, &n, 8), UF_OK, "the next URL indexes: %s", uf_err_msg());
+	cr_expect_eq(uf_trust_find(&t, &a, no_name, sizeof no_name, tas, &n,
+	    8), UF_OK, "the next URL indexes: %s", uf_err_msg());
 	cr_expect_eq(t.nidx, 5);
 }
