@@ -172,6 +172,16 @@ head_of(struct uf_http_resp *r, const char *s, size_t len)
 	return rc;
 }
 
+/* head_of() on a new response. */
+static int
+new_head(const char *s, size_t len)
+{
+	struct uf_http_resp	r;
+
+	memset(&r, 0, sizeof r);
+	return head_of(&r, s, len);
+}
+
 Test(http, location_and_connection)
 {
 	static const char	resp[] = "HTTP/1.1 301 Moved Permanently\r\n"
@@ -253,13 +263,18 @@ Test(http, location_too_long_or_twice)
 	cr_expect(r.flags & UF_RESP_LOC_LONG);
 }
 
-/* A head of exactly n bytes: status line, one big field, blank line. */
-static size_t
-make_head(char *buf, size_t n, int many_lines)
+/*
+ * new_head() of a head of exactly n bytes: status line, short fields
+ * if many_lines, one big field, blank line.
+ */
+static int
+sized_head(size_t n, int many_lines)
 {
+	static char		buf[1 << 20];
 	static const char	st[] = "HTTP/1.1 200 OK\r\n";
 	size_t			len = sizeof st - 1, i;
 
+	cr_assert_leq(n, sizeof buf);
 	memcpy(buf, st, len);
 	if (many_lines) {
 		while (len + 6 + 2 <= n) {
@@ -273,52 +288,32 @@ make_head(char *buf, size_t n, int many_lines)
 		buf[i] = 'v';
 	}
 	memcpy(buf + n - 4, "\r\n\r\n", 4);
-	return n;
+	return new_head(buf, n);
 }
 
 Test(http, head_size_limit)
 {
-	static char		buf[1 << 20];
-	struct uf_http_resp	r;
-	size_t			len;
-
-	len = make_head(buf, UF_HEAD_MAX, 0);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_HEAD,
+	cr_expect_eq(sized_head(UF_HEAD_MAX, 0), UF_HTTP_HEAD,
 	    "a head of exactly UF_HEAD_MAX bytes is accepted");
-
-	len = make_head(buf, UF_HEAD_MAX + 1, 0);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG);
-
-	len = make_head(buf, sizeof buf, 0);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG,
+	cr_expect_eq(sized_head(UF_HEAD_MAX + 1, 0), UF_HTTP_E_BIG);
+	cr_expect_eq(sized_head(1 << 20, 0), UF_HTTP_E_BIG,
 	    "a single 1 MiB header line");
-
-	len = make_head(buf, 60006, 1);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_HEAD,
+	cr_expect_eq(sized_head(60006, 1), UF_HTTP_HEAD,
 	    "10,000 short header lines within the byte limit");
-	len = make_head(buf, UF_HEAD_MAX + 1000, 1);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, len), UF_HTTP_E_BIG);
+	cr_expect_eq(sized_head(UF_HEAD_MAX + 1000, 1), UF_HTTP_E_BIG);
 }
 
 Test(http, status_line_limit)
 {
-	static char		buf[2048];
-	struct uf_http_resp	r;
+	static char	buf[2048];
 
 	memset(buf, 'r', sizeof buf);
 	memcpy(buf, "HTTP/1.1 200 ", 13);
 	memcpy(buf + UF_STATUS_MAX - 2, "\r\n\r\n", 4);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, UF_STATUS_MAX + 2), UF_HTTP_HEAD);
+	cr_expect_eq(new_head(buf, UF_STATUS_MAX + 2), UF_HTTP_HEAD);
 
 	memcpy(buf + UF_STATUS_MAX - 2, "rr\r\n\r\n", 6);
-	memset(&r, 0, sizeof r);
-	cr_expect_eq(head_of(&r, buf, UF_STATUS_MAX + 4), UF_HTTP_E_BIG);
+	cr_expect_eq(new_head(buf, UF_STATUS_MAX + 4), UF_HTTP_E_BIG);
 }
 
 Test(http, interim_limit)
