@@ -129,6 +129,7 @@ Test(cli, status_204_has_no_body)
 	expect_exit(0, NULL);
 	expect_out("");
 	cr_expect_lt(r.secs, SLACK);
+	cr_expect_eq(s.nreq, 1, "the request was made");
 }
 
 Test(cli, head_request_prints_the_head)
@@ -764,6 +765,7 @@ Test(cli, dev_null_is_written_not_replaced)
 
 	run_srv(&r, &s, ok, ARGS("-o", "/dev/null"), "/");
 	expect_exit(0, NULL);
+	cr_expect_eq(s.nreq, 1, "the request was made");
 	cr_expect(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
 	cr_expect_neq(access("/dev/null.part", F_OK), 0);
 }
@@ -867,6 +869,7 @@ Test(cli, empty_user_agent_sends_none)
 
 	run_srv(&r, &s, ok, ARGS("-A", ""), "/");
 	expect_exit(0, NULL);
+	cr_expect_eq(s.nreq, 1, "the request was made");
 	cr_expect(strstr(s.req, "User-Agent") == NULL, "%s", s.req);
 }
 
