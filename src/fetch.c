@@ -22,9 +22,19 @@ struct fetch {
 	struct uf_arena			*a;
 	const struct uf_opts		*o;
 	struct uf_out			*out;
-	const struct uf_url		*url;
+	const struct uf_url		*first;	/* the URL asked for */
+	const struct uf_url		*url;	/* this hop's */
 	struct uf_conn			*c;	/* its io, tls, lim */
 	struct uf_http_resp		resp;
+	const char			*method;
+	int				send_body; /* o->body on this hop */
+	int				body_dropped; /* a 303 made a GET */
+	uint64_t			have;	/* -c: bytes already there */
+	unsigned			hops;	/* redirects followed */
+	uint64_t			seen[UF_SEEN_MAX]; /* hashes of their
+						   targets, a ring */
+	char				*next;	/* UF_LOC_MAX: the next hop */
+	int				discard; /* a 3xx body read to reuse */
 	int				keep;	/* ask to keep the connection */
 	int				splice;	/* may try splice(2) */
 	int				spliced; /* noted under -v */
@@ -67,6 +77,50 @@ verbose_echo(const char *prefix, const unsigned char *p, size_t n, int *bol)
 	(void)uf_write_all(2, buf, len);
 }
 
+/*
+ * The body after the head, with its own deadline of T (CONTRACT 4):
+ * bytes in memory in one write, as urlopen's one sendall(); a file in
+ * blocks of 16 KiB, each with T, as urlopen sends file bodies.
+ */
+static enum uf_err
+send_body(struct fetch *f)
+{
+	const struct uf_io_class	**io = f->c->io;
+	const struct uf_body		*b = f->o->body;
+	char		buf[16384];
+	uint64_t	off = 0;
+	ssize_t		n;
+	enum uf_err	err;
+
+	if (b->data != NULL) {
+		return (*io)->write(io, b->data, (size_t)b->len,
+		    "sending the body");
+	}
+	while (off < b->len) {
+		n = pread(b->fd, buf, b->len - off < sizeof buf
+		    ? (size_t)(b->len - off) : sizeof buf, (off_t)off);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			/* The length was sent: a short body cannot be. */
+			return uf_fail(UF_E_USAGE, "cannot read %s: %s",
+			    b->name, n < 0 ? strerror(errno)
+			    : "it shrank while being sent");
+		}
+		err = uf_check_end(&f->c->lim, "sending the body");
+		if (err == UF_OK) {
+			err = (*io)->write(io, buf, (size_t)n,
+			    "sending the body");
+		}
+		if (err != UF_OK) {
+			return err;
+		}
+		off += (uint64_t)n;
+	}
+	return UF_OK;
+}
+
 static enum uf_err
 fetch_send(struct fetch *f)
 {
@@ -74,15 +128,22 @@ fetch_send(struct fetch *f)
 	struct uf_req	rq;
 	char		*buf;
 	size_t		len;
+	enum uf_err	err;
 	int		bol = 1;
 
 	memset(&rq, 0, sizeof rq);
-	rq.method = f->o->head ? "HEAD" : "GET";
+	rq.method = f->method;
 	rq.url = f->url;
 	rq.user_agent = f->o->user_agent;
 	rq.hdrs = f->o->hdrs;
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
+	rq.range_from = f->have;
+	rq.has_body = f->send_body;
+	rq.body_len = f->send_body ? f->o->body->len : 0;
+	rq.body_dropped = f->body_dropped;
+	rq.other_origin = f->url != f->first && !uf_url_origin_is(f->url,
+	    f->first->scheme, f->first->host, f->first->port);
 	len = uf_http_request(NULL, 0, &rq);
 	buf = uf_arena_alloc(f->a, len);
 	if (buf == NULL) {
@@ -91,7 +152,13 @@ fetch_send(struct fetch *f)
 	}
 	uf_http_request(buf, len, &rq);
 	verbose_echo(">", (const unsigned char *)buf, len, &bol);
-	return (*io)->write(io, buf, len, "sending the request");
+	err = (*io)->write(io, buf, len, "sending the request");
+	if (err == UF_OK && f->send_body) {
+		uf_note("sending a body of %llu bytes",
+		    (unsigned long long)f->o->body->len);
+		err = send_body(f);
+	}
+	return err;
 }
 
 static enum uf_err
@@ -387,7 +454,8 @@ fetch_body(struct fetch *f)
 	}
 	for (;;) {
 		/* Whole plain bodies skip user space when they can. */
-		if (f->c->tls == NULL && f->splice && f->c->sock.rx_off
+		if (f->c->tls == NULL && f->splice && !f->discard
+		    && f->c->sock.rx_off
 		    == f->c->sock.rx_len && uf_http_body_plain(r, &left)) {
 			err = fetch_splice(f, left, &how);
 			if (err != UF_OK || how == SPLICE_DONE) {
@@ -426,7 +494,7 @@ fetch_body(struct fetch *f)
 		do {
 			rc = uf_http_body(r, p + off, n - off, &used, &doff,
 			    &dlen);
-			if (dlen > 0) {
+			if (dlen > 0 && !f->discard) {
 				err = uf_out_write(f->out, p + off + doff,
 				    dlen);
 				if (err != UF_OK) {
@@ -553,7 +621,7 @@ exchange(struct fetch *f)
 	enum uf_err	err;
 
 	memset(&f->resp, 0, sizeof f->resp);
-	f->resp.head_request = f->o->head;
+	f->resp.head_request = strcmp(f->method, "HEAD") == 0;
 	f->echo = 0;
 	f->vbol = 1;
 	err = fetch_send(f);
@@ -561,6 +629,236 @@ exchange(struct fetch *f)
 		err = fetch_head(f);
 	}
 	return err;
+}
+
+/* Is status a redirect we follow (RFC 9110 15.4)? */
+static int
+is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303
+	    || status == 307 || status == 308;
+}
+
+/* FNV-1a: the redirect targets of one chain, to count repeats. */
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t	h = 14695981039346656037u;
+
+	while (*s != '\0') {
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	}
+	return h;
+}
+
+/* The URL of this hop as a string, for resolving a Location against. */
+static char *
+hop_string(struct fetch *f)
+{
+	const struct uf_url	*u = f->url;
+	const char		*scheme = u->scheme == UF_HTTPS ? "https"
+				    : "http";
+	size_t			len;
+	char			*s;
+
+	len = strlen(scheme) + 3 + strlen(u->authority) + strlen(u->target)
+	    + 1;
+	s = uf_arena_alloc(f->a, len);
+	if (s != NULL) {
+		snprintf(s, len, "%s://%s%s", scheme, u->authority, u->target);
+	}
+	return s;
+}
+
+/*
+ * The response is a redirect to follow: check the target and the
+ * limits, then make it this fetch's URL, with the method and body it
+ * gets (RFC 9110 15.4), and every byte of the previous hop given back
+ * to the arena, mark. The connection is kept for the next hop only
+ * when it goes to the same origin and the 3xx body is short enough to
+ * read past; otherwise it is closed.
+ */
+static enum uf_err
+follow(struct fetch *f, size_t mark)
+{
+	struct uf_http_resp	*r = &f->resp;
+	struct uf_url		*nu;
+	char			clean[256], *base, *to;
+	uint64_t		h;
+	unsigned		i, n, times;
+	size_t			len;
+	enum uf_err		err;
+
+	if (r->flags & UF_RESP_LOC_MANY) {
+		return uf_fail(UF_E_PROTO, "bad response: %d with two "
+		    "Location fields", r->status);
+	}
+	if (r->flags & UF_RESP_LOC_LONG) {
+		return uf_fail(UF_E_PROTO, "redirect target longer than %d "
+		    "bytes", UF_LOC_MAX);
+	}
+	if (f->hops == f->o->max_redirs) {
+		return uf_fail(UF_E_PROTO, "too many redirects (%u); the "
+		    "last was %d", f->hops, r->status);
+	}
+	base = hop_string(f);
+	to = base != NULL ? uf_url_resolve(f->a, base, r->loc) : NULL;
+	if (to == NULL) {
+		return no_arena(f->a);
+	}
+	len = strlen(to);
+	uf_sanitize(clean, sizeof clean, to, len);
+	if (strncasecmp(to, "http://", 7) != 0
+	    && strncasecmp(to, "https://", 8) != 0) {
+		return uf_fail(UF_E_PROTO, "redirect to %s refused: only "
+		    "http and https are followed", clean);
+	}
+	if (len >= UF_LOC_MAX) {
+		return uf_fail(UF_E_PROTO, "redirect target longer than %d "
+		    "bytes", UF_LOC_MAX);
+	}
+	h = hash_str(to);
+	n = f->hops < UF_SEEN_MAX ? f->hops : UF_SEEN_MAX;
+	for (i = 0, times = 0; i < n; i++) {
+		times += f->seen[i] == h;
+	}
+	if (times >= UF_REPEATS) {
+		return uf_fail(UF_E_PROTO, "redirect loop: %s again after %u "
+		    "redirects", clean, f->hops);
+	}
+	f->seen[f->hops % UF_SEEN_MAX] = h;
+	uf_note("%d: following the redirect to %s", r->status, clean);
+
+	/* The method and body of the next request. */
+	if ((r->status == 303 && strcmp(f->method, "HEAD") != 0)
+	    || ((r->status == 301 || r->status == 302)
+	    && strcmp(f->method, "POST") == 0)) {
+		f->method = "GET";
+		f->body_dropped |= f->send_body;
+		f->send_body = 0;
+	}
+
+	snprintf(f->next, UF_LOC_MAX, "%s", to);
+	nu = uf_arena_alloc(f->a, sizeof *nu);
+	if (nu == NULL) {
+		return no_arena(f->a);
+	}
+	if (uf_url_parse(f->a, f->next, nu) != UF_OK) {
+		char	why[256];
+
+		snprintf(why, sizeof why, "%s", uf_err_msg());
+		uf_err_clear();
+		return uf_fail(UF_E_PROTO, "bad redirect target %s: %s", clean,
+		    why);
+	}
+	/* Read past a short body to keep the connection, if we may. */
+	err = UF_OK;
+	if (same_origin(f->c, nu) && reusable(f)
+	    && (r->framing == UF_BODY_NONE || (r->framing == UF_BODY_LENGTH
+	    && r->length <= UF_DRAIN_MAX))) {
+		f->discard = 1;
+		err = fetch_body(f);
+		f->discard = 0;
+	}
+	if (err != UF_OK || !reusable(f)) {
+		uf_conn_close(f->c);
+	}
+	if (err != UF_OK) {
+		return err;
+	}
+	if (f->url->scheme == UF_HTTPS && nu->scheme == UF_HTTP) {
+		uf_note("warning: redirected from https to plain http");
+	}
+	/* Everything of the last hop goes; the next URL is parsed anew. */
+	uf_arena_reset(f->a, mark);
+	nu = uf_arena_alloc(f->a, sizeof *nu);
+	if (nu == NULL || uf_url_parse(f->a, f->next, nu) != UF_OK) {
+		return no_arena(f->a);
+	}
+	f->url = nu;
+	f->hops++;
+	return UF_OK;
+}
+
+/*
+ * One request and response head on c, connecting first unless c is
+ * open to this hop's origin.
+ */
+static enum uf_err
+hop(struct fetch *f)
+{
+	struct uf_conn	*c = f->c;
+	enum uf_err	err;
+	int		reused;
+
+	reused = same_origin(c, f->url);
+	if (reused) {
+		uf_note("reusing the connection to %s", c->sock.peer);
+	} else {
+		err = conn_open(f);
+		if (err != UF_OK) {
+			return err;
+		}
+	}
+	err = exchange(f);
+	/*
+	 * A kept connection may have been closed by the server while it
+	 * sat idle; a request that got no byte back is sent once more, on
+	 * a new connection. Not a POST: it is not safe to repeat.
+	 */
+	if (reused && err == UF_E_NET && !f->resp.any_byte
+	    && strcmp(f->method, "POST") != 0) {
+		uf_note("the kept connection was closed; connecting again");
+		uf_err_clear();
+		err = conn_open(f);
+		if (err == UF_OK) {
+			err = exchange(f);
+		}
+	}
+	return err;
+}
+
+/*
+ * -c: what the final response means for the bytes we have. A 206 must
+ * start where they end; a 200 sends everything again, so we start
+ * over; a 416 says there is nothing more: done. *skip is set when the
+ * body is not to be written.
+ */
+static enum uf_err
+check_resume(struct fetch *f, int *skip)
+{
+	const struct uf_http_resp	*r = &f->resp;
+
+	*skip = 0;
+	if (f->have == 0) {
+		return UF_OK;
+	}
+	if (r->status == 206) {
+		if (!(r->flags & UF_RESP_RANGE)
+		    || r->range_first != f->have) {
+			return uf_fail(UF_E_PROTO, "cannot resume: asked for "
+			    "bytes from %llu, the 206 has no matching "
+			    "Content-Range", (unsigned long long)f->have);
+		}
+		uf_note("resuming at byte %llu", (unsigned long long)f->have);
+		return UF_OK;
+	}
+	if (r->status == 416) {
+		if ((r->flags & UF_RESP_RANGE) && r->range_total != f->have) {
+			return uf_fail(UF_E_PROTO, "cannot resume: the server "
+			    "has %llu bytes, %s holds %llu",
+			    (unsigned long long)r->range_total, f->out->tmp,
+			    (unsigned long long)f->have);
+		}
+		uf_note("%s is already complete", f->out->tmp);
+		*skip = 1;
+		return UF_OK;
+	}
+	if (r->status >= 200 && r->status < 300) {
+		uf_note("the server sent the whole body: starting over");
+		return uf_out_restart(f->out);
+	}
+	return UF_OK;
 }
 
 /* see fetch.h */
@@ -571,55 +869,57 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 {
 	struct fetch	*f;
 	enum uf_err	err;
-	int		reused;
+	size_t		mark;
+	int		skip = 0;
 
 	f = uf_arena_zalloc(a, sizeof *f);
-	if (f == NULL) {
+	/* Not zeroed: its pages are touched only when a redirect comes. */
+	if (f == NULL || (f->next = uf_arena_alloc(a, UF_LOC_MAX)) == NULL) {
 		return no_arena(a);
 	}
+	mark = uf_arena_mark(a);
 	f->a = a;
 	f->c = c;
 	f->o = o;
 	f->out = out;
+	f->first = u;
 	f->url = u;
 	f->keep = keep;
 	f->splice = 1;
+	f->send_body = o->body != NULL;
+	f->method = o->method != NULL ? o->method : o->head ? "HEAD"
+	    : o->body != NULL ? "POST" : "GET";
 	c->lim.step = o->timeout;
 	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 
-	reused = same_origin(c, u);
-	if (reused) {
-		uf_note("reusing the connection to %s", c->sock.peer);
-	} else {
-		err = conn_open(f);
+	if (o->resume) {
+		err = uf_out_resume(out, &f->have);
 		if (err != UF_OK) {
 			goto out;
 		}
 	}
-	err = exchange(f);
-	/*
-	 * A kept connection may have been closed by the server while it
-	 * sat idle; a request that got no byte back is sent once more, on
-	 * a new connection (GET and HEAD are safe to repeat).
-	 */
-	if (reused && err == UF_E_NET && !f->resp.any_byte) {
-		uf_note("the kept connection was closed; connecting again");
-		uf_err_clear();
-		err = conn_open(f);
-		if (err == UF_OK) {
-			err = exchange(f);
+	for (;;) {
+		err = hop(f);
+		if (err != UF_OK || !is_redirect(f->resp.status)
+		    || f->resp.loc_len == 0 || o->max_redirs == 0) {
+			break;
+		}
+		err = follow(f, mark);
+		if (err != UF_OK) {
+			break;
 		}
 	}
-	if (err != UF_OK) {
-		goto out;
+	if (err == UF_OK) {
+		err = check_resume(f, &skip);
 	}
-	err = check_status(f);
-	if (err != UF_OK) {
-		goto out;
+	if (err == UF_OK && !skip) {
+		err = check_status(f);
 	}
-	err = fetch_body(f);
+	if (err == UF_OK && !skip) {
+		err = fetch_body(f);
+	}
 out:
-	if (err != UF_OK || !reusable(f)) {
+	if (err != UF_OK || skip || !reusable(f)) {
 		uf_conn_close(c);
 	}
 	uf_note("arena: %zu of %zu bytes used at the peak", a->peak,

@@ -25,8 +25,33 @@
  */
 #define UF_RXBUF	32768
 
-/* Longest Location value kept for a redirect. */
+/*
+ * Longest Location value kept for a redirect, and longest URL a
+ * redirect may lead to (the base and the reference together).
+ */
 #define UF_LOC_MAX	8192
+
+/*
+ * Redirects: the same URL at most UF_REPEATS times in one chain (as
+ * urlopen), remembered over the last UF_SEEN_MAX hops; a body of a
+ * followed 3xx up to UF_DRAIN_MAX bytes is read so that the connection
+ * can carry the next hop, a longer one closes it.
+ */
+#define UF_REPEATS	4
+#define UF_SEEN_MAX	64
+#define UF_DRAIN_MAX	65536
+
+/*
+ * A request body (-d): bytes in memory, or a file read with pread()
+ * from offset 0, so that a 307 or 308 can send it again and it never
+ * sits in memory whole. Owned by the caller.
+ */
+struct uf_body {
+	const char	*data;		/* NULL: read fd */
+	int		fd;
+	uint64_t	len;
+	const char	*name;		/* the file, for messages */
+};
 
 /* Options for every URL of a run; owned by the caller. */
 struct uf_opts {
@@ -35,6 +60,10 @@ struct uf_opts {
 	const char *const	*hdrs;		/* -H arguments */
 	size_t			nhdrs;
 	const char		*user_agent;
+	const char		*method;	/* -X; NULL: GET, HEAD or POST */
+	const struct uf_body	*body;		/* -d; NULL: none */
+	unsigned		max_redirs;	/* --max-redirs */
+	int			resume;		/* -c */
 	int			head;		/* -I */
 	int			include;	/* -i */
 	int			family;		/* AF_UNSPEC, -4, -6 */
@@ -86,8 +115,10 @@ struct uf_result {
 
 /*
  * Fetch u over c (reusing it when it is open to u's origin, otherwise
- * opening it) and write the response body (preceded by the head for
- * -i, or only the head for -I) to out. With keep set, the next URL has
+ * opening it), following redirects, and write the final response body
+ * (preceded by the heads for -i, or only the heads for -I) to out.
+ * Every hop's memory is given back before the next. With -c, out's
+ * temporary file is continued when it holds bytes. With keep set, the next URL has
  * the same origin: the request asks to keep the connection, and c is
  * left open if the response allows. Returns UF_OK, or the error whose
  * message is in the error slot; UF_E_PIPE when out is a closed pipe.

@@ -33,6 +33,7 @@
  * Content-Length values are all rejected: a client that guesses here
  * is the other half of a request-smuggling attack.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -50,7 +51,7 @@ enum {
 };
 
 enum {
-	H_OTHER, H_LENGTH, H_CODING, H_CONNECTION, H_LOCATION
+	H_OTHER, H_LENGTH, H_CODING, H_CONNECTION, H_LOCATION, H_RANGE
 };
 
 static const struct {
@@ -61,6 +62,7 @@ static const struct {
 	{ "transfer-encoding", H_CODING },
 	{ "connection", H_CONNECTION },
 	{ "location", H_LOCATION },
+	{ "content-range", H_RANGE },
 };
 
 /* Largest body or chunk length we accept: 2^63 - 1. */
@@ -218,6 +220,62 @@ connection_elem(struct uf_http_resp *r, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * A decimal number at p[*i..n) up to LEN_MAX; advances *i. Returns -1
+ * when there is no digit or it overflows.
+ */
+static int
+num_at(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
+{
+	size_t	s = *i;
+
+	*v = 0;
+	while (*i < n && p[*i] >= '0' && p[*i] <= '9') {
+		if (*v > (LEN_MAX - (p[*i] - '0')) / 10) {
+			return -1;
+		}
+		*v = *v * 10 + (p[(*i)++] - '0');
+	}
+	return *i > s ? 0 : -1;
+}
+
+/*
+ * Content-Range (RFC 9110 14.4): "bytes FIRST-LAST/TOTAL" in a 206
+ * (TOTAL may be a star: unknown), and in a 416 a star in place of
+ * FIRST-LAST. Only a well-formed value sets UF_RESP_RANGE: resuming is
+ * refused without one, never guessed.
+ */
+static void
+parse_range(struct uf_http_resp *r)
+{
+	const unsigned char	*p = r->val;
+	size_t			n = r->val_len, i = 6;
+	uint64_t		first = UINT64_MAX, last = UINT64_MAX, total;
+
+	if (r->val_long || n < 8 || !eq_word(p, 6, "bytes ")) {
+		return;
+	}
+	if (p[i] == '*') {
+		i++;
+	} else if (num_at(p, n, &i, &first) != 0 || i >= n || p[i++] != '-'
+	    || num_at(p, n, &i, &last) != 0 || last < first) {
+		return;
+	}
+	if (i >= n || p[i++] != '/') {
+		return;
+	}
+	if (i < n && p[i] == '*' && i + 1 == n && first != UINT64_MAX) {
+		total = UINT64_MAX;
+	} else if (num_at(p, n, &i, &total) != 0 || i != n
+	    || (first != UINT64_MAX && last >= total)) {
+		return;
+	}
+	r->range_first = first;
+	r->range_last = last;
+	r->range_total = total;
+	r->flags |= UF_RESP_RANGE;
+}
+
 /* Interpret the field that just ended, if we care about it. */
 static int
 finish_field(struct uf_http_resp *r)
@@ -240,6 +298,9 @@ finish_field(struct uf_http_resp *r)
 		break;
 	case H_CONNECTION:
 		rc = each_elem(r, connection_elem);
+		break;
+	case H_RANGE:
+		parse_range(r);
 		break;
 	case H_LOCATION:
 		while (r->loc_len > 0 && is_ows((unsigned char)
@@ -971,8 +1032,10 @@ uf_http_reason(const struct uf_http_resp *r, size_t *len)
  * Request heads.
  */
 
+/* Headers we may send ourselves, in this order; see uf_http_request(). */
 static const char *const defaults[] = {
-	"Host", "User-Agent", "Accept-Encoding", "Connection"
+	"Host", "User-Agent", "Accept-Encoding", "Connection",
+	"Authorization", "Range", "Content-Type", "Content-Length"
 };
 #define NDEFAULTS	(sizeof defaults / sizeof defaults[0])
 
@@ -1090,6 +1153,22 @@ emit_user(struct out *o, const char *h)
 	emit_field(o, h, hdr_name_len(h), v, vlen);
 }
 
+/*
+ * Is the -H argument h one that rq leaves out? Credentials typed for
+ * one origin stay with it, and headers that described a body go when
+ * the body does.
+ */
+static int
+user_dropped(const struct uf_req *rq, const char *h)
+{
+	if (rq->other_origin && (hdr_is(h, "Authorization")
+	    || hdr_is(h, "Cookie"))) {
+		return 1;
+	}
+	return rq->body_dropped && (hdr_is(h, "Content-Type")
+	    || hdr_is(h, "Content-Length"));
+}
+
 /* see http.h */
 size_t
 uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
@@ -1097,23 +1176,45 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 	struct out	o = { buf, cap, 0 };
 	const char	*dval[NDEFAULTS];
 	const char	*h;
+	char		range[48], clen[24];
 	size_t		i, j;
 
 	dval[0] = rq->url->authority;
 	dval[1] = rq->user_agent;
 	dval[2] = "identity";
 	dval[3] = rq->keep_alive ? NULL : "close";
+	dval[4] = rq->auth;
+	dval[5] = NULL;
+	if (rq->range_from > 0) {
+		snprintf(range, sizeof range, "bytes=%llu-",
+		    (unsigned long long)rq->range_from);
+		dval[5] = range;
+	}
+	dval[6] = rq->has_body ? "application/x-www-form-urlencoded" : NULL;
+	dval[7] = NULL;
+	if (rq->has_body) {
+		snprintf(clen, sizeof clen, "%llu",
+		    (unsigned long long)rq->body_len);
+		dval[7] = clen;
+	}
 	emits(&o, rq->method);
 	emits(&o, " ");
 	emits(&o, rq->url->target);
 	emits(&o, " HTTP/1.1\r\n");
 	for (i = 0; i < NDEFAULTS; i++) {
-		/* The last -H of a default's name replaces it. */
+		/*
+		 * The last -H of a default's name replaces it; the length
+		 * of a body we send is ours alone.
+		 */
 		h = NULL;
 		for (j = 0; j < rq->nhdrs; j++) {
-			if (hdr_is(rq->hdrs[j], defaults[i])) {
+			if (hdr_is(rq->hdrs[j], defaults[i])
+			    && !user_dropped(rq, rq->hdrs[j])) {
 				h = rq->hdrs[j];
 			}
+		}
+		if (i == 7 && rq->has_body) {
+			h = NULL;
 		}
 		if (h != NULL) {
 			emit_user(&o, h);
@@ -1128,7 +1229,7 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 				break;
 			}
 		}
-		if (i == NDEFAULTS) {
+		if (i == NDEFAULTS && !user_dropped(rq, rq->hdrs[j])) {
 			emit_user(&o, rq->hdrs[j]);
 		}
 	}

@@ -77,6 +77,7 @@ enum uf_framing {
 #define UF_RESP_KEEPALIVE	0x02	/* Connection: keep-alive */
 #define UF_RESP_LOC_LONG	0x04	/* Location did not fit loc_cap */
 #define UF_RESP_LOC_MANY	0x08	/* more than one Location */
+#define UF_RESP_RANGE		0x10	/* a well-formed Content-Range */
 
 /*
  * One response. Before the first call the caller MUST zero it and may
@@ -101,6 +102,9 @@ struct uf_http_resp {
 	uint64_t	length;		/* UF_HTTP_HEAD, UF_BODY_LENGTH */
 	unsigned	flags;		/* UF_HTTP_HEAD */
 	size_t		loc_len;	/* UF_HTTP_HEAD */
+	uint64_t	range_first;	/* UF_HTTP_HEAD with UF_RESP_RANGE: */
+	uint64_t	range_last;	/*   Content-Range; UINT64_MAX where */
+	uint64_t	range_total;	/*   the value had a star */
 	uint64_t	body_seen;	/* body bytes delivered so far */
 	unsigned	interim;	/* interim heads skipped */
 
@@ -188,7 +192,11 @@ const char	*uf_http_reason(const struct uf_http_resp *r, size_t *len);
  * A request head. hdrs are -H arguments as given by the user, checked
  * by uf_http_check_header(): "Name: value" adds a header or replaces a
  * default one of that name, "Name:" removes a default one, "Name;"
- * sends the header with an empty value.
+ * sends the header with an empty value. The defaults, in order: Host,
+ * User-Agent, Accept-Encoding, Connection, Authorization, Range,
+ * Content-Type and Content-Length, each sent only when it has a value.
+ * With a body, Content-Length is always ours: a wrong one from -H would
+ * cut the body or make the server wait for bytes that never come.
  */
 struct uf_req {
 	const char		*method;
@@ -197,6 +205,15 @@ struct uf_req {
 	const char *const	*hdrs;
 	size_t			nhdrs;
 	int			keep_alive;	/* omit Connection: close */
+	const char		*auth;		/* Authorization value, or NULL */
+	uint64_t		range_from;	/* > 0: Range: bytes=N- */
+	int			has_body;	/* body_len bytes follow */
+	uint64_t		body_len;
+	int			body_dropped;	/* a redirect turned it into a GET:
+						   no user Content-Type/-Length */
+	int			other_origin;	/* a redirect left the first
+						   origin: no user Authorization
+						   or Cookie */
 };
 
 /*

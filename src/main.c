@@ -6,10 +6,12 @@
  * nowhere else; the exit status is that of the first URL that failed.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +41,8 @@ static struct {
 	const char	*hdrs[MAX_HEADERS];
 	const char	*cacert, *capath;
 	struct uf_trust	trust;
+	struct uf_body	body;		/* -d */
+	int		body_stdin;	/* -d @- */
 } opt;
 
 static struct uf_out	out_file;	/* -o FILE: one for the whole run */
@@ -68,6 +72,12 @@ usage(int fd)
 	    "                   total time per URL (default: none)\n"
 	    "  -H 'Name: value' add or replace a request header "
 	    "('Name:' removes)\n"
+	    "  -d DATA, -d @FILE, -d @-\n"
+	    "                   send DATA, FILE or standard input with POST\n"
+	    "  -X METHOD        request method\n"
+	    "  --max-redirs N   follow at most N redirects (default 10; 0: "
+	    "none)\n"
+	    "  -c, --continue   resume the .part file of -o or -O\n"
 	    "  -A, --user-agent UA\n"
 	    "  -I, --head       HEAD request; print the response head\n"
 	    "  -i, --include    print the response head before the body\n"
@@ -163,6 +173,23 @@ parse_secs(const char *s, uint64_t *ns)
 	return 0;
 }
 
+/* A count from 0 to 1000000. Returns -1 when malformed. */
+static int
+parse_count(const char *s, unsigned *v)
+{
+	unsigned long	n = 0;
+	const char	*p = s;
+
+	while (*p >= '0' && *p <= '9' && n <= 1000000) {
+		n = n * 10 + (unsigned long)(*p++ - '0');
+	}
+	if (p == s || *p != '\0' || n > 1000000) {
+		return -1;
+	}
+	*v = (unsigned)n;
+	return 0;
+}
+
 /* Parse a URL argument; like curl and wget, no scheme means http. */
 static enum uf_err
 parse_arg(struct uf_arena *a, const char *arg, struct uf_url *u)
@@ -245,7 +272,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 		if (out == &out_url) {
 			/* A transfer cut short is kept for -c to resume. */
 			uf_out_abort(out, err == UF_E_NET
-			    || err == UF_E_TIMEOUT);
+			    || err == UF_E_TIMEOUT || opt.fo.resume);
 		}
 		if (err != UF_E_PIPE) {
 			message(arg, "%s", uf_err_msg());
@@ -286,6 +313,97 @@ bad_usage(const char *fmt, const char *arg)
 }
 
 /*
+ * The bytes of a non-seekable body (a pipe, a terminal) go to an
+ * unnamed temporary file first: its length is known before the
+ * request, and a 307 can send it again. Returns the file or -1.
+ */
+static int
+spool(int from)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		path[PATH_MAX], buf[16384];
+	ssize_t		n;
+	int		fd;
+
+	if (dir == NULL || *dir == '\0') {
+		dir = "/tmp";
+	}
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* No O_TMPFILE here: a named file, unlinked at once. */
+		snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd < 0) {
+			return -1;
+		}
+		unlink(path);
+	}
+	for (;;) {
+		n = read(from, buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0 || uf_write_all(fd, buf, (size_t)n) != 0) {
+			break;
+		}
+	}
+	if (n != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* -d DATA, -d @FILE, -d @-: set opt.body up, or say why not. */
+static int
+body_init(const char *arg)
+{
+	struct uf_body	*b = &opt.body;
+	struct stat	st;
+	char		why[PATH_MAX + 64];
+	int		fd;
+
+	if (arg[0] != '@') {
+		b->data = arg;
+		b->len = strlen(arg);
+		return 0;
+	}
+	b->name = arg + 1;
+	if (strcmp(b->name, "-") == 0) {
+		b->name = "standard input";
+		opt.body_stdin = 1;
+		fd = 0;
+	} else {
+		fd = open(b->name, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)
+	    && !S_ISDIR(st.st_mode)) {
+		fd = spool(fd);
+	} else if (fd == 0 && lseek(0, 0, SEEK_CUR) != 0) {
+		fd = spool(fd);	/* read from where stdin stands */
+	}
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		b->fd = fd;
+		b->len = (uint64_t)st.st_size;
+		return 0;
+	}
+	snprintf(why, sizeof why, "cannot read %s: %s", b->name,
+	    fd >= 0 && S_ISDIR(st.st_mode) ? "Is a directory"
+	    : strerror(errno));
+	return bad_usage("%s", why);
+}
+
+/* -X: a method is a token (RFC 9110 9.1). */
+static int
+good_method(const char *m)
+{
+	size_t	n = strlen(m);
+
+	return n > 0 && n <= 32 && strspn(m, "!#$%&'*+-.^_`|~0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
+}
+
+/*
  * The option getopt_long() just refused. Where optind points after an
  * error differs between C libraries (musl leaves it past argv's end
  * for a missing value), so a short option is named from optopt.
@@ -314,6 +432,10 @@ main(int argc, char **argv)
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "max-time",	required_argument,	NULL, 'm' },
 		{ "header",	required_argument,	NULL, 'H' },
+		{ "data",	required_argument,	NULL, 'd' },
+		{ "request",	required_argument,	NULL, 'X' },
+		{ "max-redirs",	required_argument,	NULL, 'R' },
+		{ "continue",	no_argument,		NULL, 'c' },
 		{ "user-agent",	required_argument,	NULL, 'A' },
 		{ "head",	no_argument,		NULL, 'I' },
 		{ "include",	no_argument,		NULL, 'i' },
@@ -356,9 +478,11 @@ main(int argc, char **argv)
 	opt.fo.family = AF_UNSPEC;
 	opt.fo.hdrs = opt.hdrs;
 	opt.fo.user_agent = "ufetch/" UFETCH_VERSION;
+	opt.fo.max_redirs = 10;
+	opt.body.fd = -1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Iik46qsvhV", longopts,
+	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -387,6 +511,30 @@ main(int argc, char **argv)
 				    "64");
 			}
 			opt.hdrs[opt.fo.nhdrs++] = optarg;
+			break;
+		case 'd':
+			if (opt.fo.body != NULL) {
+				return bad_usage("%s", "only one -d");
+			}
+			if (body_init(optarg) != 0) {
+				return UF_E_USAGE;
+			}
+			opt.fo.body = &opt.body;
+			break;
+		case 'X':
+			if (!good_method(optarg)) {
+				return bad_usage("bad method '%s'", optarg);
+			}
+			opt.fo.method = optarg;
+			break;
+		case 'R':
+			if (parse_count(optarg, &opt.fo.max_redirs) != 0) {
+				return bad_usage("bad --max-redirs '%s'",
+				    optarg);
+			}
+			break;
+		case 'c':
+			opt.fo.resume = 1;
 			break;
 		case 'A':
 			for (i = 0; optarg[i] != '\0'; i++) {
@@ -451,6 +599,20 @@ main(int argc, char **argv)
 	if (opt.output != NULL && opt.remote_name) {
 		return bad_usage("%s", "-o and -O cannot be used together");
 	}
+	if (opt.fo.head && (opt.fo.body != NULL || opt.fo.method != NULL)) {
+		return bad_usage("%s", "-I cannot be used with -d or -X");
+	}
+	if (opt.fo.resume && opt.output == NULL && !opt.remote_name) {
+		return bad_usage("%s", "-c needs -o FILE or -O");
+	}
+	for (i = optind; opt.body_stdin && i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			return bad_usage("%s", "-d @- and the URL list '-' both "
+			    "want standard input");
+		}
+	}
+	/* Uploads over TLS need the two-way record buffer. */
+	opt.fo.tls.bidi = opt.fo.body != NULL;
 	if (opt.output != NULL && uf_out_init(&out_file, opt.output)
 	    != UF_OK) {
 		return bad_usage("%s", uf_err_msg());
@@ -501,7 +663,8 @@ main(int argc, char **argv)
 		} else {
 			/* Only one body's part can be resumed with -c. */
 			uf_out_abort(&out_file, nfetched == 1
-			    && (status == UF_E_NET || status == UF_E_TIMEOUT));
+			    && (status == UF_E_NET || status == UF_E_TIMEOUT
+			    || opt.fo.resume));
 		}
 	}
 	if (pipe_closed && status == 0) {

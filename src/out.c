@@ -17,6 +17,7 @@ uf_out_init(struct uf_out *o, const char *path)
 {
 	o->fd = -1;
 	o->written = 0;
+	o->resumed = 0;
 	o->direct = 0;
 	o->path[0] = '\0';
 	o->tmp[0] = '\0';
@@ -172,7 +173,57 @@ uf_out_abort(struct uf_out *o, int keep)
 	}
 	close(o->fd);
 	o->fd = -1;
-	if (!o->direct && !(keep && o->written > 0)) {
+	if (!o->direct && !(keep && o->resumed + o->written > 0)) {
 		unlink(o->tmp);
 	}
+}
+
+/* see out.h */
+enum uf_err
+uf_out_resume(struct uf_out *o, uint64_t *have)
+{
+	struct stat	st;
+	off_t		end;
+
+	*have = 0;
+	if (!o->to_file || o->fd >= 0 || o->written > 0) {
+		return UF_OK;
+	}
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		return UF_OK;	/* written in place: nothing to resume */
+	}
+	o->fd = open(o->tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (o->fd < 0) {
+		if (errno == ENOENT) {
+			return UF_OK;
+		}
+		return uf_fail(UF_E_OUTPUT, "cannot open %s: %s", o->tmp,
+		    strerror(errno));
+	}
+	/* Not O_APPEND: splice(2) refuses files opened with it. */
+	end = lseek(o->fd, 0, SEEK_END);
+	if (end < 0 || fstat(o->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(o->fd);
+		o->fd = -1;
+		return uf_fail(UF_E_OUTPUT, "cannot resume %s: not a regular "
+		    "file", o->tmp);
+	}
+	o->resumed = (uint64_t)end;
+	*have = o->resumed;
+	return UF_OK;
+}
+
+/* see out.h */
+enum uf_err
+uf_out_restart(struct uf_out *o)
+{
+	if (o->fd < 0 || o->resumed == 0) {
+		return UF_OK;
+	}
+	if (ftruncate(o->fd, 0) != 0 || lseek(o->fd, 0, SEEK_SET) != 0) {
+		return uf_fail(UF_E_OUTPUT, "cannot truncate %s: %s", o->tmp,
+		    strerror(errno));
+	}
+	o->resumed = 0;
+	return UF_OK;
 }

@@ -27,6 +27,7 @@ struct uf_out {
 	int		to_file;	/* 0: standard output */
 	int		direct;		/* file written in place (not regular) */
 	uint64_t	written;	/* bytes written since uf_out_init */
+	uint64_t	resumed;	/* bytes the temporary file held (-c) */
 	char		path[PATH_MAX];
 	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
 };
@@ -73,5 +74,20 @@ enum uf_err	uf_out_commit(struct uf_out *o);
  * is set and it holds bytes (so that -c can resume it).
  */
 void		uf_out_abort(struct uf_out *o, int keep);
+
+/*
+ * -c: before anything is written, open the temporary file of an
+ * earlier run to continue it, and set *have to the bytes it holds (0
+ * when there is none, or the output is standard output or written in
+ * place: the whole body is fetched). Returns UF_OK or UF_E_OUTPUT.
+ */
+enum uf_err	uf_out_resume(struct uf_out *o, uint64_t *have);
+
+/*
+ * The server sent the whole body instead of the rest: empty the
+ * resumed temporary file and write it from the start. A no-op when
+ * nothing was resumed. Returns UF_OK or UF_E_OUTPUT.
+ */
+enum uf_err	uf_out_restart(struct uf_out *o);
 
 #endif

@@ -779,9 +779,11 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_engine_context	*eng;
 	br_ssl_session_parameters sp, *old;
 	unsigned char		*iobuf, rnd[32];
-	size_t			iolen = BR_SSL_BUFSIZE_MONO, chain_mark;
+	size_t			iolen, chain_mark;
 	enum uf_err		err;
 
+	/* Sending a body while the server may answer needs both halves. */
+	iolen = o->bidi ? BR_SSL_BUFSIZE_BIDI : BR_SSL_BUFSIZE_MONO;
 	t = uf_arena_zalloc(ca, sizeof *t);
 	iobuf = uf_arena_alloc(ca, iolen);
 	if (t == NULL || iobuf == NULL) {
@@ -828,7 +830,7 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_default_chapol(eng);
 	br_ssl_engine_set_x509(eng, &t->x.vtable);
-	br_ssl_engine_set_buffer(eng, iobuf, iolen, 0);
+	br_ssl_engine_set_buffer(eng, iobuf, iolen, o->bidi);
 	/* BearSSL 0.6 trusts RDRAND alone where it exists; add ours. */
 	if (seed(rnd, sizeof rnd) != 0) {
 		return uf_fail(UF_E_INTERNAL, "no random source (getrandom, "

@@ -36,6 +36,8 @@
 
 struct uf_tls_opts {
 	int		insecure;	/* -k: no certificate checks */
+	int		bidi;		/* requests have bodies: a two-way
+					   record buffer (16 KiB more) */
 	struct uf_trust	*trust;
 };
 
