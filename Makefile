@@ -40,7 +40,8 @@ HDRS	= $(wildcard src/*.h)
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
-	   tests/test_reuse.c tests/srv.c
+	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
+	   tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 
 all: $(BIN)

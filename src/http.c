@@ -249,12 +249,20 @@ static void
 parse_range(struct uf_http_resp *r)
 {
 	const unsigned char	*p = r->val;
-	size_t			n = r->val_len, i = 6;
+	size_t			n = r->val_len, i;
 	uint64_t		first = UINT64_MAX, last = UINT64_MAX, total;
 
+	while (n > 0 && is_ows(*p)) {
+		p++;
+		n--;
+	}
+	while (n > 0 && is_ows(p[n - 1])) {
+		n--;
+	}
 	if (r->val_long || n < 8 || !eq_word(p, 6, "bytes ")) {
 		return;
 	}
+	i = 6;
 	if (p[i] == '*') {
 		i++;
 	} else if (num_at(p, n, &i, &first) != 0 || i >= n || p[i++] != '-'

@@ -155,34 +155,177 @@ c_read(struct conn *c, void *buf, size_t len)
 	return 0;
 }
 
+/* The value of header name in the head h, as a number (0: none). */
+static unsigned long long
+head_num(const char *h, const char *name)
+{
+	const char	*p = h;
+	size_t		n = strlen(name);
+
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			return strtoull(p + n + 1, NULL, 10);
+		}
+	}
+	return 0;
+}
+
+/* FNV-1a, to compare bodies too long to keep. */
+static uint64_t
+fnv(uint64_t h, const void *buf, size_t len)
+{
+	const unsigned char	*p = buf;
+
+	while (len-- > 0) {
+		h = (h ^ *p++) * 1099511628211u;
+	}
+	return h;
+}
+
+/*
+ * Read a request: the head, and a body of its Content-Length, whose
+ * length, hash and first bytes are kept.
+ */
 static void
 read_req(struct conn *c)
 {
-	struct srv	*s = c->s;
-	char		buf[sizeof s->req];
-	ssize_t		n;
-	size_t		len = 0;
-	double		end = now_secs() + 2;
+	struct srv		*s = c->s;
+	char			buf[sizeof s->req], body[65536];
+	char			*end = NULL;
+	ssize_t			n;
+	size_t			len = 0, have, m;
+	unsigned long long	want;
+	double			stop = now_secs() + 2;
+	uint64_t		h = 14695981039346656037u;
 
-	while (len < sizeof buf - 1 && now_secs() < end) {
+	while (len < sizeof buf - 1 && now_secs() < stop) {
 		n = c_read(c, buf + len, sizeof buf - 1 - len);
 		if (n <= 0) {
 			break;
 		}
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (strstr(buf, "\r\n\r\n") != NULL) {
+		if ((end = strstr(buf, "\r\n\r\n")) != NULL) {
 			break;
 		}
 	}
-	if (len > 0) {
-		/* NUL-terminated, and req and last_req are as large. */
-		if (s->nreq == 0) {
-			memcpy(s->req, buf, len + 1);
-		}
-		memcpy(s->last_req, buf, len + 1);
-		s->nreq++;
+	if (len == 0) {
+		return;
 	}
+	/* NUL-terminated, and req and last_req are as large. */
+	if (s->nreq == 0) {
+		memcpy(s->req, buf, len + 1);
+	}
+	memcpy(s->last_req, buf, len + 1);
+	s->body_len = 0;
+	if (end != NULL) {
+		end += 4;
+		have = len - (size_t)(end - buf);
+		want = head_num(buf, "Content-Length");
+		m = have < sizeof s->body ? have : sizeof s->body;
+		memcpy(s->body, end, m);
+		h = fnv(h, end, have);
+		s->last_req[end - buf] = '\0';
+		if (s->nreq == 0) {
+			s->req[end - buf] = '\0';
+		}
+		while (have < want && !s->stop) {
+			n = c_read(c, body, want - have < sizeof body
+			    ? want - have : sizeof body);
+			if (n <= 0) {
+				break;
+			}
+			if (have < sizeof s->body) {
+				m = sizeof s->body - have < (size_t)n
+				    ? sizeof s->body - have : (size_t)n;
+				memcpy(s->body + have, body, m);
+			}
+			h = fnv(h, body, (size_t)n);
+			have += (size_t)n;
+		}
+		s->body_len = have;
+	}
+	s->body_hash = h;
+	s->nreq++;
+}
+
+/* see srv.h */
+uint64_t
+srv_hash(const void *buf, size_t len)
+{
+	return fnv(14695981039346656037u, buf, len);
+}
+
+/* see srv.h */
+unsigned char
+srv_pattern(uint64_t i)
+{
+	return (unsigned char)(i * 7 + i / 251);
+}
+
+/*
+ * OP_PATTERN: a body of len bytes that honours "Range: bytes=N-",
+ * cut (connection closed) after cut body bytes when cut is not 0.
+ */
+static void
+pattern(struct conn *c, uint64_t len, uint64_t cut)
+{
+	char		head[256], buf[65536];
+	const char	*r = strstr(c->s->last_req, "\nRange: bytes=");
+	uint64_t	from = 0, i, n, sent = 0;
+
+	if (r != NULL) {
+		from = strtoull(r + strlen("\nRange: bytes="), NULL, 10);
+	}
+	if (r != NULL && from >= len) {
+		snprintf(head, sizeof head, "HTTP/1.1 416 Range Not "
+		    "Satisfiable\r\nContent-Range: bytes */%llu\r\n"
+		    "Content-Length: 0\r\n\r\n", (unsigned long long)len);
+		(void)c_write(c, head, strlen(head));
+		return;
+	}
+	if (r != NULL) {
+		snprintf(head, sizeof head, "HTTP/1.1 206 Partial Content\r\n"
+		    "Content-Range: bytes %llu-%llu/%llu\r\n"
+		    "Content-Length: %llu\r\n\r\n", (unsigned long long)from,
+		    (unsigned long long)len - 1, (unsigned long long)len,
+		    (unsigned long long)(len - from));
+	} else {
+		snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
+		    "Content-Length: %llu\r\n\r\n", (unsigned long long)len);
+	}
+	if (c_write(c, head, strlen(head)) != 0) {
+		return;
+	}
+	for (i = from; i < len && (cut == 0 || sent < cut); i += n) {
+		n = len - i < sizeof buf ? len - i : sizeof buf;
+		if (cut != 0 && n > cut - sent) {
+			n = cut - sent;
+		}
+		for (uint64_t k = 0; k < n; k++) {
+			buf[k] = (char)srv_pattern(i + k);
+		}
+		if (c_write(c, buf, (size_t)n) != 0) {
+			return;
+		}
+		sent += n;
+	}
+}
+
+/* OP_REDIRECT: a 3xx to data, or to "/rN" (N: requests so far). */
+static void
+redirect(struct conn *c, unsigned code, const char *to)
+{
+	char	head[512], path[32];
+
+	if (to == NULL) {
+		snprintf(path, sizeof path, "/r%d", c->s->nreq);
+		to = path;
+	}
+	snprintf(head, sizeof head, "HTTP/1.1 %u Moved\r\nLocation: %s\r\n"
+	    "Content-Length: 5\r\n\r\nmoved", code, to);
+	(void)c_write(c, head, strlen(head));
 }
 
 /* Wait until the client closes (or the server is stopped). */
@@ -319,6 +462,16 @@ play(struct conn *c)
 		case OP_RELAY:
 			relay(c, st->len, st->ms);
 			return;
+		case OP_PATTERN:
+			pattern(c, st->len, st->ms);
+			return;
+		case OP_REDIRECT:
+			/* The first len requests; the rest go on. */
+			if ((size_t)s->nreq <= st->len) {
+				redirect(c, st->ms, st->data);
+				return;
+			}
+			break;
 		case OP_END:
 			break;
 		}
@@ -829,4 +982,32 @@ run_expect_out(const struct run *r, const char *want)
 	cr_expect(r->out_len == n && memcmp(r->out, want, n) == 0,
 	    "stdout (%zu bytes) \"%.*s\", want \"%s\"", r->out_len,
 	    (int)(r->out_len < 200 ? r->out_len : 200), r->out, want);
+}
+
+/* see srv.h */
+int
+file_is(const char *path, const char *want)
+{
+	char	buf[4096];
+	int	fd;
+	ssize_t	n;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		return 0;
+	}
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	return n == (ssize_t)strlen(want) && memcmp(buf, want, (size_t)n) == 0;
+}
+
+/* see srv.h */
+void
+put_file(const char *path, const char *s)
+{
+	int	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	close(fd);
 }

@@ -29,7 +29,11 @@ enum srv_op {
 	OP_SLOWREAD,	/* read len bytes every ms until the client closes */
 	OP_READ1,	/* read once, whatever arrives (a ClientHello) */
 	OP_CLOSE_NOTIFY, /* TLS: send close_notify, then close */
-	OP_RELAY	/* relay to srv.relay_port, dripping its replies */
+	OP_RELAY,	/* relay to srv.relay_port, dripping its replies */
+	OP_PATTERN,	/* srv_pattern() body of len bytes, honouring a
+			   Range request; cut after ms bytes unless 0 */
+	OP_REDIRECT	/* up to the len-th request: a 3xx (ms) to data,
+			   or to "/rN", and end; later ones go on */
 };
 
 struct srv_step {
@@ -51,6 +55,8 @@ struct srv_step {
 #define S_READ1		{ OP_READ1, NULL, 0, 0 }
 #define S_NOTIFY	{ OP_CLOSE_NOTIFY, NULL, 0, 0 }
 #define S_RELAY(n, ms)	{ OP_RELAY, NULL, (n), (ms) }
+#define S_PATTERN(n, cut) { OP_PATTERN, NULL, (n), (cut) }
+#define S_REDIRECT(code, n, to) { OP_REDIRECT, (to), (n), (code) }
 #define S_END		{ OP_END, NULL, 0, 0 }
 
 /*
@@ -83,9 +89,18 @@ struct srv {
 	char			req[4096];	/* first request head */
 	char			last_req[4096];	/* and the last one */
 	volatile int		nreq;		/* request heads read */
+	size_t			body_len;	/* the last request's body: */
+	uint64_t		body_hash;	/*   srv_hash() of it, */
+	char			body[4096];	/*   its first bytes */
 	br_ssl_session_cache_lru	*lru;
 	int			hang_fd;	/* see srv_hang() */
 };
+
+/* The byte at offset i of an S_PATTERN body. */
+unsigned char	srv_pattern(uint64_t i);
+
+/* The hash srv.body_hash holds, of buf[0..len). */
+uint64_t	srv_hash(const void *buf, size_t len);
 
 /* Start a server playing steps on every connection. Returns 0. */
 int	srv_start(struct srv *s, const struct srv_step *steps);
@@ -182,6 +197,12 @@ void	run_expect_out(const struct run *r, const char *want);
 #define expect_exit(code, msg)	run_expect_exit(&r, (code), (msg))
 #define expect_secs(want)	run_expect_secs(&r, (want))
 #define expect_out(want)	run_expect_out(&r, (want))
+
+/* Does the file at path hold exactly want (up to 4 KiB)? */
+int	file_is(const char *path, const char *want);
+
+/* Create or replace the file at path with s (asserts on failure). */
+void	put_file(const char *path, const char *s);
 
 /* Seconds since an arbitrary point (monotonic). */
 double	now_secs(void);

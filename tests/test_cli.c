@@ -602,22 +602,6 @@ Test(cli, thousand_urls_in_one_run, .timeout = 60)
  * Output files.
  */
 
-static int
-file_is(const char *path, const char *want)
-{
-	char	buf[4096];
-	int	fd;
-	ssize_t	n;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		return 0;
-	}
-	n = read(fd, buf, sizeof buf);
-	close(fd);
-	return n == (ssize_t)strlen(want) && memcmp(buf, want, (size_t)n) == 0;
-}
-
 /* Whether path reaches size bytes within 2 s. */
 static int
 grows_to(const char *path, off_t size)
@@ -632,16 +616,6 @@ grows_to(const char *path, off_t size)
 		usleep(10000);
 	}
 	return 0;
-}
-
-static void
-put_file(const char *path, const char *s)
-{
-	int	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
-	close(fd);
 }
 
 Test(cli, output_file_is_renamed_when_complete)

@@ -240,6 +240,48 @@ Test(http, persistence)
 	}
 }
 
+/* Content-Range, which -c trusts only when well-formed. */
+Test(http, content_range)
+{
+	static const struct {
+		const char	*val;
+		int		ok;
+		uint64_t	first, last, total;
+	} rows[] = {
+		{ "bytes 0-4/5", 1, 0, 4, 5 },
+		{ "  Bytes 100-199/1000 ", 1, 100, 199, 1000 },
+		{ "bytes 100-199/*", 1, 100, 199, UINT64_MAX },
+		{ "bytes */1000", 1, UINT64_MAX, UINT64_MAX, 1000 },
+		{ "bytes 5-4/10", 0, 0, 0, 0 },		/* last < first */
+		{ "bytes 0-10/10", 0, 0, 0, 0 },	/* past the total */
+		{ "bytes */*", 0, 0, 0, 0 },
+		{ "bytes 0-4", 0, 0, 0, 0 },
+		{ "bytes -4/5", 0, 0, 0, 0 },
+		{ "items 0-4/5", 0, 0, 0, 0 },
+		{ "bytes 0-4/5x", 0, 0, 0, 0 },
+		{ "bytes 0-4/99999999999999999999", 0, 0, 0, 0 },
+	};
+	struct uf_http_resp	r;
+	char			head[256];
+	size_t			i;
+	int			n;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		n = snprintf(head, sizeof head, "HTTP/1.1 206 Partial\r\n"
+		    "Content-Range:%s\r\nContent-Length: 0\r\n\r\n",
+		    rows[i].val);
+		memset(&r, 0, sizeof r);
+		cr_assert_eq(head_of(&r, head, (size_t)n), UF_HTTP_HEAD);
+		cr_expect_eq((r.flags & UF_RESP_RANGE) != 0, rows[i].ok,
+		    "row %zu: %s", i, rows[i].val);
+		if (rows[i].ok) {
+			cr_expect(r.range_first == rows[i].first
+			    && r.range_last == rows[i].last
+			    && r.range_total == rows[i].total, "row %zu", i);
+		}
+	}
+}
+
 Test(http, location_too_long_or_twice)
 {
 	static const char	twice[] = "HTTP/1.1 302 Found\r\nLocation: /a"
@@ -378,6 +420,10 @@ struct rcase {
 	const char	*name;
 	const char	*hdrs[4];
 	const char	*want;
+	int		body;		/* 7 bytes of body */
+	const char	*auth;
+	uint64_t	range;
+	int		dropped, other;
 };
 
 #define RLINE	"GET /p?q=1 HTTP/1.1\r\n"
@@ -385,27 +431,57 @@ struct rcase {
 static const struct rcase rcases[] = {
 	{ "defaults", { NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "add", { "X-Foo: bar", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X-Foo: bar\r\n\r\n" },
+	    "X-Foo: bar\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "replace keeps the place", { "user-agent:  me  ", NULL },
 	    RLINE "Host: h:8080\r\nuser-agent: me\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "last of a default wins", { "Host: a", "Host: b", NULL },
 	    RLINE "Host: b\r\nUser-Agent: ua/1\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n" },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "remove", { "Accept-Encoding:", "Connection: ", NULL },
-	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n\r\n" },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "empty value", { "X-Empty;", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X-Empty:\r\n\r\n" },
+	    "X-Empty:\r\n\r\n", 0, NULL, 0, 0, 0 },
 	{ "repeats of other headers all go", { "X: 1", "X: 2", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X: 1\r\nX: 2\r\n\r\n" },
+	    "X: 1\r\nX: 2\r\n\r\n", 0, NULL, 0, 0, 0 },
+	{ "body: type and length", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 7\r\n\r\n", 1, NULL, 0, 0, 0 },
+	{ "body: our length wins, type replaced",
+	    { "content-length: 99", "Content-Type: a/b", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Content-Type: a/b\r\nContent-Length: 7\r\n\r\n", 1, NULL, 0,
+	    0, 0 },
+	{ "no body: a length from -H goes", { "Content-Length: 0", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Content-Length: 0\r\n\r\n", 0, NULL, 0, 0, 0 },
+	{ "authorization and range", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Authorization: Basic dTpw\r\nRange: bytes=1000-\r\n\r\n", 0,
+	    "Basic dTpw", 1000, 0, 0 },
+	{ "a dropped body drops its headers",
+	    { "Content-Type: a/b", "Content-Length: 7", "X: 1", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "X: 1\r\n\r\n", 0, NULL, 0, 1, 0 },
+	{ "another origin gets no credentials",
+	    { "Authorization: x", "cookie: y", "X: 1", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "X: 1\r\n\r\n", 0, NULL, 0, 0, 1 },
 };
 
 Test(http, request_heads)
@@ -424,6 +500,12 @@ Test(http, request_heads)
 			continue;
 		}
 		rq.nhdrs = n;
+		rq.has_body = rcases[i].body;
+		rq.body_len = rcases[i].body ? 7 : 0;
+		rq.auth = rcases[i].auth;
+		rq.range_from = rcases[i].range;
+		rq.body_dropped = rcases[i].dropped;
+		rq.other_origin = rcases[i].other;
 		len = uf_http_request(NULL, 0, &rq);
 		cr_assert_lt(len, sizeof buf);
 		cr_expect_eq(uf_http_request(buf, sizeof buf, &rq), len);

@@ -1,0 +1,284 @@
+/*
+ * test_redirect.c: redirects, against scripted servers on 127.0.0.1.
+ *
+ * The rows r, r11, rloop, r308, rP307, rP302/303, rfile and rdata of
+ * notes/urlopen-semantics.md section 9, with the request bytes of each
+ * follow-up; where CONTRACT section 5 differs from urlopen (307 and 308
+ * resend a POST's body) the contract's behaviour is tested.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "srv.h"
+
+#define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
+#define OK200(body)	"HTTP/1.1 200 OK\r\nContent-Length: " body
+
+/* Does s start with prefix? */
+#define starts(s, prefix)	(strncmp((s), (prefix), strlen(prefix)) == 0)
+
+static struct run	r;
+static char		url[256], url2[256], want[1024];
+
+/* Redirects for the first n requests, each to a new "/rN", then "done". */
+#define CHAIN(code, n)	{ S_READ, S_REDIRECT((code), (n), NULL), \
+			  S_SEND(OK200("4\r\n\r\ndone")), S_END }
+
+Test(redirect, ten_redirects_are_followed)
+{
+	static const struct srv_step	steps[] = CHAIN(302, 10);
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/");
+	expect_exit(0, NULL);
+	expect_out("done");
+	cr_expect_eq(s.nreq, 11);
+	cr_expect(starts(s.last_req, "GET /r10 HTTP/1.1\r\n"),
+	    "%s", s.last_req);
+}
+
+Test(redirect, the_eleventh_fails_with_7_after_11_requests)
+{
+	static const struct srv_step	steps[] = CHAIN(302, 11);
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/");
+	expect_exit(7, "too many redirects (10)");
+	expect_out("");
+	cr_expect_eq(s.nreq, 11);
+}
+
+Test(redirect, a_url_redirecting_to_itself_ends_after_5_requests)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(302, 1000, "/self"), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/self");
+	expect_exit(7, "redirect loop");
+	cr_expect_eq(s.nreq, 5);
+}
+
+Test(redirect, max_redirs_0_returns_the_3xx_itself)
+{
+	static const struct srv_step	steps[] = CHAIN(301, 1);
+	struct srv			s;
+
+	run_srv(&r, &s, steps, ARGS("--max-redirs", "0"), "/");
+	expect_exit(0, NULL);
+	expect_out("moved");
+	cr_expect_eq(s.nreq, 1);
+}
+
+Test(redirect, max_redirs_counts_hops)
+{
+	static const struct srv_step	steps[] = CHAIN(307, 3);
+	struct srv			s;
+
+	run_srv(&r, &s, steps, ARGS("--max-redirs=2"), "/");
+	expect_exit(7, "too many redirects (2)");
+	cr_expect_eq(s.nreq, 3);
+	run_srv(&r, &s, steps, ARGS("--max-redirs=3"), "/");
+	expect_exit(0, NULL);
+	expect_out("done");
+}
+
+Test(redirect, file_and_data_targets_are_refused)
+{
+	static const struct srv_step	file[] = {
+		S_READ, S_REDIRECT(302, 1, "file:///etc/passwd"), S_END
+	};
+	static const struct srv_step	data[] = {
+		S_READ, S_REDIRECT(302, 1, "data:,hello"), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, file, NULL, "/");
+	expect_exit(7, "redirect to file:///etc/passwd refused");
+	cr_expect_eq(s.nreq, 1);
+	run_srv(&r, &s, data, NULL, "/");
+	expect_exit(7, "redirect to data:,hello refused");
+	expect_out("");
+}
+
+Test(redirect, relative_targets_are_resolved)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(301, 1, "../x/./y?q=1#frag"),
+		S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/a/b/c");
+	expect_exit(0, NULL);
+	snprintf(want, sizeof want, "GET /a/x/y?q=1 HTTP/1.1\r\n"
+	    "Host: 127.0.0.1:%u\r\n", s.port);
+	cr_expect(starts(s.last_req, want), "%s",
+	    s.last_req);
+}
+
+Test(redirect, a_3xx_without_location_is_the_final_response)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 302 Found\r\nContent-Length: 2\r\n\r\n"
+		    "hi"), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/");
+	expect_exit(0, NULL);
+	expect_out("hi");
+}
+
+Test(redirect, a_bad_target_is_a_protocol_error)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(302, 1, "/a b"), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, NULL, "/");
+	expect_exit(7, "bad redirect target");
+	cr_expect_eq(s.nreq, 1);
+}
+
+/*
+ * A POST of "a=1&b=2" answered with code: the follow-up request starts
+ * with line, has Content-* headers or not, and a body of body2 bytes.
+ */
+static void
+post_then(int code, const char *line, int content, size_t body2)
+{
+	static const struct srv_step	p301[] = CHAIN(301, 1);
+	static const struct srv_step	p302[] = CHAIN(302, 1);
+	static const struct srv_step	p303[] = CHAIN(303, 1);
+	static const struct srv_step	p307[] = CHAIN(307, 1);
+	static const struct srv_step	p308[] = CHAIN(308, 1);
+	const struct srv_step		*steps = code == 301 ? p301
+	    : code == 302 ? p302 : code == 303 ? p303 : code == 307 ? p307
+	    : p308;
+	struct srv			s;
+
+	run_srv(&r, &s, steps, ARGS("-d", "a=1&b=2", "-H",
+	    "Content-Type: text/plain"), "/f");
+	expect_exit(0, NULL);
+	expect_out("done");
+	cr_expect_eq(s.nreq, 2);
+	cr_expect(starts(s.req, "POST /f HTTP/1.1\r\n"));
+	cr_expect(starts(s.last_req, line), "%d: %s",
+	    code, s.last_req);
+	cr_expect_eq(strstr(s.last_req, "\r\nContent-Type: text/plain\r\n")
+	    != NULL, content, "%d: %s", code, s.last_req);
+	cr_expect_eq(strstr(s.last_req, "\r\nContent-Length: 7\r\n")
+	    != NULL, content, "%d: %s", code, s.last_req);
+	cr_expect_eq(s.body_len, body2, "%d", code);
+	if (body2 > 0) {
+		cr_expect(memcmp(s.body, "a=1&b=2", 7) == 0);
+	}
+}
+
+Test(redirect, post_becomes_get_without_body_after_301_302_303)
+{
+	post_then(301, "GET /r1 HTTP/1.1\r\n", 0, 0);
+	post_then(302, "GET /r1 HTTP/1.1\r\n", 0, 0);
+	post_then(303, "GET /r1 HTTP/1.1\r\n", 0, 0);
+}
+
+Test(redirect, post_is_resent_with_its_body_after_307_308)
+{
+	post_then(307, "POST /r1 HTTP/1.1\r\n", 1, 7);
+	post_then(308, "POST /r1 HTTP/1.1\r\n", 1, 7);
+}
+
+Test(redirect, a_file_body_is_resent_whole_after_307)
+{
+	static const struct srv_step	steps[] = CHAIN(307, 1);
+	static char			buf[300000];
+	struct srv			s;
+	size_t				i;
+	FILE				*fp;
+
+	for (i = 0; i < sizeof buf; i++) {
+		buf[i] = (char)(i * 13 + (i >> 9));	/* NULs, CRs, LFs */
+	}
+	in_tmpdir();
+	fp = fopen("body", "wb");
+	cr_assert_not_null(fp);
+	cr_assert_eq(fwrite(buf, 1, sizeof buf, fp), sizeof buf);
+	fclose(fp);
+	run_srv(&r, &s, steps, ARGS("-X", "PUT", "-d", "@body"), "/");
+	expect_exit(0, NULL);
+	cr_expect_eq(s.nreq, 2);
+	cr_expect(starts(s.last_req, "PUT /r1 HTTP/1.1\r\n"));
+	cr_expect_eq(s.body_len, sizeof buf);
+	cr_expect_eq(s.body_hash, srv_hash(buf, sizeof buf));
+}
+
+Test(redirect, head_stays_head_after_303_and_heads_are_printed)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(303, 1, NULL),
+		S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"),
+		S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, ARGS("-I"), "/");
+	expect_exit(0, NULL);
+	cr_expect(starts(s.last_req, "HEAD /r1 HTTP/1.1\r\n"));
+	cr_expect_str_eq(r.out, "HTTP/1.1 303 Moved\r\nLocation: /r1\r\n"
+	    "Content-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\n"
+	    "Content-Length: 4\r\n\r\n");
+}
+
+/*
+ * Credentials typed for one origin stay there: -H Authorization and
+ * Cookie are not sent to another port; other headers are.
+ */
+Test(redirect, credentials_stay_with_their_origin)
+{
+	static const struct srv_step	end[] = {
+		S_READ, S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv_step			hop[] = {
+		S_READ, S_REDIRECT(302, 1, NULL), S_END
+	};
+	struct srv			s, s2;
+
+	cr_assert_eq(srv_start(&s2, end), 0);
+	hop[1].data = srv_url(url2, sizeof url2, &s2, "/there");
+	cr_assert_eq(srv_start(&s, hop), 0);
+	run_ufetch(&r, NULL, ARGS("-H", "Authorization: Bearer t", "-H",
+	    "Cookie: c=1", "-H", "X-Other: y", srv_url(url, sizeof url, &s,
+	    "/")));
+	srv_stop(&s);
+	srv_stop(&s2);
+	expect_exit(0, NULL);
+	expect_out("done");
+	cr_expect_not_null(strstr(s.req, "\r\nAuthorization: Bearer t\r\n"));
+	cr_expect_not_null(strstr(s.req, "\r\nCookie: c=1\r\n"));
+	cr_expect(starts(s2.req, "GET /there HTTP/1.1\r\n"));
+	cr_expect_not_null(strstr(s2.req, "\r\nX-Other: y\r\n"));
+	cr_expect_null(strstr(s2.req, "Authorization"), "%s", s2.req);
+	cr_expect_null(strstr(s2.req, "Cookie"), "%s", s2.req);
+}
+
+/* Each hop gets T afresh; -m bounds the whole chain. */
+Test(redirect, max_time_spans_the_chain)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SLEEP(200), S_REDIRECT(302, 10, NULL),
+		S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, steps, ARGS("-t", "0.3"), "/");
+	expect_exit(0, NULL);
+	expect_out("done");
+	run_srv(&r, &s, steps, ARGS("-t", "0.3", "-m", "0.7"), "/");
+	expect_exit(9, "timed out");
+	expect_secs(0.7);
+}
