@@ -4,7 +4,9 @@
 Runs the plain-HTTP scenarios of notes/urlopen-semantics.md section 9 against
 both clients, each against its own fresh server on loopback, and prints one
 table row per scenario: outcome class and elapsed time of each client, whether
-the classes agree, and whether the times agree within 0.3 s.
+the classes agree, and whether the times agree within 0.3 s. For the redirect
+rows (r*) the requests each server saw (method, path, body length, whether
+Content-* headers came) must agree too.
 
     python3 bench/urlopen_conformance.py [--only NAME,...] [-j N]
 
@@ -38,6 +40,16 @@ CL100 = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
 
 def send(b):
     return ("send", b)
+
+
+def redirect(code, n, to=None):
+    """A `code` redirect for the first n requests the server sees (to `to`,
+    or to /rN), then the steps that follow."""
+    return ("redirect", (code, n, to))
+
+
+POST = b"a=1&b=2"
+DONE = send(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone")
 
 
 def status(code, reason, body=b""):      # one response, then close
@@ -99,6 +111,23 @@ SCENARIOS = {
     "g5": ("100 Continue, then 200", ("success", 0),
            [[send(b"HTTP/1.1 100 Continue\r\n\r\n")] + OK]),
     "g6": ("204 No Content", ("success", 0), [status(204, b"No Content")]),
+    "r": ("10 x 302, then 200", ("success", 0), [[redirect(302, 10), DONE]]),
+    "r11": ("11 x 302", ("redirect-error", 0), [[redirect(302, 11), DONE]]),
+    "rloop": ("302 to itself", ("redirect-error", 0),
+              [[redirect(302, 100, "/rloop")]]),
+    "r308": ("308 on GET", ("success", 0), [[redirect(308, 1), DONE]]),
+    "rrel": ("302 to ../x/./y?q", ("success", 0),
+             [[redirect(302, 1, "../x/./y?q"), DONE]]),
+    "rP302": ("302 on POST", ("success", 0), [[redirect(302, 1), DONE]],
+              POST),
+    "rP303": ("303 on POST", ("success", 0), [[redirect(303, 1), DONE]],
+              POST),
+    "rP307": ("307 on POST", ("redirect-error", 0),
+              [[redirect(307, 1), DONE]], POST),
+    "rfile": ("302 to file:///etc/hostname", ("redirect-error", 0),
+              [[redirect(302, 1, "file:///etc/hostname")]]),
+    "rdata": ("302 to data:,hello", ("redirect-error", 0),
+              [[redirect(302, 1, "data:,hello")]]),
 }
 
 # Divergences the contract chose on purpose (class differs, and that is right).
@@ -107,6 +136,8 @@ EXPECTED = {
             "urlopen raises HTTPError for any non-2xx",
     "g199": "expected: urlopen takes 199 as final (HTTPError); ufetch skips "
             "1xx as interim, then sees the close -> truncated (exit 4)",
+    "rP307": "expected: CONTRACT 5 resends a POST's body on 307/308 (RFC "
+             "9110); urlopen refuses (HTTPError 307)",
 }
 # Informational notes; the classes should match.
 NOTES = {
@@ -125,6 +156,8 @@ class Server:
 
     def __init__(self, roles, ips):
         self.socks = []                    # everything to close at the end
+        self.reqs = []                     # "METHOD path body-length C"
+        self.lock = threading.Lock()
         for _ in range(50):                # retry if the port is taken on ip 2
             self.stop = threading.Event()
             try:
@@ -173,7 +206,32 @@ class Server:
                 if not got:
                     break
                 buf += got
+            head, _, body = buf.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            fields = {ln.split(":", 1)[0].strip().lower():
+                      ln.split(":", 1)[1].strip()
+                      for ln in lines[1:] if ":" in ln}
+            want = int(fields.get("content-length", "0") or 0)
+            while len(body) < want:
+                got = conn.recv(65536)
+                if not got:
+                    break
+                body += got
+            with self.lock:
+                self.reqs.append("%s %d%s" % (
+                    " ".join(lines[0].split(" ")[:2]), len(body),
+                    " C" if any(k.startswith("content-") for k in fields)
+                    else ""))
+                nreq = len(self.reqs)
             for op, arg in steps:
+                if op == "redirect":
+                    code, n, to = arg
+                    if nreq > n:
+                        continue
+                    conn.sendall(b"HTTP/1.1 %d Moved\r\nLocation: %s\r\n"
+                                 b"Content-Length: 5\r\n\r\nmoved" % (
+                                     code, (to or "/r%d" % nreq).encode()))
+                    break
                 if op == "send":
                     conn.sendall(arg)
                 elif op == "drip":
@@ -202,11 +260,13 @@ PY_CLIENT = r'''
 import http.client, json, socket, sys, time, urllib.error, urllib.request
 t0 = time.monotonic(); note = ""
 try:
-    r = urllib.request.urlopen(sys.argv[1], timeout=3)
+    data = sys.argv[2].encode() if len(sys.argv) > 2 else None
+    r = urllib.request.urlopen(sys.argv[1], data=data, timeout=3)
     body = r.read()
     cls, detail = "success", "%d, %d bytes" % (r.status, len(body))
 except urllib.error.HTTPError as e:        # before URLError: it is one
-    cls, detail = "http-error", "HTTPError %d" % e.code
+    cls = "redirect-error" if 300 <= e.code < 400 else "http-error"
+    detail = "HTTPError %d: %s" % (e.code, str(e).splitlines()[0])
 except urllib.error.URLError as e:
     r = e.reason
     cls = ("timeout" if isinstance(r, TimeoutError) else
@@ -236,8 +296,9 @@ def in_namespace(hosts, argv):
             'mount --bind "$0" /etc/hosts && exec "$@"', hosts] + argv
 
 
-def run_python(url, wrap, tmp):
-    argv = wrap([sys.executable, os.path.join(tmp, "client.py"), url])
+def run_python(url, wrap, tmp, data):
+    argv = wrap([sys.executable, os.path.join(tmp, "client.py"), url] +
+                ([data.decode()] if data else []))
     try:
         p = subprocess.run(argv, capture_output=True, text=True,
                            timeout=KILL_AFTER)
@@ -251,10 +312,12 @@ def run_python(url, wrap, tmp):
 UF_CLASS = {0: "success", 9: "timeout", 8: "http-error", 7: "malformed"}
 
 
-def run_ufetch(url, wrap, ufetch):
+def run_ufetch(url, wrap, ufetch, data):
     t0 = time.monotonic()
     try:
-        p = subprocess.run(wrap([ufetch, url]), stdout=subprocess.PIPE,
+        p = subprocess.run(wrap([ufetch] + (["-d", data.decode()] if data
+                                             else []) + [url]),
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=KILL_AFTER)
     except subprocess.TimeoutExpired:
         return {"cls": "hung", "t": KILL_AFTER, "detail": "killed"}
@@ -264,6 +327,8 @@ def run_ufetch(url, wrap, ufetch):
     if p.returncode == 4:
         cls = ("refused" if "refused" in err else
                "dns" if "resolve" in err else "truncated")
+    elif p.returncode == 7 and "redirect" in err:
+        cls = "redirect-error"
     elif cls is None:
         cls = "exit %d" % p.returncode
     return {"cls": cls, "t": t, "detail": "exit %d: %s  [%d bytes out]"
@@ -272,7 +337,7 @@ def run_ufetch(url, wrap, ufetch):
 
 def run_job(name, client, ctx):
     """One scenario against one client, with its own server."""
-    roles = SCENARIOS[name][2]
+    roles, data = SCENARIOS[name][2], (SCENARIOS[name] + (None,))[3]
     wrap = lambda argv: argv
     if roles is None:
         url, server = "http://nonexistent.invalid/", None
@@ -290,8 +355,12 @@ def run_job(name, client, ctx):
             wrap = lambda argv: in_namespace(ctx["hosts"], argv)
     try:
         if client == "py":
-            return run_python(url, wrap, ctx["tmp"])
-        return run_ufetch(url, wrap, ctx["ufetch"])
+            res = run_python(url, wrap, ctx["tmp"], data)
+        else:
+            res = run_ufetch(url, wrap, ctx["ufetch"], data)
+        if server:
+            res["reqs"] = list(server.reqs)
+        return res
     finally:
         if server:
             server.close()
@@ -386,7 +455,7 @@ def report(names, res):
             "dt<=.3", "NOTE")
     rows, bad, skipped = [head], {"class": [], "time": [], "ref": []}, []
     for n in names:
-        desc, (rcls, rt), _ = SCENARIOS[n]
+        desc, (rcls, rt) = SCENARIOS[n][:2]
         py, uf = res[(n, "py")], res[(n, "uf")]
         note = EXPECTED.get(n) or NOTES.get(n) or py.get("note", "")
         if "SKIP" in (py["cls"], uf["cls"]):
@@ -395,6 +464,8 @@ def report(names, res):
                          "-", py["detail"]))
             continue
         same = py["cls"] == uf["cls"]
+        if n.startswith("r") and py.get("reqs") != uf.get("reqs"):
+            same = False           # the requests on the wire differ
         tok = abs(py["t"] - uf["t"]) <= TOL
         if not same and n not in EXPECTED:
             bad["class"].append(n)
@@ -413,13 +484,20 @@ def report(names, res):
     print("\ndetails of rows where the clients disagree:")
     differ = [n for n in names if n not in skipped and (
         res[(n, "py")]["cls"] != res[(n, "uf")]["cls"] or n in bad["time"])]
+    differ += [n for n in names if n not in differ and n.startswith("r")
+               and res[(n, "py")].get("reqs") != res[(n, "uf")].get("reqs")]
     for n in differ:
         print("  %-5s python: %s\n        ufetch: %s"
               % (n, res[(n, "py")]["detail"], res[(n, "uf")]["detail"]))
+        if n.startswith("r"):
+            print("        requests seen: python %s\n"
+                  "                       ufetch %s"
+                  % (res[(n, "py")].get("reqs"), res[(n, "uf")].get("reqs")))
     if not differ:
         print("  (none)")
     ran = [n for n in names if n not in skipped]
-    agree = [n for n in ran if res[(n, "py")]["cls"] == res[(n, "uf")]["cls"]]
+    agree = [n for n in ran if res[(n, "py")]["cls"] == res[(n, "uf")]["cls"]
+             and res[(n, "py")].get("reqs") == res[(n, "uf")].get("reqs")]
     verdict = "CONFORMS" if not (bad["class"] or bad["time"]) else "DIFFERS"
     print("\nSUMMARY: %s. %d rows run, %d skipped%s; class agree %d/%d "
           "(expected divergences: %s); unexpected class mismatches: %s; "
