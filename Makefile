@@ -33,7 +33,8 @@ endif
 UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SAN)
 
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
-	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c
+	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c \
+	  src/progress.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard src/*.h)
 

@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "net.h"
+#include "progress.h"
 
 struct fetch {
 	struct uf_arena			*a;
@@ -616,6 +617,11 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	err = check_status(f);
 	if (err != UF_OK) {
 		goto out;
+	}
+	if (out->prog != NULL && f->resp.framing != UF_BODY_NONE) {
+		uf_progress_start(out->prog, 0, f->resp.framing
+		    == UF_BODY_LENGTH ? f->resp.length : UF_PROGRESS_UNKNOWN,
+		    out->written);
 	}
 	err = fetch_body(f);
 out:

@@ -22,11 +22,14 @@
 
 #define UF_PART_SUFFIX	".part"
 
+struct uf_progress;
+
 struct uf_out {
 	int		fd;		/* -1 until opened */
 	int		to_file;	/* 0: standard output */
 	int		direct;		/* file written in place (not regular) */
 	uint64_t	written;	/* bytes written since uf_out_init */
+	struct uf_progress *prog;	/* told of every write; NULL: none */
 	char		path[PATH_MAX];
 	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
 };
