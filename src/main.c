@@ -261,9 +261,10 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 }
 
 /*
- * Progress only on a terminal, and not with -q, -s, -I (no body) or
- * -v (its notes would break the line), nor when the body itself goes
- * to the terminal, as with curl: the two would garble each other.
+ * Progress only on a terminal, and not with -q, -s or -v (its notes
+ * would break the line), nor when the body itself goes to the
+ * terminal, as with curl: the two would garble each other. -I has no
+ * body, so it never starts.
  */
 static int
 progress_wanted(int verbose)
@@ -271,7 +272,7 @@ progress_wanted(int verbose)
 	int	to_stdout = opt.output != NULL ? strcmp(opt.output, "-") == 0
 		    : !opt.remote_name;
 
-	return !opt.quiet && !opt.silent && !opt.fo.head && !verbose
+	return !opt.quiet && !opt.silent && !verbose
 	    && isatty(2) && !(to_stdout && isatty(1));
 }
 
