@@ -29,7 +29,7 @@ struct uf_out {
 	int		to_file;	/* 0: standard output */
 	int		direct;		/* file written in place (not regular) */
 	uint64_t	written;	/* bytes written since uf_out_init */
-	struct uf_progress *prog;	/* told of every write; NULL: none */
+	struct uf_progress *prog;	/* told of each write; NULL: none */
 	char		path[PATH_MAX];
 	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
 };

@@ -283,7 +283,8 @@ Test(progress, close_delimited_shows_bytes_without_percentage)
 Test(progress, error_mid_body_starts_on_its_own_line)
 {
 	static const struct srv_step	steps[] = {
-		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"),
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 100"
+		    "\r\n\r\n"),
 		S_DRIP(BODY20, 30), S_RESET, S_END
 	};
 	struct srv	s;
