@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "net.h"
+#include "progress.h"
 
 struct fetch {
 	struct uf_arena			*a;
@@ -916,6 +917,12 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		err = check_status(f);
 	}
 	if (err == UF_OK && !skip) {
+		/* A resumed body counts from the bytes already there. */
+		if (out->prog != NULL && f->resp.framing != UF_BODY_NONE) {
+			uf_progress_start(out->prog, out->resumed,
+			    f->resp.framing == UF_BODY_LENGTH ? f->resp.length
+			    : UF_PROGRESS_UNKNOWN, out->written);
+		}
 		err = fetch_body(f);
 	}
 out:

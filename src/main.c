@@ -24,6 +24,7 @@
 #include "http.h"
 #include "net.h"
 #include "out.h"
+#include "progress.h"
 #include "tls.h"
 #include "trust.h"
 #include "url.h"
@@ -53,6 +54,8 @@ static unsigned long	nfetched;	/* URLs tried so far */
 static struct uf_conn	conn;		/* kept between URLs of one origin */
 static struct uf_urls	urls;
 static struct uf_item	items[2];	/* the current URL and the next */
+static struct uf_progress	prog;	/* the progress line, per URL */
+static int		prog_on;
 
 static void
 usage(int fd)
@@ -114,6 +117,7 @@ message(const char *url, const char *fmt, ...)
 	if (opt.silent) {
 		return;
 	}
+	uf_progress_break(&prog);
 	if (url != NULL) {
 		uf_sanitize(clean, sizeof clean, url, strlen(url));
 		n = snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
@@ -264,10 +268,12 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 		}
 	}
 	nfetched++;
+	out->prog = prog_on ? &prog : NULL;
 	err = uf_fetch(a, &conn, &u, &opt.fo, out, keep, NULL);
 	if (err == UF_OK && out == &out_url) {
 		err = uf_out_commit(out);
 	}
+	uf_progress_end(&prog, err == UF_OK);
 	if (err != UF_OK) {
 		if (out == &out_url) {
 			/* A transfer cut short is kept for -c to resume. */
@@ -279,6 +285,22 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 		}
 	}
 	record(err);
+}
+
+/*
+ * Progress only on a terminal, and not with -q, -s or -v (its notes
+ * would break the line), nor when the body itself goes to the
+ * terminal, as with curl: the two would garble each other. -I has no
+ * body, so it never starts.
+ */
+static int
+progress_wanted(int verbose)
+{
+	int	to_stdout = opt.output != NULL ? strcmp(opt.output, "-") == 0
+		    : !opt.remote_name;
+
+	return !opt.quiet && !opt.silent && !verbose
+	    && isatty(2) && !(to_stdout && isatty(1));
 }
 
 static void
@@ -593,6 +615,8 @@ main(int argc, char **argv)
 		}
 	}
 	uf_verbose = verbose && !opt.silent;
+	uf_progress_init(&prog, 2);
+	prog_on = progress_wanted(verbose);
 	if (optind == argc) {
 		return bad_usage("%s", "no URL given");
 	}

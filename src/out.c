@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "progress.h"
 
 /* see out.h */
 enum uf_err
@@ -18,6 +19,7 @@ uf_out_init(struct uf_out *o, const char *path)
 	o->fd = -1;
 	o->written = 0;
 	o->resumed = 0;
+	o->prog = NULL;
 	o->direct = 0;
 	o->path[0] = '\0';
 	o->tmp[0] = '\0';
@@ -80,6 +82,9 @@ uf_out_write(struct uf_out *o, const void *buf, size_t len)
 		return uf_out_error(o, errno);
 	}
 	o->written += len;
+	if (o->prog != NULL) {
+		uf_progress_update(o->prog, o->written);
+	}
 	return UF_OK;
 }
 
@@ -117,6 +122,9 @@ void
 uf_out_count(struct uf_out *o, uint64_t n)
 {
 	o->written += n;
+	if (o->prog != NULL) {
+		uf_progress_update(o->prog, o->written);
+	}
 }
 
 /* see out.h */

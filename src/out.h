@@ -22,12 +22,15 @@
 
 #define UF_PART_SUFFIX	".part"
 
+struct uf_progress;
+
 struct uf_out {
 	int		fd;		/* -1 until opened */
 	int		to_file;	/* 0: standard output */
 	int		direct;		/* file written in place (not regular) */
 	uint64_t	written;	/* bytes written since uf_out_init */
 	uint64_t	resumed;	/* bytes the temporary file held (-c) */
+	struct uf_progress *prog;	/* told of each write; NULL: none */
 	char		path[PATH_MAX];
 	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
 };
