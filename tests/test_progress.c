@@ -329,3 +329,23 @@ Test(progress, one_line_per_url_into_one_file)
 	fclose(f);
 	cr_expect(n == 40 && memcmp(buf, BODY20 BODY20, 40) == 0);
 }
+
+/* A resumed body counts from the bytes already in the .part file. */
+Test(progress, a_resumed_body_counts_from_what_was_there)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_PATTERN(100, 0), S_END
+	};
+	struct srv	s;
+
+	in_tmpdir();
+	put_file("f.part", "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789");
+	start(&s, steps);
+	run_pty(&pr, 0, ARGS("-c", "-o", "f", url));
+	srv_stop(&s);
+	cr_expect_eq(pr.code, 0, "exit %d; tty: %s", pr.code, pr.tty);
+	cr_expect_not_null(strstr(s.req, "Range: bytes=80-"));
+	cr_expect(strstr(pr.tty, "\r100% 100 B of 100 B  ") != NULL,
+	    "tty: \"%s\"", pr.tty);
+}
