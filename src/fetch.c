@@ -12,17 +12,20 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fetch.h"
 #include "http.h"
 #include "net.h"
+#include "tunnel.h"
 
 struct fetch {
 	struct uf_arena			*a;
 	const struct uf_opts		*o;
 	struct uf_out			*out;
 	const struct uf_url		*url;
+	struct uf_proxy			*proxy;	/* NULL: direct */
 	struct uf_conn			*c;	/* its io, tls, lim */
 	struct uf_http_resp		resp;
 	int				keep;	/* ask to keep the connection */
@@ -83,6 +86,15 @@ fetch_send(struct fetch *f)
 	rq.hdrs = f->o->hdrs;
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
+	/* Through a tunnel the origin sees a direct request. */
+	if (f->proxy != NULL && f->url->scheme == UF_HTTP) {
+		rq.target = uf_proxy_target(f->a, f->url);
+		rq.proxy_auth = f->proxy->auth;
+		if (rq.target == NULL) {
+			return uf_fail(UF_E_PROTO, "request target does not "
+			    "fit in the arena");
+		}
+	}
 	len = uf_http_request(NULL, 0, &rq);
 	buf = uf_arena_alloc(f->a, len);
 	if (buf == NULL) {
@@ -481,20 +493,34 @@ uf_conn_close(struct uf_conn *c)
 	c->io = NULL;
 }
 
-/* Connect c to u's origin, with TLS for https. */
+/*
+ * Connect c to u's origin, or to the proxy (through a CONNECT tunnel
+ * for https), with TLS for https.
+ */
 static enum uf_err
 conn_open(struct fetch *f)
 {
 	struct uf_conn		*c = f->c;
-	const struct uf_url	*u = f->url;
+	const struct uf_url	*u = f->url, *to = u;
 	enum uf_err		err;
 
 	uf_conn_close(c);
 	uf_arena_reset(&c->a, 0);
-	err = uf_net_connect(&c->sock, u->host, u->port_str, f->o->family,
+	if (f->proxy != NULL) {
+		to = &f->proxy->url;
+		uf_note("using proxy %s", f->proxy->name);
+	}
+	err = uf_net_connect(&c->sock, to->host, to->port_str, f->o->family,
 	    &c->lim);
+	if (err == UF_OK && f->proxy != NULL && u->scheme == UF_HTTPS) {
+		err = uf_tunnel(f->a, &c->sock, f->proxy, u,
+		    f->o->user_agent);
+		if (err != UF_OK) {
+			uf_conn_close(c);
+		}
+	}
 	if (err != UF_OK) {
-		return err;
+		return f->proxy != NULL ? uf_proxy_fail(f->proxy, err) : err;
 	}
 	if (u->scheme == UF_HTTPS) {
 		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
@@ -517,14 +543,30 @@ conn_open(struct fetch *f)
 	c->scheme = u->scheme;
 	c->port = u->port;
 	snprintf(c->host, sizeof c->host, "%s", u->host);
+	snprintf(c->proxy_host, sizeof c->proxy_host, "%s",
+	    f->proxy != NULL ? f->proxy->url.host : "");
+	c->proxy_port = f->proxy != NULL ? f->proxy->url.port : 0;
 	return UF_OK;
 }
 
+/*
+ * Is c open to u's origin, by the same way (directly, or through the
+ * same proxy)?
+ */
 static int
-same_origin(const struct uf_conn *c, const struct uf_url *u)
+same_origin(const struct uf_conn *c, const struct fetch *f)
 {
-	return c->io != NULL && uf_url_origin_is(u, c->scheme, c->host,
-	    c->port);
+	const struct uf_proxy	*p = f->proxy;
+
+	if (c->io == NULL || !uf_url_origin_is(f->url, c->scheme, c->host,
+	    c->port)) {
+		return 0;
+	}
+	if (p == NULL) {
+		return c->proxy_host[0] == '\0';
+	}
+	return c->proxy_port == p->url.port
+	    && strcasecmp(c->proxy_host, p->url.host) == 0;
 }
 
 /*
@@ -587,7 +629,11 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	c->lim.step = o->timeout;
 	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 
-	reused = same_origin(c, u);
+	err = uf_proxy_for(a, &o->proxy, u, &f->proxy);
+	if (err != UF_OK) {
+		goto out;
+	}
+	reused = same_origin(c, f);
 	if (reused) {
 		uf_note("reusing the connection to %s", c->sock.peer);
 	} else {
