@@ -39,7 +39,8 @@ LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard src/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
-	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c
+	   tests/test_net.c tests/test_trust.c tests/guard.c tests/srv.c \
+	   tests/test_proxy.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/srv.c tests/test_proxy_cli.c \
 	   tests/proxy_srv.c
