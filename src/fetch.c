@@ -512,15 +512,16 @@ conn_open(struct fetch *f)
 	}
 	err = uf_net_connect(&c->sock, to->host, to->port_str, f->o->family,
 	    &c->lim);
-	if (err == UF_OK && f->proxy != NULL && u->scheme == UF_HTTPS) {
+	if (err != UF_OK) {
+		return f->proxy != NULL ? uf_proxy_fail(f->proxy, err) : err;
+	}
+	if (f->proxy != NULL && u->scheme == UF_HTTPS) {
 		err = uf_tunnel(f->a, &c->sock, f->proxy, u,
 		    f->o->user_agent);
 		if (err != UF_OK) {
 			uf_conn_close(c);
+			return err;
 		}
-	}
-	if (err != UF_OK) {
-		return f->proxy != NULL ? uf_proxy_fail(f->proxy, err) : err;
 	}
 	if (u->scheme == UF_HTTPS) {
 		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
