@@ -42,9 +42,8 @@ nginx_start 64 <<EOF_NGX
 EOF_NGX
 
 tinyproxy_start() {	# tinyproxy_start NAME PORT [EXTRA-LINE]
-	local who
-	who=$([ "$(id -u)" = 0 ] && echo "User nobody
-Group nogroup" || true)
+	local who=
+	[ "$(id -u)" != 0 ] || who=$'User nobody\nGroup nogroup'
 	cat > "$tmp/$1.conf" <<EOF_TP
 $who
 Port $2
@@ -82,8 +81,6 @@ for port in "$p_tp" "$p_tpa" "$p_hold"; do
 		2>/dev/null || { echo "proxy on $port did not start" >&2; cat "$tmp"/logs/*.out >&2; exit 2; }
 done
 
-declare -A sha
-for f in a.bin b.bin; do sha[$f]=$(sha256sum < "$tmp/www/$f" | cut -d' ' -f1); done
 TP=http://127.0.0.1:$p_tp
 H=http://127.0.0.1:$p_http
 S=https://localhost:$p_tls

@@ -86,7 +86,7 @@ fetch_send(struct fetch *f)
 	rq.hdrs = f->o->hdrs;
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
-	/* Through a tunnel the origin sees a direct request. */
+	/* Plain http only: through a tunnel the request is the direct one. */
 	if (f->proxy != NULL && f->url->scheme == UF_HTTP) {
 		rq.target = uf_proxy_target(f->a, f->url);
 		rq.proxy_auth = f->proxy->auth;

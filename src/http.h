@@ -197,11 +197,10 @@ struct uf_req {
 	const char *const	*hdrs;
 	size_t			nhdrs;
 	int			keep_alive;	/* omit Connection: close */
-	const char		*target;	/* NULL: url->target; a proxy
-						   gets the absolute form */
-	const char		*proxy_auth;	/* Proxy-Authorization value
-						   (unless -H sets one), or
-						   NULL */
+	/* NULL: url->target; a proxy gets the absolute form */
+	const char		*target;
+	/* Proxy-Authorization value (unless -H sets one), or NULL */
+	const char		*proxy_auth;
 };
 
 /*

@@ -348,7 +348,8 @@ main(int argc, char **argv)
 		{ "cacert",	required_argument,	NULL, 'C' },
 		{ "capath",	required_argument,	NULL, 'P' },
 		{ "proxy",	required_argument,	NULL, 'x' },
-		{ "noproxy",	required_argument,	NULL, OPT_NOPROXY },
+		{ "noproxy",	required_argument,	NULL,
+		    OPT_NOPROXY },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -382,8 +383,8 @@ main(int argc, char **argv)
 	opt.fo.user_agent = "ufetch/" UFETCH_VERSION;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Iik46qsvhVx:", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:A:Iik46qsvhVx:",
+	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.output = optarg;

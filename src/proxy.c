@@ -53,8 +53,11 @@ ip_match(const char *e, size_t len, const struct uf_url *u)
 	unsigned char	a[16], b[16];
 	char		eh[64], uh[64];
 	size_t		ulen = strcspn(u->host, "%");
-	int		af = u->host_kind == UF_HOST_IPV6 ? AF_INET6 : AF_INET;
+	int		af = AF_INET;
 
+	if (u->host_kind == UF_HOST_IPV6) {
+		af = AF_INET6;
+	}
 	if (len >= sizeof eh || ulen >= sizeof uh) {
 		return 0;
 	}

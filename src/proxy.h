@@ -30,8 +30,8 @@
 #include "url.h"
 
 struct uf_proxy_cfg {
-	const char	*proxy;		/* -x URL; NULL: the environment */
-	const char	*noproxy;	/* --noproxy LIST; NULL: environment */
+	const char	*proxy;		/* -x URL; NULL: environment */
+	const char	*noproxy;	/* --noproxy; NULL: environment */
 };
 
 /* A proxy chosen for one URL; everything in that URL's arena. */
@@ -73,8 +73,9 @@ enum uf_err	uf_proxy_parse(struct uf_arena *a, const char *s,
  * goes directly. Errors as for uf_proxy_parse(), the message naming
  * where the proxy URL came from.
  */
-enum uf_err	uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
-		    const struct uf_url *u, struct uf_proxy **pp);
+enum uf_err	uf_proxy_for(struct uf_arena *a,
+		    const struct uf_proxy_cfg *cfg, const struct uf_url *u,
+		    struct uf_proxy **pp);
 
 /*
  * A step towards the proxy p failed with err: record the message again
@@ -88,7 +89,8 @@ enum uf_err	uf_proxy_fail(const struct uf_proxy *p, enum uf_err err);
  * proxy ("http://authority/path?query": no user info, no fragment),
  * or NULL when the arena is full.
  */
-char		*uf_proxy_target(struct uf_arena *a, const struct uf_url *u);
+char		*uf_proxy_target(struct uf_arena *a,
+		    const struct uf_url *u);
 
 /*
  * Write the CONNECT request for u's origin into buf[0..cap) like

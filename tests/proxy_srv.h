@@ -29,10 +29,10 @@ struct psrv {
 	unsigned short	port;
 	pthread_t	th;
 	volatile int	stop;
-	volatile int	nconn;			/* connections accepted */
-	volatile int	nreq;			/* request heads read */
+	volatile int	nconn;		/* connections accepted */
+	volatile int	nreq;		/* request heads read */
 	char		line[PSRV_LINES][512];	/* their request lines */
-	char		auth[512];	/* last Proxy-Authorization, or "" */
+	char		auth[512];	/* last Proxy-Authorization or "" */
 };
 
 /* Start a proxy in mode. Returns 0. */

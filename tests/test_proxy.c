@@ -293,7 +293,8 @@ Test(proxy, absolute_form_target)
 		const char	*in, *want;
 	} cases[] = {
 		{ "http://h.test", "http://h.test/" },
-		{ "http://u:p@h.test:8080/a/b?c#f", "http://h.test:8080/a/b?c" },
+		{ "http://u:p@h.test:8080/a/b?c#f",
+		    "http://h.test:8080/a/b?c" },
 		{ "http://[::1]:81/x", "http://[::1]:81/x" },
 		{ "http://[fe80::1%25eth0]/", "http://[fe80::1]/" },
 		{ "http://H.Test/a%20b", "http://H.Test/a%20b" },
@@ -386,7 +387,8 @@ Test(auth, basic_table)
 	static const struct {
 		const char	*in, *want;	/* want NULL: refused */
 	} cases[] = {
-		{ "Aladdin:open%20sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==" },
+		{ "Aladdin:open%20sesame",
+		    "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==" },
 		{ "Aladdin:open sesame", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==" },
 		{ "u:p", "Basic dTpw" },
 		{ "u:", "Basic dTo=" },
