@@ -34,16 +34,17 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SAN)
 
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
 	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c \
-	  src/progress.c
+	  src/progress.c src/auth.c src/proxy.c src/tunnel.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard src/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 	   tests/test_net.c tests/test_trust.c tests/test_progress_fmt.c \
-	   tests/guard.c tests/srv.c
+	   tests/test_proxy.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
-	   tests/test_progress.c tests/srv.c
+	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
+	   tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 
 all: $(BIN)

@@ -12,12 +12,14 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fetch.h"
 #include "http.h"
 #include "net.h"
 #include "progress.h"
+#include "tunnel.h"
 
 struct fetch {
 	struct uf_arena			*a;
@@ -25,6 +27,7 @@ struct fetch {
 	struct uf_out			*out;
 	const struct uf_url		*first;	/* the URL asked for */
 	const struct uf_url		*url;	/* this hop's */
+	struct uf_proxy			*proxy;	/* this hop's; NULL: direct */
 	struct uf_conn			*c;	/* its io, tls, lim */
 	struct uf_http_resp		resp;
 	const char			*method;
@@ -145,6 +148,15 @@ fetch_send(struct fetch *f)
 	rq.body_dropped = f->body_dropped;
 	rq.other_origin = f->url != f->first && !uf_url_origin_is(f->url,
 	    f->first->scheme, f->first->host, f->first->port);
+	/* Plain http only: through a tunnel the request is the direct one. */
+	if (f->proxy != NULL && f->url->scheme == UF_HTTP) {
+		rq.target = uf_proxy_target(f->a, f->url);
+		rq.proxy_auth = f->proxy->auth;
+		if (rq.target == NULL) {
+			return uf_fail(UF_E_PROTO, "request target does not "
+			    "fit in the arena");
+		}
+	}
 	len = uf_http_request(NULL, 0, &rq);
 	buf = uf_arena_alloc(f->a, len);
 	if (buf == NULL) {
@@ -550,20 +562,35 @@ uf_conn_close(struct uf_conn *c)
 	c->io = NULL;
 }
 
-/* Connect c to u's origin, with TLS for https. */
+/*
+ * Connect c to u's origin, or to the proxy (through a CONNECT tunnel
+ * for https), with TLS for https.
+ */
 static enum uf_err
 conn_open(struct fetch *f)
 {
 	struct uf_conn		*c = f->c;
-	const struct uf_url	*u = f->url;
+	const struct uf_url	*u = f->url, *to = u;
 	enum uf_err		err;
 
 	uf_conn_close(c);
 	uf_arena_reset(&c->a, 0);
-	err = uf_net_connect(&c->sock, u->host, u->port_str, f->o->family,
+	if (f->proxy != NULL) {
+		to = &f->proxy->url;
+		uf_note("using proxy %s", f->proxy->name);
+	}
+	err = uf_net_connect(&c->sock, to->host, to->port_str, f->o->family,
 	    &c->lim);
 	if (err != UF_OK) {
-		return err;
+		return f->proxy != NULL ? uf_proxy_fail(f->proxy, err) : err;
+	}
+	if (f->proxy != NULL && u->scheme == UF_HTTPS) {
+		err = uf_tunnel(f->a, &c->sock, f->proxy, u,
+		    f->o->user_agent);
+		if (err != UF_OK) {
+			uf_conn_close(c);
+			return err;
+		}
 	}
 	if (u->scheme == UF_HTTPS) {
 		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
@@ -586,14 +613,29 @@ conn_open(struct fetch *f)
 	c->scheme = u->scheme;
 	c->port = u->port;
 	snprintf(c->host, sizeof c->host, "%s", u->host);
+	snprintf(c->proxy_host, sizeof c->proxy_host, "%s",
+	    f->proxy != NULL ? f->proxy->url.host : "");
+	c->proxy_port = f->proxy != NULL ? f->proxy->url.port : 0;
 	return UF_OK;
 }
 
+/*
+ * Is c open to u's origin, by the same way (directly, or through the
+ * same proxy p)?
+ */
 static int
-same_origin(const struct uf_conn *c, const struct uf_url *u)
+same_origin(const struct uf_conn *c, const struct uf_url *u,
+    const struct uf_proxy *p)
 {
-	return c->io != NULL && uf_url_origin_is(u, c->scheme, c->host,
-	    c->port);
+	if (c->io == NULL || !uf_url_origin_is(u, c->scheme, c->host,
+	    c->port)) {
+		return 0;
+	}
+	if (p == NULL) {
+		return c->proxy_host[0] == '\0';
+	}
+	return c->proxy_port == p->url.port
+	    && strcasecmp(c->proxy_host, p->url.host) == 0;
 }
 
 /*
@@ -684,6 +726,7 @@ follow(struct fetch *f, size_t mark)
 {
 	struct uf_http_resp	*r = &f->resp;
 	struct uf_url		*nu;
+	struct uf_proxy		*np;
 	char			clean[256], *base, *to;
 	uint64_t		h;
 	unsigned		i, n, times;
@@ -752,9 +795,12 @@ follow(struct fetch *f, size_t mark)
 		return uf_fail(UF_E_PROTO, "bad redirect target %s: %s", clean,
 		    why);
 	}
+	err = uf_proxy_for(f->a, &f->o->proxy, nu, &np);
+	if (err != UF_OK) {
+		return err;
+	}
 	/* Read past a short body to keep the connection, if we may. */
-	err = UF_OK;
-	if (same_origin(f->c, nu) && reusable(f)
+	if (same_origin(f->c, nu, np) && reusable(f)
 	    && (r->framing == UF_BODY_NONE || (r->framing == UF_BODY_LENGTH
 	    && r->length <= UF_DRAIN_MAX))) {
 		f->discard = 1;
@@ -792,7 +838,12 @@ hop(struct fetch *f)
 	enum uf_err	err;
 	int		reused;
 
-	reused = same_origin(c, f->url);
+	/* Each hop has its own proxy, or none (no_proxy). */
+	err = uf_proxy_for(f->a, &f->o->proxy, f->url, &f->proxy);
+	if (err != UF_OK) {
+		return err;
+	}
+	reused = same_origin(c, f->url, f->proxy);
 	if (reused) {
 		uf_note("reusing the connection to %s", c->sock.peer);
 	} else {

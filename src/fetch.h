@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "out.h"
+#include "proxy.h"
 #include "tls.h"
 #include "ufetch.h"
 #include "url.h"
@@ -68,6 +69,7 @@ struct uf_opts {
 	int			include;	/* -i */
 	int			family;		/* AF_UNSPEC, -4, -6 */
 	struct uf_tls_opts	tls;		/* -k, trust stores */
+	struct uf_proxy_cfg	proxy;		/* -x, --noproxy */
 };
 
 /*
@@ -96,6 +98,8 @@ struct uf_conn {
 	enum uf_scheme			scheme;
 	char				host[256];
 	unsigned			port;
+	char				proxy_host[256]; /* "": direct */
+	unsigned			proxy_port;
 };
 
 /* Set c up over mem[0..len) (UF_CONN_MEM bytes), closed. */

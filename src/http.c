@@ -1177,6 +1177,20 @@ user_dropped(const struct uf_req *rq, const char *h)
 	    || hdr_is(h, "Content-Length"));
 }
 
+/* Does a -H of rq name the header name? */
+static int
+user_has(const struct uf_req *rq, const char *name)
+{
+	size_t	j;
+
+	for (j = 0; j < rq->nhdrs; j++) {
+		if (hdr_is(rq->hdrs[j], name)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* see http.h */
 size_t
 uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
@@ -1207,7 +1221,7 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 	}
 	emits(&o, rq->method);
 	emits(&o, " ");
-	emits(&o, rq->url->target);
+	emits(&o, rq->target != NULL ? rq->target : rq->url->target);
 	emits(&o, " HTTP/1.1\r\n");
 	for (i = 0; i < NDEFAULTS; i++) {
 		/*
@@ -1230,6 +1244,11 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 			emit_field(&o, defaults[i], strlen(defaults[i]),
 			    dval[i], strlen(dval[i]));
 		}
+	}
+	if (rq->proxy_auth != NULL && !user_has(rq, "Proxy-Authorization")) {
+		emits(&o, "Proxy-Authorization: ");
+		emits(&o, rq->proxy_auth);
+		emits(&o, "\r\n");
 	}
 	for (j = 0; j < rq->nhdrs; j++) {
 		for (i = 0; i < NDEFAULTS; i++) {

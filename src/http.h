@@ -214,6 +214,10 @@ struct uf_req {
 	int			other_origin;	/* a redirect left the first
 						   origin: no user Authorization
 						   or Cookie */
+	/* NULL: url->target; a proxy gets the absolute form */
+	const char		*target;
+	/* Proxy-Authorization value (unless -H sets one), or NULL */
+	const char		*proxy_auth;
 };
 
 /*

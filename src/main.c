@@ -30,6 +30,9 @@
 #include "url.h"
 #include "urls.h"
 
+/* --noproxy has no short form. */
+#define OPT_NOPROXY	256
+
 /* Most -H options; each is a pointer into argv. */
 #define MAX_HEADERS	64
 
@@ -88,6 +91,10 @@ usage(int fd)
 	    "  --cacert FILE    trust the CA certificates in FILE\n"
 	    "  --capath DIR     trust the CA certificates in DIR (hashed)\n"
 	    "  -4, -6           IPv4 or IPv6 addresses only\n"
+	    "  -x, --proxy URL  use this HTTP proxy ('': none; default: "
+	    "$http_proxy,\n"
+	    "                   $https_proxy, $all_proxy)\n"
+	    "  --noproxy LIST   hosts reached directly (default: $no_proxy)\n"
 	    "  -q, --quiet      no progress display\n"
 	    "  -s, --silent     nothing on standard error\n"
 	    "  -v, --verbose    request and response heads on standard "
@@ -313,7 +320,8 @@ version(void)
 	    "protocols: http https\n"
 	    "tls: %s\n"
 	    "features: keep-alive, TLS session resumption, splice, "
-	    "bounded DNS with -m\n"
+	    "bounded DNS with -m,\n"
+	    "  HTTP proxies (CONNECT for https, no_proxy)\n"
 	    "arena: %d bytes (%d for the connection)\n", UFETCH_VERSION,
 	    uf_tls_describe(), UFETCH_ARENA_SIZE, UF_CONN_MEM);
 	(void)uf_write_all(1, buf, (size_t)n);
@@ -445,6 +453,20 @@ option_name(int argc, char **argv)
 	return "(unknown)";
 }
 
+/* A bad -x is a usage error before any URL is tried. */
+static enum uf_err
+check_proxy(struct uf_arena *a, size_t mark)
+{
+	struct uf_proxy	p;
+	enum uf_err	err = UF_OK;
+
+	if (opt.fo.proxy.proxy != NULL && opt.fo.proxy.proxy[0] != '\0') {
+		err = uf_proxy_parse(a, opt.fo.proxy.proxy, &p);
+		uf_arena_reset(a, mark);
+	}
+	return err;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -469,6 +491,9 @@ main(int argc, char **argv)
 		{ "insecure",	no_argument,		NULL, 'k' },
 		{ "cacert",	required_argument,	NULL, 'C' },
 		{ "capath",	required_argument,	NULL, 'P' },
+		{ "proxy",	required_argument,	NULL, 'x' },
+		{ "noproxy",	required_argument,	NULL,
+		    OPT_NOPROXY },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -504,8 +529,8 @@ main(int argc, char **argv)
 	opt.body.fd = -1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhV", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
+	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.output = optarg;
@@ -585,6 +610,12 @@ main(int argc, char **argv)
 		case 'P':
 			opt.capath = optarg;
 			break;
+		case 'x':
+			opt.fo.proxy.proxy = optarg;
+			break;
+		case OPT_NOPROXY:
+			opt.fo.proxy.noproxy = optarg;
+			break;
 		case '4':
 			opt.fo.family = AF_INET;
 			break;
@@ -655,6 +686,9 @@ main(int argc, char **argv)
 	}
 	uf_conn_init(&conn, mem, UF_CONN_MEM);
 	mark = uf_arena_mark(a);
+	if (check_proxy(a, mark) != UF_OK) {
+		return bad_usage("%s", uf_err_msg());
+	}
 	uf_urls_init(&urls, argc - optind, argv + optind);
 	cur = &items[0];
 	uf_urls_next(&urls, cur, 0);

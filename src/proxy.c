@@ -1,0 +1,352 @@
+/*
+ * proxy.c: choosing a proxy and the requests only it sees (see
+ * proxy.h).
+ */
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "proxy.h"
+
+/* see proxy.h */
+const char *
+uf_proxy_env(enum uf_scheme scheme, const char **var)
+{
+	static const char *const	names[2][2] = {
+		{ "http_proxy", "HTTP_PROXY" },
+		{ "https_proxy", "HTTPS_PROXY" }
+	};
+	const char *const	*n = names[scheme == UF_HTTPS];
+	const char		*v;
+
+	*var = n[0];
+	v = getenv(n[0]);
+	/* httpoxy: in CGI, HTTP_PROXY may be a client's "Proxy:" header. */
+	if (v == NULL && (scheme == UF_HTTPS
+	    || getenv("REQUEST_METHOD") == NULL)) {
+		*var = n[1];
+		v = getenv(n[1]);
+	}
+	if (v != NULL && v[0] != '\0') {
+		return v;
+	}
+	*var = "all_proxy";
+	v = getenv("all_proxy");
+	if (v == NULL) {
+		*var = "ALL_PROXY";
+		v = getenv("ALL_PROXY");
+	}
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/*
+ * Is the entry host e[0..len) the address of the IP-literal URL u?
+ * Compared as addresses, so that "::1" and "0::1" are the same.
+ */
+static int
+ip_match(const char *e, size_t len, const struct uf_url *u)
+{
+	unsigned char	a[16], b[16];
+	char		eh[64], uh[64];
+	size_t		ulen = strcspn(u->host, "%");
+	int		af = AF_INET;
+
+	if (u->host_kind == UF_HOST_IPV6) {
+		af = AF_INET6;
+	}
+	if (len >= sizeof eh || ulen >= sizeof uh) {
+		return 0;
+	}
+	memcpy(eh, e, len);
+	eh[len] = '\0';
+	memcpy(uh, u->host, ulen);
+	uh[ulen] = '\0';
+	return inet_pton(af, eh, a) == 1 && inet_pton(af, uh, b) == 1
+	    && memcmp(a, b, af == AF_INET6 ? 16 : 4) == 0;
+}
+
+/* Is the host name u->host equal to e[0..len) or inside that domain? */
+static int
+name_match(const char *e, size_t len, const struct uf_url *u)
+{
+	const char	*h = u->host;
+	size_t		hlen = strlen(h);
+
+	if (hlen > 0 && h[hlen - 1] == '.') {
+		hlen--;
+	}
+	if (len == 0 || hlen < len
+	    || strncasecmp(h + hlen - len, e, len) != 0) {
+		return 0;
+	}
+	/* The label boundary: "example.com" is not in "badexample.com". */
+	return hlen == len || h[hlen - len - 1] == '.';
+}
+
+/*
+ * Split the entry e[0..len) into its host and its port (*port NULL
+ * when it has none). Returns 0 when it is malformed.
+ */
+static int
+split_entry(const char *e, size_t len, const char **host, size_t *hlen,
+    const char **port, size_t *plen)
+{
+	const char	*end = e + len, *p, *c;
+
+	*port = NULL;
+	*plen = 0;
+	if (e[0] == '[') {
+		p = memchr(e, ']', len);
+		if (p == NULL) {
+			return 0;
+		}
+		*host = e + 1;
+		*hlen = (size_t)(p - e - 1);
+		c = p + 1;
+		if (c == end) {
+			return 1;
+		}
+		if (*c != ':') {
+			return 0;
+		}
+	} else {
+		*host = e;
+		*hlen = len;
+		c = memchr(e, ':', len);
+		/* Two colons or more: IPv6 without brackets, no port. */
+		if (c == NULL || memchr(c + 1, ':', (size_t)(end - c - 1))
+		    != NULL) {
+			return 1;
+		}
+		*hlen = (size_t)(c - e);
+	}
+	*port = c + 1;
+	*plen = (size_t)(end - c - 1);
+	return 1;
+}
+
+static int
+port_match(const char *p, size_t len, unsigned port)
+{
+	unsigned long	v = 0;
+	size_t		i;
+
+	if (len == 0 || len > 5) {
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9') {
+			return 0;
+		}
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	}
+	return v == port;
+}
+
+/* One entry e[0..len), blanks trimmed, not empty. */
+static int
+entry_match(const char *e, size_t len, const struct uf_url *u)
+{
+	const char	*h, *port;
+	size_t		hlen, plen;
+
+	if (len == 1 && e[0] == '*') {
+		return 1;
+	}
+	if (!split_entry(e, len, &h, &hlen, &port, &plen)
+	    || (port != NULL && !port_match(port, plen, u->port))) {
+		return 0;
+	}
+	if (u->host_kind != UF_HOST_NAME) {
+		return ip_match(h, hlen, u);
+	}
+	while (hlen > 0 && h[0] == '.') {
+		h++;
+		hlen--;
+	}
+	if (hlen > 0 && h[hlen - 1] == '.') {
+		hlen--;
+	}
+	return name_match(h, hlen, u);
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* see proxy.h */
+int
+uf_noproxy_match(const char *list, const struct uf_url *u)
+{
+	const char	*e = list, *end;
+	size_t		len;
+
+	while (*e != '\0') {
+		end = e + strcspn(e, ",");
+		len = (size_t)(end - e);
+		while (len > 0 && is_blank(*e)) {
+			e++;
+			len--;
+		}
+		while (len > 0 && is_blank(e[len - 1])) {
+			len--;
+		}
+		if (len > 0 && entry_match(e, len, u)) {
+			return 1;
+		}
+		e = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* Record err again with "what: " in front of the message recorded. */
+static enum uf_err
+refail(enum uf_err err, const char *what)
+{
+	char	msg[512];
+
+	snprintf(msg, sizeof msg, "%s", uf_err_msg());
+	uf_err_clear();
+	return uf_fail(err, "%s: %s", what, msg);
+}
+
+/* see proxy.h */
+enum uf_err
+uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
+{
+	const char	*sep = strstr(s, "://");
+	char		*t, clean[128];
+	size_t		len = strlen(s), n;
+	enum uf_err	err;
+
+	if (sep == NULL) {
+		t = uf_arena_alloc(a, len + 8);
+		if (t == NULL) {
+			return uf_fail(UF_E_PROTO, "out of arena memory");
+		}
+		memcpy(t, "http://", 7);
+		memcpy(t + 7, s, len + 1);
+		s = t;
+	} else if (sep - s != 4 || strncasecmp(s, "http", 4) != 0) {
+		uf_sanitize(clean, sizeof clean, s, (size_t)(sep - s));
+		return uf_fail(UF_E_USAGE, "unsupported proxy scheme '%s': "
+		    "only http:// proxies are supported", clean);
+	}
+	err = uf_url_parse(a, s, &p->url);
+	if (err != UF_OK) {
+		return refail(err, "bad proxy URL");
+	}
+	n = strlen(p->url.authority) + 8;
+	t = uf_arena_alloc(a, n);
+	if (t == NULL) {
+		return uf_fail(UF_E_PROTO, "out of arena memory");
+	}
+	snprintf(t, n, "http://%s", p->url.authority);
+	p->name = t;
+	p->auth = NULL;
+	if (p->url.userinfo == NULL) {
+		return UF_OK;
+	}
+	/* Decoding never lengthens; one byte more for an added ':'. */
+	n = 6 + (strlen(p->url.userinfo) + 3) / 3 * 4 + 1;
+	t = uf_arena_alloc(a, n);
+	if (t == NULL) {
+		return uf_fail(UF_E_PROTO, "out of arena memory");
+	}
+	if (uf_basic_auth(t, n, p->url.userinfo) == 0) {
+		return uf_fail(UF_E_USAGE, "bad credentials in the proxy URL "
+		    "(a malformed %%-escape, a control character, or a colon "
+		    "in the user name)");
+	}
+	p->auth = t;
+	return UF_OK;
+}
+
+/* see proxy.h */
+enum uf_err
+uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
+    const struct uf_url *u, struct uf_proxy **pp)
+{
+	const char	*s = cfg->proxy, *var = "-x", *list = cfg->noproxy;
+	char		what[64];
+	enum uf_err	err;
+
+	*pp = NULL;
+	if (s == NULL) {
+		s = uf_proxy_env(u->scheme, &var);
+	}
+	if (s == NULL || s[0] == '\0') {
+		return UF_OK;
+	}
+	if (list == NULL) {
+		list = getenv("no_proxy");
+	}
+	if (list == NULL) {
+		list = getenv("NO_PROXY");
+	}
+	if (list != NULL && uf_noproxy_match(list, u)) {
+		return UF_OK;
+	}
+	*pp = uf_arena_alloc(a, sizeof **pp);
+	if (*pp == NULL) {
+		return uf_fail(UF_E_PROTO, "out of arena memory");
+	}
+	err = uf_proxy_parse(a, s, *pp);
+	if (err != UF_OK) {
+		snprintf(what, sizeof what, "proxy from %s", var);
+		return refail(err, what);
+	}
+	return UF_OK;
+}
+
+/* see proxy.h */
+enum uf_err
+uf_proxy_fail(const struct uf_proxy *p, enum uf_err err)
+{
+	char	what[300];
+
+	snprintf(what, sizeof what, "proxy %s", p->name);
+	return refail(err, what);
+}
+
+/* see proxy.h */
+char *
+uf_proxy_target(struct uf_arena *a, const struct uf_url *u)
+{
+	size_t	n = 7 + strlen(u->authority) + strlen(u->target) + 1;
+	char	*t = uf_arena_alloc(a, n);
+
+	if (t != NULL) {
+		snprintf(t, n, "http://%s%s", u->authority, u->target);
+	}
+	return t;
+}
+
+/* see proxy.h */
+size_t
+uf_proxy_connect_req(char *buf, size_t cap, const struct uf_url *u,
+    const char *ua, const char *auth)
+{
+	const char	*lb = "", *rb = "";
+	int		hlen = (int)strcspn(u->host, "%"), n;
+
+	/* IPv6 in brackets; its zone only means something here. */
+	if (u->host_kind == UF_HOST_IPV6) {
+		lb = "[";
+		rb = "]";
+	}
+	n = snprintf(buf, cap, "CONNECT %s%.*s%s:%u HTTP/1.1\r\n"
+	    "Host: %s%.*s%s:%u\r\n%s%s%s%s%s%s\r\n",
+	    lb, hlen, u->host, rb, u->port, lb, hlen, u->host, rb, u->port,
+	    ua != NULL ? "User-Agent: " : "", ua != NULL ? ua : "",
+	    ua != NULL ? "\r\n" : "",
+	    auth != NULL ? "Proxy-Authorization: " : "",
+	    auth != NULL ? auth : "", auth != NULL ? "\r\n" : "");
+	return n < 0 ? 0 : (size_t)n;
+}
