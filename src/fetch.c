@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "fetch.h"
 #include "http.h"
 #include "net.h"
@@ -81,6 +82,13 @@ verbose_echo(const char *prefix, const unsigned char *p, size_t n, int *bol)
 	(void)uf_write_all(2, buf, len);
 }
 
+static enum uf_err
+no_arena(const struct uf_arena *a)
+{
+	return uf_fail(UF_E_PROTO, "out of arena memory (%zu bytes)",
+	    a->cap + a->kept);
+}
+
 /*
  * The body after the head, with its own deadline of T (CONTRACT 4):
  * bytes in memory in one write, as urlopen's one sendall(); a file in
@@ -125,6 +133,42 @@ send_body(struct fetch *f)
 	return UF_OK;
 }
 
+/*
+ * The Basic credentials of this hop: from the user info of its own
+ * URL or, on the origin of the URL asked for, of that URL; never to
+ * another origin after a redirect (CONTRACT 2). *auth is NULL when
+ * there are none.
+ */
+static enum uf_err
+hop_auth(struct fetch *f, const char **auth)
+{
+	const struct uf_url	*u = f->url;
+	char			*t;
+	size_t			n;
+
+	*auth = NULL;
+	if (u->userinfo == NULL && uf_url_origin_is(u, f->first->scheme,
+	    f->first->host, f->first->port)) {
+		u = f->first;
+	}
+	if (u->userinfo == NULL) {
+		return UF_OK;
+	}
+	n = 6 + (strlen(u->userinfo) + 3) / 3 * 4 + 1;
+	t = uf_arena_alloc(f->a, n);
+	if (t == NULL) {
+		return no_arena(f->a);
+	}
+	if (uf_basic_auth(t, n, u->userinfo) == 0) {
+		/* A redirect's target is the server's doing, not a usage. */
+		return uf_fail(u == f->first ? UF_E_USAGE : UF_E_PROTO,
+		    "bad user name or password in the URL (a bad %%-escape, "
+		    "a control character, or a colon in the user name)");
+	}
+	*auth = t;
+	return UF_OK;
+}
+
 static enum uf_err
 fetch_send(struct fetch *f)
 {
@@ -136,6 +180,10 @@ fetch_send(struct fetch *f)
 	int		bol = 1;
 
 	memset(&rq, 0, sizeof rq);
+	err = hop_auth(f, &rq.auth);
+	if (err != UF_OK) {
+		return err;
+	}
 	rq.method = f->method;
 	rq.url = f->url;
 	rq.user_agent = f->o->user_agent;
@@ -172,13 +220,6 @@ fetch_send(struct fetch *f)
 		err = send_body(f);
 	}
 	return err;
-}
-
-static enum uf_err
-no_arena(const struct uf_arena *a)
-{
-	return uf_fail(UF_E_PROTO, "out of arena memory (%zu bytes)",
-	    a->cap + a->kept);
 }
 
 /* Map a parser error to the contract's codes and a message. */
@@ -921,6 +962,7 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 {
 	struct fetch	*f;
 	enum uf_err	err;
+	const char	*auth;
 	size_t		mark;
 	int		skip = 0;
 
@@ -944,6 +986,11 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	c->lim.step = o->timeout;
 	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 
+	/* Bad credentials in the URL are found before anything is sent. */
+	err = hop_auth(f, &auth);
+	if (err != UF_OK) {
+		goto out;
+	}
 	if (o->resume) {
 		err = uf_out_resume(out, &f->have);
 		if (err != UF_OK) {

@@ -113,11 +113,38 @@ static void
 message(const char *url, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * url for a message, in dst (cap bytes), with the password of its user
+ * info, if any, shown as "***": stderr ends up in logs (wget hides it
+ * the same way).
+ */
+static void
+hide_password(char *dst, size_t cap, const char *url)
+{
+	const char	*p = strstr(url, "://"), *end, *at, *colon;
+
+	snprintf(dst, cap, "%s", url);
+	if (p == NULL) {
+		p = url;	/* no scheme: http is assumed */
+	} else {
+		p += 3;
+	}
+	end = p + strcspn(p, "/?#");
+	for (at = end; at > p && at[-1] != '@'; at--) {
+		continue;
+	}
+	colon = memchr(p, ':', (size_t)(at - p));
+	if (at > p && colon != NULL) {
+		snprintf(dst, cap, "%.*s***%s", (int)(colon + 1 - url), url,
+		    at - 1);
+	}
+}
+
 /* One line on stderr: "ufetch: URL: reason" (url may be NULL). */
 static void
 message(const char *url, const char *fmt, ...)
 {
-	char	buf[1024], clean[256];
+	char	buf[1024], clean[256], shown[1024];
 	va_list	ap;
 	int	n = 0;
 
@@ -126,7 +153,8 @@ message(const char *url, const char *fmt, ...)
 	}
 	uf_progress_break(&prog);
 	if (url != NULL) {
-		uf_sanitize(clean, sizeof clean, url, strlen(url));
+		hide_password(shown, sizeof shown, url);
+		uf_sanitize(clean, sizeof clean, shown, strlen(shown));
 		n = snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
 	} else {
 		n = snprintf(buf, sizeof buf, "ufetch: ");

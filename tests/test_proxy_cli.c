@@ -453,3 +453,38 @@ Test(proxy, unsupported_proxy_schemes_are_usage_errors)
 	    "http://127.0.0.1:1/"));
 	expect_exit(2, "bad credentials in the proxy URL");
 }
+
+/*
+ * The proxy is chosen for each hop of a redirect: a target that
+ * no_proxy names is reached directly, the proxy sees only the first.
+ */
+Test(proxy, a_redirect_to_a_no_proxy_host_goes_direct)
+{
+	static const struct srv_step	end[] = {
+		S_READ, S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv_step			hop[] = {
+		S_READ, S_REDIRECT(302, 1, NULL), S_END
+	};
+	struct srv			s2;
+	char				to[256];
+
+	cr_assert_eq(srv_start(&s2, end), 0);
+	snprintf(to, sizeof to, "http://localhost:%u/there", s2.port);
+	hop[1].data = to;
+	cr_assert_eq(srv_start(&s, hop), 0);
+	cr_assert_eq(psrv_start(&px, PSRV_RELAY), 0);
+	run_ufetch_env(&r, NULL, ENV("no_proxy=localhost"), ARGS("-x",
+	    psrv_url(purl, sizeof purl, &px, NULL), srv_url(url, sizeof url,
+	    &s, "/first")));
+	psrv_stop(&px);
+	srv_stop(&s);
+	srv_stop(&s2);
+	expect_exit(0, NULL);
+	expect_out("done");
+	cr_expect_eq(px.nreq, 1);
+	expect_line("GET http://127.0.0.1:%u/first HTTP/1.1", s.port);
+	cr_expect_eq(s2.nreq, 1);
+	cr_expect(strncmp(s2.req, "GET /there HTTP/1.1\r\n", 21) == 0, "%s",
+	    s2.req);
+}

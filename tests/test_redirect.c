@@ -282,3 +282,67 @@ Test(redirect, max_time_spans_the_chain)
 	expect_exit(9, "timed out");
 	expect_secs(0.7);
 }
+
+/*
+ * Basic credentials from the URL (CONTRACT 2): percent-decoded, sent
+ * on the origin of the URL asked for, never after a redirect to another.
+ */
+Test(redirect, url_credentials_go_to_their_origin_only)
+{
+	static const struct srv_step	end[] = {
+		S_READ, S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv_step			hop[] = {
+		S_READ, S_REDIRECT(302, 1, "/same"), S_REDIRECT(302, 2, NULL),
+		S_END
+	};
+	struct srv			s, s2;
+
+	cr_assert_eq(srv_start(&s2, end), 0);
+	hop[2].data = srv_url(url2, sizeof url2, &s2, "/there");
+	cr_assert_eq(srv_start(&s, hop), 0);
+	snprintf(url, sizeof url, "http://us%%40er:p%%3Ass@127.0.0.1:%u/",
+	    s.port);
+	run_ufetch(&r, NULL, ARGS(url));
+	srv_stop(&s);
+	srv_stop(&s2);
+	expect_exit(0, NULL);
+	expect_out("done");
+	/* base64("us@er:p:ss") */
+	cr_expect_not_null(strstr(s.req, "\r\nAuthorization: Basic "
+	    "dXNAZXI6cDpzcw==\r\n"), "%s", s.req);
+	cr_expect(starts(s.last_req, "GET /same HTTP/1.1\r\n"));
+	cr_expect_not_null(strstr(s.last_req, "Authorization: Basic "
+	    "dXNAZXI6cDpzcw=="), "kept on the same origin: %s", s.last_req);
+	cr_expect(starts(s2.req, "GET /there HTTP/1.1\r\n"));
+	cr_expect_null(strstr(s2.req, "Authorization"), "%s", s2.req);
+}
+
+Test(redirect, a_header_replaces_url_credentials)
+{
+	static const struct srv_step	ok[] = {
+		S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	struct srv			s;
+
+	cr_assert_eq(srv_start(&s, ok), 0);
+	snprintf(url, sizeof url, "http://u:p@127.0.0.1:%u/", s.port);
+	run_ufetch(&r, NULL, ARGS("-H", "Authorization: Bearer t", url));
+	srv_stop(&s);
+	expect_exit(0, NULL);
+	cr_expect_not_null(strstr(s.req, "\r\nAuthorization: Bearer t\r\n"));
+	cr_expect_null(strstr(s.req, "Basic"));
+}
+
+Test(redirect, bad_credentials_are_refused_and_passwords_hidden)
+{
+	unsigned short	port = srv_refused_port();
+
+	snprintf(url, sizeof url, "http://u%%0a:p@127.0.0.1:%u/", port);
+	run_ufetch(&r, NULL, ARGS(url));
+	expect_exit(2, "bad user name or password");
+	snprintf(url, sizeof url, "http://user:s3cret@127.0.0.1:%u/", port);
+	run_ufetch(&r, NULL, ARGS(url));
+	expect_exit(4, "http://user:***@127.0.0.1:");
+	cr_expect_null(strstr(r.err, "s3cret"), "%s", r.err);
+}
