@@ -68,17 +68,33 @@ uf_net_await(int fd, short events, const struct uf_limits *lim, uint64_t dl,
 	return UF_OK;
 }
 
+/*
+ * "ADDR port N". inet_ntop, not getnameinfo: the numeric form is all we
+ * want, and getnameinfo costs the static binary 2 KB.
+ */
 static void
 format_peer(char *buf, size_t cap, const struct addrinfo *ai)
 {
-	char	host[INET6_ADDRSTRLEN], port[8];
+	const struct sockaddr_in	*v4 = (const void *)ai->ai_addr;
+	const struct sockaddr_in6	*v6 = (const void *)ai->ai_addr;
+	char				host[INET6_ADDRSTRLEN];
 
-	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, port,
-	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	if (ai->ai_family == AF_INET && inet_ntop(AF_INET, &v4->sin_addr,
+	    host, sizeof host) != NULL) {
+		snprintf(buf, cap, "%s port %u", host, ntohs(v4->sin_port));
+	} else if (ai->ai_family == AF_INET6 && inet_ntop(AF_INET6,
+	    &v6->sin6_addr, host, sizeof host) != NULL) {
+		if (v6->sin6_scope_id != 0) {
+			snprintf(buf, cap, "%s%%%u port %u", host,
+			    (unsigned)v6->sin6_scope_id,
+			    ntohs(v6->sin6_port));
+		} else {
+			snprintf(buf, cap, "%s port %u", host,
+			    ntohs(v6->sin6_port));
+		}
+	} else {
 		snprintf(buf, cap, "(unknown address)");
-		return;
 	}
-	snprintf(buf, cap, "%s port %s", host, port);
 }
 
 /*

@@ -51,7 +51,7 @@ struct uf_sock {
 	const struct uf_limits		*lim;
 	unsigned char			*rx;
 	size_t				rx_cap, rx_off, rx_len;
-	char				peer[64];	/* "addr port N" */
+	char				peer[80];	/* "addr port N" */
 };
 
 /* Most addresses of one name we try (a 512-byte DNS answer holds ~30). */

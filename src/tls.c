@@ -267,17 +267,27 @@ name_of(struct uf_der name, char *buf, size_t cap)
 	}
 }
 
+/*
+ * BearSSL's day count (days since 0000-01-01) as YYYY-MM-DD, by the
+ * civil-from-days algorithm: gmtime and strftime would bring the C
+ * library's time zone code into the static binary (5 KB) for this.
+ */
 static void
 format_day(char *buf, size_t cap, uint32_t days)
 {
-	time_t		tt = ((time_t)days - 719528) * 86400;
-	struct tm	tm;
+	int64_t		z = (int64_t)days - 719528 + 719468;
+	int64_t		era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned	doe = (unsigned)(z - era * 146097);
+	unsigned	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096)
+			    / 365;
+	unsigned	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned	mp = (5 * doy + 2) / 153;
+	unsigned	d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned	m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t		y = (int64_t)yoe + era * 400 + (m <= 2);
 
-	if (gmtime_r(&tt, &tm) == NULL) {
-		snprintf(buf, cap, "?");
-		return;
-	}
-	strftime(buf, cap, "%Y-%m-%d", &tm);
+	snprintf(buf, cap, "%04d-%02u-%02u", (int)y, (unsigned char)m,
+	    (unsigned char)d);
 }
 
 static enum uf_err
@@ -286,7 +296,7 @@ expired(struct uf_tls *t)
 	struct vx		*x = &t->x;
 	br_x509_decoder_context	dc;
 	struct uf_cert		c;
-	char			when[16], clock[16], who[96];
+	char			when[24], clock[24], who[96];
 	time_t			now = time(NULL);
 	uint32_t		days = (uint32_t)(now / 86400 + 719528);
 	uint32_t		secs = (uint32_t)(now % 86400);
