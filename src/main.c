@@ -349,6 +349,8 @@ version(void)
 	    "tls: %s\n"
 	    "features: keep-alive, TLS session resumption, splice, "
 	    "bounded DNS with -m,\n"
+	    "  redirects, streamed uploads, resume (-c), Basic auth, "
+	    "progress,\n"
 	    "  HTTP proxies (CONNECT for https, no_proxy)\n"
 	    "arena: %d bytes (%d for the connection)\n", UFETCH_VERSION,
 	    uf_tls_describe(), UFETCH_ARENA_SIZE, UF_CONN_MEM);
