@@ -265,7 +265,8 @@ try:
     body = r.read()
     cls, detail = "success", "%d, %d bytes" % (r.status, len(body))
 except urllib.error.HTTPError as e:        # before URLError: it is one
-    cls = "redirect-error" if 300 <= e.code < 400 else "http-error"
+    cls = ("redirect-error" if e.code in (301, 302, 303, 307, 308)
+           else "http-error")
     detail = "HTTPError %d: %s" % (e.code, str(e).splitlines()[0])
 except urllib.error.URLError as e:
     r = e.reason
