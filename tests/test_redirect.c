@@ -346,3 +346,32 @@ Test(redirect, bad_credentials_are_refused_and_passwords_hidden)
 	expect_exit(4, "http://user:***@127.0.0.1:");
 	cr_expect_null(strstr(r.err, "s3cret"), "%s", r.err);
 }
+
+/* An https URL that redirects to plain http is followed, with a note. */
+Test(redirect, a_downgrade_to_http_is_followed_and_noted)
+{
+	static const struct srv_tls	tls = {
+		{ "leaf-ec.der", "int.der" }, "leaf-ec.key.der", NULL, 0 };
+	static const struct srv_step	end[] = {
+		S_READ, S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv_step			hop[] = {
+		S_READ, S_REDIRECT(302, 1, NULL), S_END
+	};
+	struct srv			s, s2;
+	char				ca[4096 + 64];
+
+	pki(ca, sizeof ca, "ca.pem");
+	cr_assert_eq(srv_start(&s2, end), 0);
+	hop[1].data = srv_url(url2, sizeof url2, &s2, "/plain");
+	cr_assert_eq(srv_start_tls(&s, hop, &tls), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", s.port);
+	run_ufetch(&r, NULL, ARGS("-v", "--cacert", ca, url));
+	srv_stop(&s);
+	srv_stop(&s2);
+	cr_expect_eq(r.code, 0, "%s", r.err);
+	expect_out("done");
+	cr_expect_not_null(strstr(r.err, "* warning: redirected from https "
+	    "to plain http"), "%s", r.err);
+	cr_expect_eq(s2.nreq, 1);
+}
