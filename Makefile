@@ -7,15 +7,36 @@
 #   make memcheck      the integration tests with ufetch under valgrind
 #   make fuzz [FUZZ_SECONDS=N]
 #                      every libFuzzer target for N seconds (clang)
+#   make install [DESTDIR=...] [PREFIX=/usr/local] [BINDIR=...]
+#                [MANDIR=...] [WGET_LINK=1]
+#   make uninstall     the same variables
+#   make dist          ufetch-VERSION.tar.gz; make distcheck builds and
+#                      tests what it holds
+#
+# CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS may be set on the command
+# line; what the build itself needs is added separately. Out of tree:
+# mkdir b && cd b && make -f ../Makefile check
 
-VERSION	= 0.1.0
+# The source tree is where this Makefile is; outputs go to the current
+# directory.
+S	:= $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+# Only sources are looked for there: a target found in the source tree
+# would count as built here.
+vpath %.c $(S)
+
+VERSION	:= $(shell sed -n 's/^\#define UFETCH_VERSION[^"]*"\(.*\)"/\1/p' \
+	   $(S)/src/ufetch.h)
 
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	= -Wall -Wextra
 WERROR	= -Werror
-CPPFLAGS += -D_GNU_SOURCE
-LDLIBS	+= -lbearssl
+UF_CPPFLAGS = -D_GNU_SOURCE -I$(S)/src
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+INSTALL	?= install
 
 # Each configuration builds into its own directory, so that objects of
 # the sanitized build never mix with the normal ones.
@@ -30,13 +51,16 @@ SAN	=
 BIN	= ufetch
 endif
 
-UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SAN)
+UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	    $(SAN)
 
+# Paths relative to the source tree ($(S)), found there through VPATH.
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
 	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c \
 	  src/progress.c src/auth.c src/proxy.c src/tunnel.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
-HDRS	= $(wildcard src/*.h)
+HDRS	= $(wildcard $(S)/src/*.h)
+TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 	   tests/test_net.c tests/test_trust.c tests/test_progress_fmt.c \
@@ -46,22 +70,26 @@ CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
 	   tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
+# The tests find the test PKI in the source tree, wherever they run.
+TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'
 
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(B)/main.o
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(LIB_OBJ) $(B)/main.o \
-	    $(LDLIBS)
+	    $(LDLIBS) -lbearssl
 
 $(B)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(B)
 	$(CC) $(UF_CFLAGS) -c -o $@ $<
 
-$(B)/unit: $(UNIT_SRC) $(LIB_OBJ) tests/*.h $(HDRS)
-	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_OBJ) $(TEST_LIBS)
+$(B)/unit: $(UNIT_SRC) $(LIB_OBJ) $(TEST_HDRS) $(HDRS)
+	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
+	    $(LIB_OBJ) $(TEST_LIBS)
 
-$(B)/cli: $(CLI_SRC) tests/*.h
-	$(CC) $(UF_CFLAGS) -Isrc -o $@ $(CLI_SRC) $(TEST_LIBS)
+$(B)/cli: $(CLI_SRC) $(TEST_HDRS)
+	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
+	    $(TEST_LIBS)
 
 # Warnings are errors for both compilers we support; the second one
 # only needs to parse.
@@ -70,17 +98,18 @@ warnings:
 	    || echo clang ); \
 	if command -v $$other >/dev/null 2>&1; then \
 		echo "$$other -fsyntax-only"; \
-		$$other -fsyntax-only -std=c11 $(WARN) -Werror $(CPPFLAGS) \
-		    -Isrc -Itests src/*.c tests/*.c fuzz/*.c || exit 1; \
+		$$other -fsyntax-only -std=c11 $(WARN) -Werror \
+		    $(UF_CPPFLAGS) $(CPPFLAGS) -I$(S)/tests $(S)/src/*.c \
+		    $(S)/tests/*.c $(S)/fuzz/*.c || exit 1; \
 	else \
 		echo "warnings: $$other not installed, skipped"; \
 	fi
 
 manlint:
 	@if command -v mandoc >/dev/null 2>&1; then \
-		mandoc -T lint -W warning man/ufetch.1; \
+		mandoc -T lint -W warning $(S)/man/ufetch.1; \
 	else \
-		groff -man -ww -z man/ufetch.1; \
+		groff -man -ww -z $(S)/man/ufetch.1; \
 	fi
 
 check: $(BIN) $(B)/unit $(B)/cli warnings manlint
@@ -149,7 +178,42 @@ build/static/ufetch: $(LIB_SRC) src/main.c $(HDRS) static/fortify_shim.c
 bench: ufetch static
 	bench/run.sh
 
+# Exactly the binary and the manual; with WGET_LINK=1 also a "wget"
+# link, which makes ufetch take busybox wget's options.
+install: ufetch
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 ufetch $(DESTDIR)$(BINDIR)/ufetch
+	$(INSTALL) -m 644 $(S)/man/ufetch.1 $(DESTDIR)$(MANDIR)/man1/ufetch.1
+	if [ "$(WGET_LINK)" = 1 ]; then \
+		ln -sf ufetch $(DESTDIR)$(BINDIR)/wget; \
+	fi
+
+# A "wget" is removed only when it is our link.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ufetch $(DESTDIR)$(MANDIR)/man1/ufetch.1
+	if [ "$$(readlink $(DESTDIR)$(BINDIR)/wget)" = ufetch ]; then \
+		rm -f $(DESTDIR)$(BINDIR)/wget; \
+	fi
+
+# The committed tree (git archive of HEAD), so that what is shipped is
+# what was reviewed; distcheck builds and tests it in a fresh directory.
+DIST	= ufetch-$(VERSION)
+
+dist:
+	git -C $(S) archive --format=tar --prefix=$(DIST)/ HEAD \
+	    | gzip -9n > $(DIST).tar.gz
+	@echo "dist: $(DIST).tar.gz"
+
+distcheck: dist
+	rm -rf distcheck.tmp && mkdir distcheck.tmp
+	tar -xzf $(DIST).tar.gz -C distcheck.tmp
+	$(MAKE) -C distcheck.tmp/$(DIST)
+	$(MAKE) -C distcheck.tmp/$(DIST) check
+	rm -rf distcheck.tmp
+	@echo "distcheck: $(DIST).tar.gz builds and passes make check"
+
 clean:
 	rm -rf ufetch build
 
-.PHONY: check-static static all check clean warnings manlint memcheck fuzz fuzz-seeds bench
+.PHONY: check-static static all check clean warnings manlint memcheck fuzz \
+	fuzz-seeds bench install uninstall dist distcheck

@@ -736,6 +736,12 @@ pki(char *buf, size_t cap, const char *name)
 {
 	static char	dir[4096];
 
+#ifdef UF_SRCDIR
+	/* Built by the Makefile: the source tree, wherever we run. */
+	if (dir[0] == '\0') {
+		snprintf(dir, sizeof dir, "%s/tests/pki", UF_SRCDIR);
+	}
+#endif
 	if (dir[0] == '\0' && realpath("tests/pki", dir) == NULL) {
 		snprintf(dir, sizeof dir, "tests/pki");
 	}
