@@ -115,6 +115,7 @@ manlint:
 check: $(BIN) $(B)/unit $(B)/cli warnings manlint
 	$(B)/unit
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
+	$(S)/tests/install.sh "$(MAKE)" $(S)
 
 # The integration tests against the static musl binary: another C
 # library, another resolver and getopt (it found a crash glibc hid).
