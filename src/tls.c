@@ -290,6 +290,14 @@ format_day(char *buf, size_t cap, uint32_t days)
 	    (unsigned char)d);
 }
 
+/*
+ * 2026-11-01 in BearSSL's day count: no clock that is right can be
+ * earlier than the day this version was written. Routers without a
+ * battery-backed clock boot in 1970, and every certificate then looks
+ * "not yet valid"; saying so beats a puzzling certificate error.
+ */
+#define UF_CLOCK_FLOOR	740286u
+
 static enum uf_err
 expired(struct uf_tls *t)
 {
@@ -313,6 +321,13 @@ expired(struct uf_tls *t)
 		if (days < dc.notbefore_days || (days == dc.notbefore_days
 		    && secs < dc.notbefore_seconds)) {
 			format_day(when, sizeof when, dc.notbefore_days);
+			if (days < UF_CLOCK_FLOOR) {
+				return uf_fail(UF_E_CERT, "the system clock "
+				    "looks wrong (%s, before this ufetch was "
+				    "made): certificate '%s' is not yet valid "
+				    "(notBefore %s); set the clock (NTP, date) "
+				    "and try again", clock, who, when);
+			}
 			return uf_fail(UF_E_CERT, "%s certificate '%s' is not "
 			    "yet valid (notBefore %s, clock %s; is the clock "
 			    "right?)", i == 0 ? "server" : "chain", who, when,
