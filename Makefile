@@ -158,22 +158,40 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) fuzz-seeds
 
 # A stripped static binary with musl. Debian's libbearssl.a needs the
 # fortify shim, and musl-gcc's -nostdinc hides /usr/include/bearssl.h.
+# CROSS=aarch64-linux-gnu- (or arm-linux-gnueabihf-, ...) builds one for
+# that architecture into build/static-TRIPLET/, with the cross gcc and
+# Debian's musl-dev:ARCH and libbearssl-dev:ARCH (README, Cross builds).
+# The archive is the one of the compiler's own triplet: with several
+# architectures installed, /usr/lib/*/libbearssl.a matches them all.
+CROSS		?=
+# -z norelro: aarch64's 64 KiB page alignment of the RELRO end padded
+# the file by 42 KB, for a segment a static musl binary never protects.
+ifeq ($(CROSS),)
 MUSL_CC		?= musl-gcc
-BEARSSL_A	?= $(firstword $(wildcard /usr/lib/*/libbearssl.a) \
-		   /usr/lib/libbearssl.a)
+STATIC_DIR	= build/static
+STATIC_LDFLAGS	=
+else
+STATIC_MUSL	= $(subst -gnu,-musl,$(notdir $(CROSS:%-=%)))
+MUSL_CC		?= $(CROSS)gcc -specs /usr/lib/$(STATIC_MUSL)/musl-gcc.specs
+STATIC_DIR	= build/static-$(notdir $(CROSS:%-=%))
+STATIC_LDFLAGS	= -Wl,-z,norelro
+endif
+STATIC_OBJCOPY	?= $(CROSS)objcopy
+BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
+		   -dumpmachine)/libbearssl.a) /usr/lib/libbearssl.a)
 STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Os \
 		  -ffunction-sections -fdata-sections -I/usr/include/bearssl \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
 
-static: build/static/ufetch
+static: $(STATIC_DIR)/ufetch
 
-build/static/ufetch: $(LIB_SRC) src/main.c $(HDRS) static/fortify_shim.c
-	@mkdir -p build/static
+$(STATIC_DIR)/ufetch: $(LIB_SRC) src/main.c $(HDRS) static/fortify_shim.c
+	@mkdir -p $(STATIC_DIR)
 	$(MUSL_CC) $(STATIC_CFLAGS) -static -Wl,--gc-sections \
-	    -Wl,-z,noseparate-code -s -o $@ \
+	    -Wl,-z,noseparate-code $(STATIC_LDFLAGS) -s -o $@ \
 	    $(LIB_SRC) src/main.c static/fortify_shim.c $(BEARSSL_A)
 	@# C without exceptions never unwinds: the tables are dead weight.
-	objcopy -R .eh_frame -R .eh_frame_hdr $@
+	$(STATIC_OBJCOPY) -R .eh_frame -R .eh_frame_hdr $@
 	@echo "static: $@ is $$(wc -c < $@) bytes"
 
 bench: ufetch static
