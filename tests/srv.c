@@ -22,8 +22,6 @@
 
 #include "srv.h"
 
-static void	exec_ufetch(const char *const *args);
-
 /* One accepted connection, plain or TLS. */
 struct conn {
 	struct srv		*s;
@@ -772,7 +770,7 @@ exec_ufetch_env(const char *const *env, const char *const *args)
  * Run the binary, under $UFETCH_WRAP when set (a command line split at
  * spaces, such as "valgrind -q --error-exitcode=99").
  */
-static void
+void
 exec_ufetch(const char *const *args)
 {
 	static char	wrap[1024];

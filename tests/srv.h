@@ -166,6 +166,13 @@ void	run_limit_fsize(long bytes);
 pid_t	spawn_ufetch(int outfd, int errfd, const char *const *args);
 
 /*
+ * In a child process: exec the binary with args (NULL-terminated,
+ * without argv[0]) under $UFETCH_WRAP when set; _exit(127) if that
+ * fails. For tests that set up the child's descriptors themselves.
+ */
+void	exec_ufetch(const char *const *args) __attribute__((noreturn));
+
+/*
  * The binary under test ($UFETCH, default ./ufetch) as an absolute
  * path, resolved on first call: call it before a test changes
  * directory.
