@@ -59,7 +59,8 @@ entries(void)
 
 	cr_assert_not_null(d);
 	while ((e = readdir(d)) != NULL) {
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+		n += strcmp(e->d_name, ".") != 0
+		    && strcmp(e->d_name, "..") != 0;
 	}
 	closedir(d);
 	return n;
