@@ -57,7 +57,7 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
 # Paths relative to the source tree ($(S)), found there through VPATH.
 LIB_SRC	= src/arena.c src/err.c src/url.c src/http.c src/net.c src/out.c \
 	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c \
-	  src/progress.c src/auth.c src/proxy.c src/tunnel.c
+	  src/progress.c src/auth.c src/proxy.c src/tunnel.c src/wget.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
@@ -68,7 +68,7 @@ UNIT_SRC = tests/test_arena.c tests/test_url.c tests/test_http.c \
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
-	   tests/test_small.c tests/srv.c
+	   tests/test_small.c tests/test_wget.c tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 # The tests find the test PKI in the source tree, wherever they run.
 TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'

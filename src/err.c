@@ -11,6 +11,7 @@
 #include "ufetch.h"
 
 int			uf_verbose;
+int			uf_show_response;
 static enum uf_err	slot_err;
 static char		slot_msg[512];
 

@@ -48,16 +48,18 @@ struct fetch {
 };
 
 /*
- * -v: copy p[0..n) to stderr with prefix at each line start, CRs
- * dropped and other unprintable bytes shown as '?'.
+ * -v (and wget -S): copy p[0..n) to stderr when on, with prefix at
+ * each line start, CRs dropped and other unprintable bytes shown as
+ * '?'.
  */
 static void
-verbose_echo(const char *prefix, const unsigned char *p, size_t n, int *bol)
+verbose_echo(int on, const char *prefix, const unsigned char *p, size_t n,
+    int *bol)
 {
 	char	buf[1024];
 	size_t	len = 0, i;
 
-	if (!uf_verbose) {
+	if (!on) {
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -212,7 +214,7 @@ fetch_send(struct fetch *f)
 		    "fit in the arena", len);
 	}
 	uf_http_request(buf, len, &rq);
-	verbose_echo(">", (const unsigned char *)buf, len, &bol);
+	verbose_echo(uf_verbose, ">", (const unsigned char *)buf, len, &bol);
 	err = (*io)->write(io, buf, len, "sending the request");
 	if (err == UF_OK && f->send_body) {
 		uf_note("sending a body of %llu bytes",
@@ -283,7 +285,9 @@ fetch_head(struct fetch *f)
 		}
 		rc = uf_http_head(r, p, n, &used);
 		(*f->c->io)->recv_ack(f->c->io, used);
-		verbose_echo("<", p, used, &f->vbol);
+		/* -S shows the heads as busybox wget does: "  " before each. */
+		verbose_echo(uf_verbose || uf_show_response,
+		    uf_verbose ? "<" : " ", p, used, &f->vbol);
 		if (rc < 0) {
 			return parse_fail(f, rc);
 		}

@@ -29,6 +29,7 @@
 #include "trust.h"
 #include "url.h"
 #include "urls.h"
+#include "wget.h"
 
 /* --noproxy has no short form. */
 #define OPT_NOPROXY	256
@@ -282,16 +283,22 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 	} else {
 		out = &out_url;
 		if (opt.remote_name) {
-			char	path[PATH_MAX];
+			char		path[PATH_MAX];
+			const char	*dir = uf_wget_dir();	/* wget -P */
+			size_t		dlen = 0;
 
 			name = uf_url_filename(&u, &len);
-			if (len >= sizeof path) {
+			if (dir != NULL) {
+				dlen = (size_t)snprintf(path, sizeof path,
+				    "%s/", dir);
+			}
+			if (dlen + len >= sizeof path) {
 				message(arg, "file name too long");
 				record(UF_E_OUTPUT);
 				return;
 			}
-			memcpy(path, name, len);
-			path[len] = '\0';
+			memcpy(path + dlen, name, len);
+			path[dlen + len] = '\0';
 			err = uf_out_init(out, path);
 		} else {
 			err = uf_out_init(out, NULL);
@@ -533,6 +540,7 @@ main(int argc, char **argv)
 	size_t		mark;
 	void		*mem;
 	int		c, i, verbose = 0, have_next;
+	int		wget = uf_wget_is(argv[0]);
 	enum uf_err	err;
 
 	/*
@@ -551,7 +559,7 @@ main(int argc, char **argv)
 	/* Over RLIMIT_FSIZE, write() fails with EFBIG and we clean up. */
 	signal(SIGXFSZ, SIG_IGN);
 
-	opt.fo.timeout = 3000000000u;
+	opt.fo.timeout = wget ? UF_WGET_TIMEOUT : 3000000000u;
 	opt.fo.family = AF_UNSPEC;
 	opt.fo.hdrs = opt.hdrs;
 	opt.fo.user_agent = "ufetch/" UFETCH_VERSION;
@@ -559,7 +567,8 @@ main(int argc, char **argv)
 	opt.body.fd = -1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
+	while ((c = wget ? uf_wget_getopt(argc, argv)
+	    : getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -598,6 +607,13 @@ main(int argc, char **argv)
 			}
 			opt.fo.body = &opt.body;
 			break;
+		case UF_WGET_DATA:	/* --post-data: even a leading '@' */
+			opt.body.data = optarg;
+			opt.body.len = strlen(optarg);
+			opt.fo.body = &opt.body;
+			break;
+		case UF_WGET_ERR:
+			return bad_usage("%s", uf_err_msg());
 		case 'X':
 			if (!good_method(optarg)) {
 				return bad_usage("bad method '%s'", optarg);
@@ -662,7 +678,11 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			usage(1);
+			if (wget) {
+				uf_wget_usage(1);
+			} else {
+				usage(1);
+			}
 			return 0;
 		case 'V':
 			version();

@@ -82,6 +82,9 @@ void		uf_sanitize(char *dst, size_t cap, const char *src,
 
 /* -v: notes ("* ...") on stderr when uf_verbose is set. */
 extern int	uf_verbose;
+
+/* wget -S: each response head on stderr, lines after two spaces. */
+extern int	uf_show_response;
 void		uf_note(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 

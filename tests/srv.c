@@ -766,6 +766,15 @@ exec_ufetch_env(const char *const *env, const char *const *args)
 	exec_ufetch(args);
 }
 
+static const char	*run_path;	/* see run_as() */
+
+/* see srv.h */
+void
+run_as(const char *path)
+{
+	run_path = path;
+}
+
 /*
  * Run the binary, under $UFETCH_WRAP when set (a command line split at
  * spaces, such as "valgrind -q --error-exitcode=99").
@@ -785,7 +794,7 @@ exec_ufetch(const char *const *args)
 			argv[n++] = p;
 		}
 	}
-	argv[n++] = binary();
+	argv[n++] = run_path != NULL ? run_path : binary();
 	for (i = 0; args[i] != NULL && n < 94; i++) {
 		argv[n++] = args[i];
 	}

@@ -182,6 +182,13 @@ const char	*binary(void);
 /* Change to a new directory under /tmp (after resolving binary()). */
 void	in_tmpdir(void);
 
+/*
+ * Later runs start path (a link to the binary, such as one named
+ * "wget") instead of binary(); NULL: binary() again. UFETCH_WRAP
+ * still applies.
+ */
+void	run_as(const char *path);
+
 /* "http://127.0.0.1:PORT" followed by path, in buf. */
 const char	*srv_url(char *buf, size_t cap, const struct srv *s,
 		    const char *path);
