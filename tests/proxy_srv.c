@@ -3,9 +3,7 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,50 +12,13 @@
 #include <unistd.h>
 
 #include "proxy_srv.h"
+#include "srv.h"
 
 /* A request head in, with what came after it. */
 struct head {
 	char	buf[8192];
 	size_t	len, end;	/* bytes read; end of the head */
 };
-
-static int
-dial(unsigned short port)
-{
-	struct sockaddr_in	sin;
-	int			fd;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(port);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-static int
-send_all(int fd, const void *buf, size_t len)
-{
-	const char	*p = buf;
-	ssize_t		n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Wait for fd to be readable, checking stop every 50 ms. */
 static int
@@ -164,7 +125,7 @@ relay(struct psrv *p, int a, int b)
 				continue;
 			}
 			n = recv(pfd[i].fd, buf, sizeof buf, 0);
-			if (n <= 0 || send_all(pfd[1 - i].fd, buf, (size_t)n)
+			if (n <= 0 || srv_send_all(pfd[1 - i].fd, buf, (size_t)n)
 			    != 0) {
 				return;
 			}
@@ -186,8 +147,8 @@ forward(struct psrv *p, int fd, struct head *h)
 	sp = strchr(h->buf, ' ');
 	if (sp == NULL || strncasecmp(sp + 1, "http://", 7) != 0
 	    || (port = loop_port(sp + 8, "/ ")) == 0
-	    || (o = dial(port)) < 0) {
-		send_all(fd, bad, sizeof bad - 1);
+	    || (o = srv_connect(port)) < 0) {
+		srv_send_all(fd, bad, sizeof bad - 1);
 		return;
 	}
 	path = sp + 8 + strcspn(sp + 8, "/ ");
@@ -206,7 +167,7 @@ forward(struct psrv *p, int fd, struct head *h)
 	}
 	memcpy(out + n, path, h->len - (size_t)(path - h->buf));
 	n += h->len - (size_t)(path - h->buf);
-	if (send_all(o, out, n) == 0) {
+	if (srv_send_all(o, out, n) == 0) {
 		relay(p, fd, o);
 	}
 	close(o);
@@ -229,11 +190,11 @@ tunnel(struct psrv *p, int fd, struct head *h)
 		return;
 	}
 	port = loop_port(h->buf + 8, " ");
-	if (p->mode == PSRV_DENY || port == 0 || (o = dial(port)) < 0) {
-		send_all(fd, no, sizeof no - 1);
+	if (p->mode == PSRV_DENY || port == 0 || (o = srv_connect(port)) < 0) {
+		srv_send_all(fd, no, sizeof no - 1);
 		return;
 	}
-	if (send_all(fd, ok, sizeof ok - 1) == 0) {
+	if (srv_send_all(fd, ok, sizeof ok - 1) == 0) {
 		relay(p, fd, o);
 	}
 	close(o);
@@ -270,27 +231,12 @@ serve(void *arg)
 int
 psrv_start(struct psrv *p, enum psrv_mode mode)
 {
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	int			one = 1;
-
 	memset(p, 0, sizeof *p);
 	p->mode = mode;
-	p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	p->fd = srv_listen(16, &p->port);
 	if (p->fd < 0) {
 		return -1;
 	}
-	setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(p->fd, (struct sockaddr *)&sin, sizeof sin) != 0
-	    || listen(p->fd, 16) != 0
-	    || getsockname(p->fd, (struct sockaddr *)&sin, &len) != 0) {
-		close(p->fd);
-		return -1;
-	}
-	p->port = ntohs(sin.sin_port);
 	return pthread_create(&p->th, NULL, serve, p) == 0 ? 0 : -1;
 }
 

@@ -50,8 +50,9 @@ sleep_ms(unsigned ms)
 	}
 }
 
-static int
-listen_on(int backlog, unsigned short *port)
+/* see srv.h */
+int
+srv_listen(int backlog, unsigned short *port)
 {
 	struct sockaddr_in	sin;
 	socklen_t		len = sizeof sin;
@@ -75,9 +76,9 @@ listen_on(int backlog, unsigned short *port)
 	return fd;
 }
 
-/* A connection to port on 127.0.0.1, or -1. */
-static int
-connect_to(unsigned short port)
+/* see srv.h */
+int
+srv_connect(unsigned short port)
 {
 	struct sockaddr_in	sin;
 	int			fd;
@@ -94,8 +95,9 @@ connect_to(unsigned short port)
 	return fd;
 }
 
-static int
-send_all(int fd, const void *buf, size_t len)
+/* see srv.h */
+int
+srv_send_all(int fd, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		n;
@@ -118,7 +120,7 @@ static int
 c_write(struct conn *c, const void *buf, size_t len)
 {
 	if (c->io == NULL) {
-		return send_all(c->fd, buf, len);
+		return srv_send_all(c->fd, buf, len);
 	}
 	if (br_sslio_write_all(c->io, buf, len) != 0) {
 		return -1;
@@ -361,7 +363,7 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 	int			up;
 	double			t0 = now_secs();
 
-	up = connect_to(c->s->relay_port);
+	up = srv_connect(c->s->relay_port);
 	if (up < 0) {
 		return;
 	}
@@ -377,7 +379,7 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 		}
 		if (pfd[0].revents) {
 			n = recv(c->fd, buf, sizeof buf, 0);
-			if (n <= 0 || send_all(up, buf, (size_t)n) != 0) {
+			if (n <= 0 || srv_send_all(up, buf, (size_t)n) != 0) {
 				break;
 			}
 		}
@@ -386,7 +388,7 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 			    / 1000.0;
 
 			n = recv(up, buf, fast ? sizeof buf : chunk, 0);
-			if (n <= 0 || send_all(c->fd, buf, (size_t)n) != 0) {
+			if (n <= 0 || srv_send_all(c->fd, buf, (size_t)n) != 0) {
 				break;
 			}
 			if (!fast) {
@@ -643,7 +645,7 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 			return -1;
 		}
 	}
-	s->fd = listen_on(16, &s->port);
+	s->fd = srv_listen(16, &s->port);
 	if (s->fd < 0) {
 		return -1;
 	}
@@ -654,13 +656,13 @@ int
 srv_hang(struct srv *s)
 {
 	memset(s, 0, sizeof *s);
-	s->fd = listen_on(0, &s->port);
+	s->fd = srv_listen(0, &s->port);
 	if (s->fd < 0) {
 		s->hang_fd = -1;
 		return -1;
 	}
 	/* With listen(0) one queued connection fills the queue. */
-	s->hang_fd = connect_to(s->port);
+	s->hang_fd = srv_connect(s->port);
 	return s->hang_fd >= 0 ? 0 : -1;
 }
 
@@ -671,7 +673,7 @@ srv_refused_port(void)
 	int		fd;
 
 	/* Bound but not listening: connect() gets RST at once. */
-	fd = listen_on(1, &port);
+	fd = srv_listen(1, &port);
 	if (fd >= 0) {
 		close(fd);
 	}

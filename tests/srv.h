@@ -102,6 +102,15 @@ unsigned char	srv_pattern(uint64_t i);
 /* The hash srv.body_hash holds, of buf[0..len). */
 uint64_t	srv_hash(const void *buf, size_t len);
 
+/*
+ * Sockets on 127.0.0.1 for test servers: a listener on a port the
+ * kernel picks (stored in *port), a connection to port, and a send of
+ * all of buf[0..len). Each returns the socket or 0, or -1 on failure.
+ */
+int	srv_listen(int backlog, unsigned short *port);
+int	srv_connect(unsigned short port);
+int	srv_send_all(int fd, const void *buf, size_t len);
+
 /* Start a server playing steps on every connection. Returns 0. */
 int	srv_start(struct srv *s, const struct srv_step *steps);
 
