@@ -200,7 +200,7 @@ fetch_send(struct fetch *f)
 	    f->first->scheme, f->first->host, f->first->port);
 	/* Plain http only: through a tunnel the request is the direct one. */
 	if (f->proxy != NULL && f->url->scheme == UF_HTTP) {
-		rq.target = uf_proxy_target(f->a, f->url);
+		rq.target = uf_url_absolute(f->a, f->url);
 		rq.proxy_auth = f->proxy->auth;
 		if (rq.target == NULL) {
 			return uf_fail(UF_E_PROTO, "request target does not "
@@ -739,25 +739,6 @@ hash_str(const char *s)
 	return h;
 }
 
-/* The URL of this hop as a string, for resolving a Location against. */
-static char *
-hop_string(struct fetch *f)
-{
-	const struct uf_url	*u = f->url;
-	const char		*scheme = u->scheme == UF_HTTPS ? "https"
-				    : "http";
-	size_t			len;
-	char			*s;
-
-	len = strlen(scheme) + 3 + strlen(u->authority) + strlen(u->target)
-	    + 1;
-	s = uf_arena_alloc(f->a, len);
-	if (s != NULL) {
-		snprintf(s, len, "%s://%s%s", scheme, u->authority, u->target);
-	}
-	return s;
-}
-
 /*
  * The response is a redirect to follow: check the target and the
  * limits, then make it this fetch's URL, with the method and body it
@@ -790,7 +771,7 @@ follow(struct fetch *f, size_t mark)
 		return uf_fail(UF_E_PROTO, "too many redirects (%u); the "
 		    "last was %d", f->hops, r->status);
 	}
-	base = hop_string(f);
+	base = uf_url_absolute(f->a, f->url);
 	to = base != NULL ? uf_url_resolve(f->a, base, r->loc) : NULL;
 	if (to == NULL) {
 		return no_arena(f->a);

@@ -316,19 +316,6 @@ uf_proxy_fail(const struct uf_proxy *p, enum uf_err err)
 }
 
 /* see proxy.h */
-char *
-uf_proxy_target(struct uf_arena *a, const struct uf_url *u)
-{
-	size_t	n = 7 + strlen(u->authority) + strlen(u->target) + 1;
-	char	*t = uf_arena_alloc(a, n);
-
-	if (t != NULL) {
-		snprintf(t, n, "http://%s%s", u->authority, u->target);
-	}
-	return t;
-}
-
-/* see proxy.h */
 size_t
 uf_proxy_connect_req(char *buf, size_t cap, const struct uf_url *u,
     const char *ua, const char *auth)

@@ -85,14 +85,6 @@ enum uf_err	uf_proxy_for(struct uf_arena *a,
 enum uf_err	uf_proxy_fail(const struct uf_proxy *p, enum uf_err err);
 
 /*
- * The absolute-form request-target of a plain http URL sent to a
- * proxy ("http://authority/path?query": no user info, no fragment),
- * or NULL when the arena is full.
- */
-char		*uf_proxy_target(struct uf_arena *a,
-		    const struct uf_url *u);
-
-/*
  * Write the CONNECT request for u's origin into buf[0..cap) like
  * snprintf (returns the full length; buf may be NULL; the request is
  * NUL-terminated, so cap must be one more than the length):

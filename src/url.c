@@ -8,6 +8,7 @@
  * a network error.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -553,6 +554,22 @@ uf_url_filename(const struct uf_url *u, size_t *len)
 	}
 	*len = n;
 	return p;
+}
+
+/* see url.h */
+char *
+uf_url_absolute(struct uf_arena *a, const struct uf_url *u)
+{
+	const char	*scheme = u->scheme == UF_HTTPS ? "https" : "http";
+	size_t		n;
+	char		*t;
+
+	n = strlen(scheme) + 3 + strlen(u->authority) + strlen(u->target) + 1;
+	t = uf_arena_alloc(a, n);
+	if (t != NULL) {
+		snprintf(t, n, "%s://%s%s", scheme, u->authority, u->target);
+	}
+	return t;
 }
 
 /* see url.h */

@@ -62,6 +62,14 @@ char		*uf_url_resolve(struct uf_arena *a, const char *base,
 		    const char *ref);
 
 /*
+ * u as an absolute URL without user info or fragment
+ * ("scheme://authority/path?query"): the base a redirect's Location is
+ * resolved against, and the request-target a proxy is sent. A string
+ * in the arena, or NULL when it is full.
+ */
+char		*uf_url_absolute(struct uf_arena *a, const struct uf_url *u);
+
+/*
  * Is u's origin the one given: same scheme and port, and the same host
  * up to case? A kept connection serves only URLs of its origin.
  * Returns 1 or 0.

@@ -305,7 +305,7 @@ Test(proxy, absolute_form_target)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		clean_env();
 		u = url(cases[i].in);
-		cr_expect_str_eq(uf_proxy_target(&a, &u), cases[i].want, "%s",
+		cr_expect_str_eq(uf_url_absolute(&a, &u), cases[i].want, "%s",
 		    cases[i].in);
 	}
 }
