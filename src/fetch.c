@@ -32,6 +32,7 @@ struct fetch {
 	struct uf_conn			*c;	/* its io, tls, lim */
 	struct uf_http_resp		resp;
 	const char			*method;
+	const char			*auth;	/* this hop's Authorization */
 	int				send_body; /* o->body on this hop */
 	int				body_dropped; /* a 303 made a GET */
 	uint64_t			have;	/* -c: bytes already there */
@@ -135,22 +136,29 @@ send_body(struct fetch *f)
 	return UF_OK;
 }
 
+/* Is u on the origin of the URL asked for? */
+static int
+on_first_origin(const struct fetch *f, const struct uf_url *u)
+{
+	return uf_url_origin_is(u, f->first->scheme, f->first->host,
+	    f->first->port);
+}
+
 /*
  * The Basic credentials of this hop: from the user info of its own
  * URL or, on the origin of the URL asked for, of that URL; never to
- * another origin after a redirect (CONTRACT 2). *auth is NULL when
- * there are none.
+ * another origin after a redirect (CONTRACT 2). Sets f->auth, NULL
+ * when there are none; called once per hop.
  */
 static enum uf_err
-hop_auth(struct fetch *f, const char **auth)
+hop_auth(struct fetch *f)
 {
 	const struct uf_url	*u = f->url;
 	char			*t;
 	size_t			n;
 
-	*auth = NULL;
-	if (u->userinfo == NULL && uf_url_origin_is(u, f->first->scheme,
-	    f->first->host, f->first->port)) {
+	f->auth = NULL;
+	if (u->userinfo == NULL && on_first_origin(f, u)) {
 		u = f->first;
 	}
 	if (u->userinfo == NULL) {
@@ -167,7 +175,7 @@ hop_auth(struct fetch *f, const char **auth)
 		    "bad user name or password in the URL (a bad %%-escape, "
 		    "a control character, or a colon in the user name)");
 	}
-	*auth = t;
+	f->auth = t;
 	return UF_OK;
 }
 
@@ -182,10 +190,7 @@ fetch_send(struct fetch *f)
 	int		bol = 1;
 
 	memset(&rq, 0, sizeof rq);
-	err = hop_auth(f, &rq.auth);
-	if (err != UF_OK) {
-		return err;
-	}
+	rq.auth = f->auth;
 	rq.method = f->method;
 	rq.url = f->url;
 	rq.user_agent = f->o->user_agent;
@@ -196,8 +201,7 @@ fetch_send(struct fetch *f)
 	rq.has_body = f->send_body;
 	rq.body_len = f->send_body ? f->o->body->len : 0;
 	rq.body_dropped = f->body_dropped;
-	rq.other_origin = f->url != f->first && !uf_url_origin_is(f->url,
-	    f->first->scheme, f->first->host, f->first->port);
+	rq.other_origin = !on_first_origin(f, f->url);
 	/* Plain http only: through a tunnel the request is the direct one. */
 	if (f->proxy != NULL && f->url->scheme == UF_HTTP) {
 		rq.target = uf_url_absolute(f->a, f->url);
@@ -850,7 +854,7 @@ follow(struct fetch *f, size_t mark)
 	}
 	f->url = nu;
 	f->hops++;
-	return UF_OK;
+	return hop_auth(f);
 }
 
 /*
@@ -947,7 +951,6 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 {
 	struct fetch	*f;
 	enum uf_err	err;
-	const char	*auth;
 	size_t		mark;
 	int		skip = 0;
 
@@ -972,7 +975,7 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	c->lim.end = o->max_time != 0 ? uf_now() + o->max_time : 0;
 
 	/* Bad credentials in the URL are found before anything is sent. */
-	err = hop_auth(f, &auth);
+	err = hop_auth(f);
 	if (err != UF_OK) {
 		goto out;
 	}
