@@ -63,6 +63,26 @@ https(const char *host, unsigned port, const char *path)
 	return url;
 }
 
+/*
+ * https://localhost:PORT/path of the origin through -x, trusting the
+ * test root, with per-step timeout t (and -m when max is not NULL).
+ */
+static void
+fetch_via_x(const char *t, const char *max, const char *path)
+{
+	char	p[256];
+
+	psrv_url(p, sizeof p, &px, NULL);
+	https("localhost", s.port, path);
+	if (max != NULL) {
+		run_ufetch(&r, NULL, ARGS("-t", t, "-m", max, "--cacert", ca(),
+		    "-x", p, url));
+	} else {
+		run_ufetch(&r, NULL, ARGS("-t", t, "--cacert", ca(), "-x", p,
+		    url));
+	}
+}
+
 /* "NAME=" and the proxy's URL (with userinfo, if any), in buf. */
 static const char *
 proxy_var(char *buf, size_t cap, const char *name, const char *userinfo)
@@ -262,9 +282,7 @@ Test(proxy, noproxy_option_overrides_no_proxy)
 Test(proxy, https_through_connect_checks_the_origin)
 {
 	start(&tls_ec, PSRV_RELAY);
-	run_ufetch(&r, NULL, ARGS("-t", "2", "--cacert", ca(), "-x",
-	    psrv_url(purl, sizeof purl, &px, NULL), https("localhost",
-	    s.port, "/p?q")));
+	fetch_via_x("2", NULL, "/p?q");
 	stop();
 	expect_exit(0, NULL);
 	expect_out("hello\n");
@@ -303,9 +321,7 @@ Test(proxy, http_proxy_does_not_apply_to_https)
 Test(proxy, wrong_name_through_the_tunnel_is_a_certificate_error)
 {
 	start(&tls_wrongname, PSRV_RELAY);
-	run_ufetch(&r, NULL, ARGS("-t", "2", "--cacert", ca(), "-x",
-	    psrv_url(purl, sizeof purl, &px, NULL), https("localhost",
-	    s.port, "/")));
+	fetch_via_x("2", NULL, "/");
 	stop();
 	expect_exit(5, "localhost");
 	expect_line("CONNECT localhost:%u HTTP/1.1", s.port);
@@ -315,9 +331,7 @@ Test(proxy, wrong_name_through_the_tunnel_is_a_certificate_error)
 Test(proxy, connect_never_answered_times_out_at_T)
 {
 	start(&tls_ec, PSRV_HOLD);
-	run_ufetch(&r, NULL, ARGS("-t", "0.3", "--cacert", ca(), "-x",
-	    psrv_url(purl, sizeof purl, &px, NULL), https("localhost",
-	    s.port, "/")));
+	fetch_via_x("0.3", NULL, "/");
 	stop();
 	expect_exit(9, "timed out waiting for the proxy");
 	expect_secs(0.3);
@@ -327,9 +341,7 @@ Test(proxy, connect_never_answered_times_out_at_T)
 Test(proxy, connect_never_answered_stops_at_max_time)
 {
 	start(&tls_ec, PSRV_HOLD);
-	run_ufetch(&r, NULL, ARGS("-t", "5", "-m", "0.4", "--cacert", ca(),
-	    "-x", psrv_url(purl, sizeof purl, &px, NULL), https("localhost",
-	    s.port, "/")));
+	fetch_via_x("5", "0.4", "/");
 	stop();
 	expect_exit(9, "waiting for the proxy (max time reached)");
 	expect_secs(0.4);
@@ -338,9 +350,7 @@ Test(proxy, connect_never_answered_stops_at_max_time)
 Test(proxy, connect_refused_by_the_proxy)
 {
 	start(&tls_ec, PSRV_DENY);
-	run_ufetch(&r, NULL, ARGS("-t", "2", "--cacert", ca(), "-x",
-	    psrv_url(purl, sizeof purl, &px, NULL), https("localhost",
-	    s.port, "/")));
+	fetch_via_x("2", NULL, "/");
 	stop();
 	expect_exit(4, "proxy refused CONNECT: 403 Forbidden");
 	cr_expect_eq(s.nconn, 0);
