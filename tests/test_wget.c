@@ -92,10 +92,7 @@ Test(wget, qO_dash_writes_the_body_to_stdout)
 	struct srv	s;
 
 	wget_link();
-	cr_assert_eq(srv_start(&s, hello), 0);
-	run_ufetch(&r, NULL, ARGS("-qO-", srv_url(url, sizeof url, &s,
-	    "/x.txt")));
-	srv_stop(&s);
+	run_srv(&r, &s, hello, ARGS("-qO-"), "/x.txt");
 	expect_exit(0, NULL);
 	expect_out("hello\n");
 	cr_expect(strncmp(s.req, "GET /x.txt HTTP/1.1\r\n", 21) == 0, "%s",
@@ -108,10 +105,7 @@ Test(wget, O_file_writes_the_file_atomically)
 	struct srv	s;
 
 	wget_link();
-	cr_assert_eq(srv_start(&s, hello), 0);
-	run_ufetch(&r, NULL, ARGS("-O", "f", srv_url(url, sizeof url, &s,
-	    "/x.txt")));
-	srv_stop(&s);
+	run_srv(&r, &s, hello, ARGS("-O", "f"), "/x.txt");
 	expect_exit(0, NULL);
 	expect_out("");
 	cr_expect(file_is("f", "hello\n"));
@@ -476,10 +470,7 @@ Test(wget, other_names_keep_ufetch_options)
 	run_ufetch(&r, NULL, ARGS("--spider", "http://127.0.0.1:9/"));
 	expect_exit(2, "unknown option --spider");
 	/* ufetch's -O takes no value: it names the file after the URL. */
-	cr_assert_eq(srv_start(&s, hello), 0);
-	run_ufetch(&r, NULL, ARGS("-O", srv_url(url, sizeof url, &s,
-	    "/u.txt")));
-	srv_stop(&s);
+	run_srv(&r, &s, hello, ARGS("-O"), "/u.txt");
 	expect_exit(0, NULL);
 	cr_expect(file_is("u.txt", "hello\n"));
 	/* and without -O, the body goes to stdout */
