@@ -35,8 +35,7 @@ done
 
 bench_tmp ufetch-cross
 read -r p_http p_https < <(free_ports 2)
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
+tls_pem
 head -c 100 /dev/urandom > "$tmp/www/small.bin"
 head -c 3M /dev/urandom > "$tmp/www/big.bin"
 : > "$tmp/www/empty.bin"

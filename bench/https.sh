@@ -26,8 +26,7 @@ bench_tmp ufetch-https
 v6=0
 have_v6 && v6=1
 read -r p1 p2 < <(free_ports 2 "$v6")
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
+tls_pem
 bundle=$tmp/bundle.pem ca=$pki/ca.pem
 cat /etc/ssl/certs/ca-certificates.crt "$pki/root.crt" > "$bundle"
 nbundle=$(grep -c 'BEGIN CERTIFICATE' "$bundle")

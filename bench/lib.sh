@@ -52,6 +52,16 @@ while len(ports) < n:
 print(*ports)' "$1" "${2:-0}"
 }
 
+# tls_pem: the test PKI's ECDSA server as PEM for nginx and friends:
+# $tmp/leaf-ec.key and $tmp/chain.pem (leaf-ec, then int), which chain
+# to tests/pki/ca.pem. Needs $repo and openssl.
+tls_pem() {
+	openssl ec -inform DER -in "$repo/tests/pki/leaf-ec.key.der" \
+	    -out "$tmp/leaf-ec.key" 2>/dev/null
+	cat "$repo/tests/pki/leaf-ec.crt" "$repo/tests/pki/int.crt" \
+	    > "$tmp/chain.pem"
+}
+
 # nginx_start CONNS < HTTP: nginx in the background under $ngx_pid (also
 # added to $pids), one worker with CONNS connections, its configuration,
 # logs and temporary files in $tmp; stdin is the inside of its http block.

@@ -19,9 +19,8 @@ need proxy_interop.sh nginx tinyproxy openssl curl python3 sha256sum bc
 bench_tmp ufetch-proxyi
 read -r p_http p_tls p_wn p_tp p_tpa p_hold < <(free_ports 6)
 
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf.key" 2>/dev/null
+tls_pem
 openssl ec -inform DER -in "$pki/wrongname.key.der" -out "$tmp/wn.key" 2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
 cat "$pki/wrongname.crt" "$pki/int.crt" > "$tmp/wn.pem"
 head -c 3M /dev/urandom > "$tmp/www/a.bin"
 head -c 5M /dev/urandom > "$tmp/www/b.bin"
@@ -33,7 +32,7 @@ nginx_start 64 <<EOF_NGX
     server { listen 127.0.0.1:$p_http; root $tmp/www; }
     server {
         listen 127.0.0.1:$p_tls ssl; root $tmp/www;
-        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf.key;
+        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
     }
     server {
         listen 127.0.0.1:$p_wn ssl; root $tmp/www;

@@ -20,9 +20,7 @@ need resume.sh nginx openssl cmp curl
 
 bench_tmp ufetch-resume
 pki=$repo/tests/pki
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/key.pem" \
-    2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
+tls_pem
 read -r port tport < <(free_ports 2)
 mkdir -p "$tmp/www/slow"
 head -c $((100 << 20)) /dev/urandom > "$tmp/www/big"
@@ -33,7 +31,7 @@ nginx_start 64 <<EOF
     server {
         listen 127.0.0.1:$port;
         listen 127.0.0.1:$tport ssl;
-        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/key.pem;
+        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
         root $tmp/www;
         location /slow/ { limit_rate 20m; }
     }

@@ -60,8 +60,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 bench_tmp ufetch-bench
 
 read -r ph ps < <(free_ports 2)
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/leaf-ec.key" 2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
+tls_pem
 bundle=$tmp/bundle.pem
 cat /etc/ssl/certs/ca-certificates.crt "$pki/root.crt" > "$bundle"
 nbundle=$(grep -c 'BEGIN CERTIFICATE' "$bundle")

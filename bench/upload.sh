@@ -22,9 +22,7 @@ need upload.sh python3 openssl sha256sum /usr/bin/time curl wget
 
 bench_tmp ufetch-upload
 pki=$repo/tests/pki
-openssl ec -inform DER -in "$pki/leaf-ec.key.der" -out "$tmp/key.pem" \
-    2>/dev/null
-cat "$pki/leaf-ec.crt" "$pki/int.crt" > "$tmp/chain.pem"
+tls_pem
 read -r port tport < <(free_ports 2)
 
 # The server: one thread per connection, reads Content-Length bytes in
@@ -57,7 +55,7 @@ tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
 threading.Thread(target=tls.serve_forever, daemon=True).start()
 plain.serve_forever()
 EOF
-python3 "$tmp/srv.py" "$port" "$tport" "$tmp/chain.pem" "$tmp/key.pem" &
+python3 "$tmp/srv.py" "$port" "$tport" "$tmp/chain.pem" "$tmp/leaf-ec.key" &
 pids+=($!)
 retry python3 -c 'import socket, sys
 socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$tport" \
