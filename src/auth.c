@@ -4,21 +4,7 @@
 #include <string.h>
 
 #include "auth.h"
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
+#include "ufetch.h"
 
 /*
  * Decode s[0..len) into dst (at most len bytes). colon_ok says whether
@@ -36,8 +22,8 @@ decode(unsigned char *dst, const char *s, size_t len, int colon_ok)
 			if (i + 2 >= len) {
 				return -1;
 			}
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hi < 0 ? -1 : hexval((unsigned char)s[i + 2]);
+			hi = uf_hexval((unsigned char)s[i + 1]);
+			lo = hi < 0 ? -1 : uf_hexval((unsigned char)s[i + 2]);
 			if (lo < 0) {
 				return -1;
 			}

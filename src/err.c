@@ -101,6 +101,22 @@ uf_check_end(const struct uf_limits *lim, const char *what)
 }
 
 /* see ufetch.h */
+int
+uf_hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9') {
+		return (int)(c - '0');
+	}
+	if (c >= 'a' && c <= 'f') {
+		return (int)(c - 'a' + 10);
+	}
+	if (c >= 'A' && c <= 'F') {
+		return (int)(c - 'A' + 10);
+	}
+	return -1;
+}
+
+/* see ufetch.h */
 void
 uf_sanitize(char *dst, size_t cap, const char *src, size_t len)
 {

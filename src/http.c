@@ -92,21 +92,6 @@ is_ows(unsigned c)
 }
 
 static int
-hexval(unsigned c)
-{
-	if (c >= '0' && c <= '9') {
-		return (int)(c - '0');
-	}
-	if (c >= 'a' && c <= 'f') {
-		return (int)(c - 'a' + 10);
-	}
-	if (c >= 'A' && c <= 'F') {
-		return (int)(c - 'A' + 10);
-	}
-	return -1;
-}
-
-static int
 lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
@@ -709,7 +694,7 @@ chunk_byte(struct uf_http_resp *r, unsigned c)
 	}
 	switch (r->state) {
 	case C_SIZE0:
-		h = hexval(c);
+		h = uf_hexval(c);
 		if (h < 0) {
 			return fail(r, UF_HTTP_E_CHUNK);
 		}
@@ -717,7 +702,7 @@ chunk_byte(struct uf_http_resp *r, unsigned c)
 		r->state = C_SIZE;
 		return UF_HTTP_MORE;
 	case C_SIZE:
-		h = hexval(c);
+		h = uf_hexval(c);
 		if (h >= 0) {
 			if (r->remain > (LEN_MAX >> 4)) {
 				return fail(r, UF_HTTP_E_CHUNK);

@@ -80,6 +80,9 @@ enum uf_err	uf_check_end(const struct uf_limits *lim, const char *what);
 void		uf_sanitize(char *dst, size_t cap, const char *src,
 		    size_t len);
 
+/* The value of the hex digit c (either case), or -1. */
+int		uf_hexval(unsigned c);
+
 /* -v: notes ("* ...") on stderr when uf_verbose is set. */
 extern int	uf_verbose;
 
