@@ -4,10 +4,10 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "ufetch.h"
 
 int			uf_verbose;
@@ -34,7 +34,7 @@ uf_fail(enum uf_err err, const char *fmt, ...)
 	}
 	slot_err = err;
 	va_start(ap, fmt);
-	vsnprintf(slot_msg, sizeof slot_msg, fmt, ap);
+	uf_vsnprintf(slot_msg, sizeof slot_msg, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -168,7 +168,7 @@ uf_note(const char *fmt, ...)
 	buf[0] = '*';
 	buf[1] = ' ';
 	va_start(ap, fmt);
-	n = vsnprintf(buf + 2, sizeof buf - 3, fmt, ap);
+	n = uf_vsnprintf(buf + 2, sizeof buf - 3, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
 		return;

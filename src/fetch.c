@@ -10,13 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "fetch.h"
+#include "fmt.h"
 #include "http.h"
 #include "net.h"
 #include "progress.h"
@@ -661,8 +661,8 @@ conn_open(struct fetch *f)
 	}
 	c->scheme = u->scheme;
 	c->port = u->port;
-	snprintf(c->host, sizeof c->host, "%s", u->host);
-	snprintf(c->proxy_host, sizeof c->proxy_host, "%s",
+	uf_snprintf(c->host, sizeof c->host, "%s", u->host);
+	uf_snprintf(c->proxy_host, sizeof c->proxy_host, "%s",
 	    f->proxy != NULL ? f->proxy->url.host : "");
 	c->proxy_port = f->proxy != NULL ? f->proxy->url.port : 0;
 	return UF_OK;
@@ -812,7 +812,7 @@ follow(struct fetch *f, size_t mark)
 		f->send_body = 0;
 	}
 
-	snprintf(f->next, UF_LOC_MAX, "%s", to);
+	uf_snprintf(f->next, UF_LOC_MAX, "%s", to);
 	nu = uf_arena_alloc(f->a, sizeof *nu);
 	if (nu == NULL) {
 		return no_arena(f->a);
@@ -820,7 +820,7 @@ follow(struct fetch *f, size_t mark)
 	if (uf_url_parse(f->a, f->next, nu) != UF_OK) {
 		char	why[256];
 
-		snprintf(why, sizeof why, "%s", uf_err_msg());
+		uf_snprintf(why, sizeof why, "%s", uf_err_msg());
 		uf_err_clear();
 		return uf_fail(UF_E_PROTO, "bad redirect target %s: %s", clean,
 		    why);

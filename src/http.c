@@ -33,9 +33,9 @@
  * Content-Length values are all rejected: a client that guesses here
  * is the other half of a request-smuggling attack.
  */
-#include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "http.h"
 
 enum {
@@ -1193,14 +1193,14 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 	dval[4] = rq->auth;
 	dval[5] = NULL;
 	if (rq->range_from > 0) {
-		snprintf(range, sizeof range, "bytes=%llu-",
+		uf_snprintf(range, sizeof range, "bytes=%llu-",
 		    (unsigned long long)rq->range_from);
 		dval[5] = range;
 	}
 	dval[6] = rq->has_body ? "application/x-www-form-urlencoded" : NULL;
 	dval[7] = NULL;
 	if (rq->has_body) {
-		snprintf(clen, sizeof clen, "%llu",
+		uf_snprintf(clen, sizeof clen, "%llu",
 		    (unsigned long long)rq->body_len);
 		dval[7] = clen;
 	}

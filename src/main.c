@@ -14,13 +14,13 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "fetch.h"
+#include "fmt.h"
 #include "http.h"
 #include "net.h"
 #include "out.h"
@@ -124,7 +124,7 @@ hide_password(char *dst, size_t cap, const char *url)
 {
 	const char	*p = strstr(url, "://"), *end, *at, *colon;
 
-	snprintf(dst, cap, "%s", url);
+	uf_snprintf(dst, cap, "%s", url);
 	if (p == NULL) {
 		p = url;	/* no scheme: http is assumed */
 	} else {
@@ -136,7 +136,7 @@ hide_password(char *dst, size_t cap, const char *url)
 	}
 	colon = memchr(p, ':', (size_t)(at - p));
 	if (at > p && colon != NULL) {
-		snprintf(dst, cap, "%.*s***%s", (int)(colon + 1 - url), url,
+		uf_snprintf(dst, cap, "%.*s***%s", (int)(colon + 1 - url), url,
 		    at - 1);
 	}
 }
@@ -156,12 +156,12 @@ message(const char *url, const char *fmt, ...)
 	if (url != NULL) {
 		hide_password(shown, sizeof shown, url);
 		uf_sanitize(clean, sizeof clean, shown, strlen(shown));
-		n = snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
+		n = uf_snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
 	} else {
-		n = snprintf(buf, sizeof buf, "ufetch: ");
+		n = uf_snprintf(buf, sizeof buf, "ufetch: ");
 	}
 	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	n += uf_vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if ((size_t)n > sizeof buf - 2) {
 		n = (int)sizeof buf - 2;
@@ -289,7 +289,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 
 			name = uf_url_filename(&u, &len);
 			if (dir != NULL) {
-				dlen = (size_t)snprintf(path, sizeof path,
+				dlen = (size_t)uf_snprintf(path, sizeof path,
 				    "%s/", dir);
 			}
 			if (dlen + len >= sizeof path) {
@@ -351,7 +351,7 @@ version(void)
 	char	buf[512];
 	int	n;
 
-	n = snprintf(buf, sizeof buf, "ufetch %s\n"
+	n = uf_snprintf(buf, sizeof buf, "ufetch %s\n"
 	    "protocols: http https\n"
 	    "tls: %s\n"
 	    "features: keep-alive, TLS session resumption, splice, "
@@ -398,7 +398,7 @@ spool(int from)
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		/* No O_TMPFILE here: a named file, unlinked at once. */
-		snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
+		uf_snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
 		fd = mkostemp(path, O_CLOEXEC);
 		if (fd < 0) {
 			return -1;
@@ -454,7 +454,7 @@ body_init(const char *arg)
 		b->len = (uint64_t)st.st_size;
 		return 0;
 	}
-	snprintf(why, sizeof why, "cannot read %s: %s", b->name,
+	uf_snprintf(why, sizeof why, "cannot read %s: %s", b->name,
 	    fd >= 0 && S_ISDIR(st.st_mode) ? "Is a directory"
 	    : strerror(errno));
 	return bad_usage("%s", why);

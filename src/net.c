@@ -14,11 +14,11 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "net.h"
 
 /* see net.h */
@@ -69,8 +69,8 @@ uf_net_await(int fd, short events, const struct uf_limits *lim, uint64_t dl,
 }
 
 /*
- * "ADDR port N". inet_ntop, not getnameinfo: the numeric form is all we
- * want, and getnameinfo costs the static binary 2 KB.
+ * "ADDR port N": the numeric form is all we want (getnameinfo would
+ * cost the static binary 2 KB, inet_ntop the printf engine).
  */
 static void
 format_peer(char *buf, size_t cap, const struct addrinfo *ai)
@@ -79,21 +79,21 @@ format_peer(char *buf, size_t cap, const struct addrinfo *ai)
 	const struct sockaddr_in6	*v6 = (const void *)ai->ai_addr;
 	char				host[INET6_ADDRSTRLEN];
 
-	if (ai->ai_family == AF_INET && inet_ntop(AF_INET, &v4->sin_addr,
-	    host, sizeof host) != NULL) {
-		snprintf(buf, cap, "%s port %u", host, ntohs(v4->sin_port));
-	} else if (ai->ai_family == AF_INET6 && inet_ntop(AF_INET6,
-	    &v6->sin6_addr, host, sizeof host) != NULL) {
+	if (ai->ai_family == AF_INET) {
+		uf_snprintf(buf, cap, "%s port %u", uf_ntop(AF_INET,
+		    &v4->sin_addr, host, sizeof host), ntohs(v4->sin_port));
+	} else if (ai->ai_family == AF_INET6) {
+		uf_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
 		if (v6->sin6_scope_id != 0) {
-			snprintf(buf, cap, "%s%%%u port %u", host,
+			uf_snprintf(buf, cap, "%s%%%u port %u", host,
 			    (unsigned)v6->sin6_scope_id,
 			    ntohs(v6->sin6_port));
 		} else {
-			snprintf(buf, cap, "%s port %u", host,
+			uf_snprintf(buf, cap, "%s port %u", host,
 			    ntohs(v6->sin6_port));
 		}
 	} else {
-		snprintf(buf, cap, "(unknown address)");
+		uf_snprintf(buf, cap, "(unknown address)");
 	}
 }
 
@@ -190,7 +190,7 @@ uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
 		if (err == 0) {
 			char	what[96];
 
-			snprintf(what, sizeof what, "connecting to %s",
+			uf_snprintf(what, sizeof what, "connecting to %s",
 			    s->peer);
 			return uf_fail_timeout(lim, dl, what);
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "out.h"
 #include "progress.h"
 
@@ -32,8 +33,8 @@ uf_out_init(struct uf_out *o, const char *path)
 	if (strlen(path) >= sizeof o->path) {
 		return uf_fail(UF_E_USAGE, "output path too long");
 	}
-	snprintf(o->path, sizeof o->path, "%s", path);
-	snprintf(o->tmp, sizeof o->tmp, "%s%s", path, UF_PART_SUFFIX);
+	uf_snprintf(o->path, sizeof o->path, "%s", path);
+	uf_snprintf(o->tmp, sizeof o->tmp, "%s%s", path, UF_PART_SUFFIX);
 	return UF_OK;
 }
 

@@ -5,9 +5,9 @@
  * with spaces over a longer previous line, rather than erased with an
  * escape sequence, so that it also works on terminals without them.
  */
-#include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "progress.h"
 #include "ufetch.h"
 
@@ -29,7 +29,7 @@ uf_progress_size(char *buf, size_t cap, uint64_t n)
 	int			len;
 
 	if (n < 1024) {
-		len = snprintf(buf, cap, "%u B", (unsigned)n);
+		len = uf_snprintf(buf, cap, "%u B", (unsigned)n);
 		return len > 0 ? (size_t)len : 0;
 	}
 	while (i < 5 && n / unit >= 1024) {
@@ -37,7 +37,7 @@ uf_progress_size(char *buf, size_t cap, uint64_t n)
 		i++;
 	}
 	/* Tenths, rounded down: "1023.9" never becomes "1024.0". */
-	len = snprintf(buf, cap, "%llu.%u %s", (unsigned long long)(n / unit),
+	len = uf_snprintf(buf, cap, "%llu.%u %s", (unsigned long long)(n / unit),
 	    (unsigned)((n % unit) * 10 / unit), units[i]);
 	return len > 0 ? (size_t)len : 0;
 }
@@ -49,12 +49,12 @@ uf_progress_time(char *buf, size_t cap, uint64_t secs)
 	int	len;
 
 	if (secs == UF_PROGRESS_UNKNOWN || secs >= 100 * 3600) {
-		len = snprintf(buf, cap, "--:--");
+		len = uf_snprintf(buf, cap, "--:--");
 	} else if (secs < 3600) {
-		len = snprintf(buf, cap, "%u:%02u", (unsigned)(secs / 60),
+		len = uf_snprintf(buf, cap, "%u:%02u", (unsigned)(secs / 60),
 		    (unsigned)(secs % 60));
 	} else {
-		len = snprintf(buf, cap, "%u:%02u:%02u",
+		len = uf_snprintf(buf, cap, "%u:%02u:%02u",
 		    (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
 		    (unsigned)(secs % 60));
 	}
@@ -83,25 +83,25 @@ uf_progress_line(char *buf, size_t cap, uint64_t done, uint64_t total,
 	size_t	n = 0;
 
 	if (total != UF_PROGRESS_UNKNOWN) {
-		n += (size_t)snprintf(buf, cap, "%3u%% ", percent(done, total));
+		n += (size_t)uf_snprintf(buf, cap, "%3u%% ", percent(done, total));
 	}
 	n += uf_progress_size(buf + n, cap - n, done);
 	if (total != UF_PROGRESS_UNKNOWN) {
-		n += (size_t)snprintf(buf + n, cap - n, " of ");
+		n += (size_t)uf_snprintf(buf + n, cap - n, " of ");
 		n += uf_progress_size(buf + n, cap - n, total);
 	}
-	n += (size_t)snprintf(buf + n, cap - n, "  ");
+	n += (size_t)uf_snprintf(buf + n, cap - n, "  ");
 	if (rate == UF_PROGRESS_UNKNOWN) {
-		n += (size_t)snprintf(buf + n, cap - n, "-- B/s");
+		n += (size_t)uf_snprintf(buf + n, cap - n, "-- B/s");
 	} else {
 		n += uf_progress_size(buf + n, cap - n, rate);
-		n += (size_t)snprintf(buf + n, cap - n, "/s");
+		n += (size_t)uf_snprintf(buf + n, cap - n, "/s");
 	}
 	if (fin) {
-		n += (size_t)snprintf(buf + n, cap - n, "  in ");
+		n += (size_t)uf_snprintf(buf + n, cap - n, "  in ");
 		n += uf_progress_time(buf + n, cap - n, secs);
 	} else if (total != UF_PROGRESS_UNKNOWN) {
-		n += (size_t)snprintf(buf + n, cap - n, "  ETA ");
+		n += (size_t)uf_snprintf(buf + n, cap - n, "  ETA ");
 		n += uf_progress_time(buf + n, cap - n, secs);
 	}
 	return n;

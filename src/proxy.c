@@ -4,12 +4,12 @@
  */
 #include <arpa/inet.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "auth.h"
+#include "fmt.h"
 #include "proxy.h"
 
 /* see proxy.h */
@@ -211,7 +211,7 @@ refail(enum uf_err err, const char *what)
 {
 	char	msg[512];
 
-	snprintf(msg, sizeof msg, "%s", uf_err_msg());
+	uf_snprintf(msg, sizeof msg, "%s", uf_err_msg());
 	uf_err_clear();
 	return uf_fail(err, "%s: %s", what, msg);
 }
@@ -247,7 +247,7 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 	if (t == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory");
 	}
-	snprintf(t, n, "http://%s", p->url.authority);
+	uf_snprintf(t, n, "http://%s", p->url.authority);
 	p->name = t;
 	p->auth = NULL;
 	if (p->url.userinfo == NULL) {
@@ -299,7 +299,7 @@ uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
 	}
 	err = uf_proxy_parse(a, s, *pp);
 	if (err != UF_OK) {
-		snprintf(what, sizeof what, "proxy from %s", var);
+		uf_snprintf(what, sizeof what, "proxy from %s", var);
 		return refail(err, what);
 	}
 	return UF_OK;
@@ -311,7 +311,7 @@ uf_proxy_fail(const struct uf_proxy *p, enum uf_err err)
 {
 	char	what[300];
 
-	snprintf(what, sizeof what, "proxy %s", p->name);
+	uf_snprintf(what, sizeof what, "proxy %s", p->name);
 	return refail(err, what);
 }
 
@@ -328,7 +328,7 @@ uf_proxy_connect_req(char *buf, size_t cap, const struct uf_url *u,
 		lb = "[";
 		rb = "]";
 	}
-	n = snprintf(buf, cap, "CONNECT %s%.*s%s:%u HTTP/1.1\r\n"
+	n = uf_snprintf(buf, cap, "CONNECT %s%.*s%s:%u HTTP/1.1\r\n"
 	    "Host: %s%.*s%s:%u\r\n%s%s%s%s%s%s\r\n",
 	    lb, hlen, u->host, rb, u->port, lb, hlen, u->host, rb, u->port,
 	    ua != NULL ? "User-Agent: " : "", ua != NULL ? ua : "",

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +30,7 @@
 #include <bearssl.h>
 
 #include "der.h"
+#include "fmt.h"
 #include "tls.h"
 
 /* Why our own checks failed, to word the message. */
@@ -263,7 +263,7 @@ name_of(struct uf_der name, char *buf, size_t cap)
 	if (uf_der_name_cn(name, &cn) == 0 && cn.len > 0) {
 		uf_sanitize(buf, cap, (const char *)cn.p, cn.len);
 	} else {
-		snprintf(buf, cap, "(no common name)");
+		uf_snprintf(buf, cap, "(no common name)");
 	}
 }
 
@@ -286,7 +286,7 @@ format_day(char *buf, size_t cap, uint32_t days)
 	unsigned	m = mp < 10 ? mp + 3 : mp - 9;
 	int64_t		y = (int64_t)yoe + era * 400 + (m <= 2);
 
-	snprintf(buf, cap, "%04d-%02u-%02u", (int)y, (unsigned char)m,
+	uf_snprintf(buf, cap, "%04d-%02u-%02u", (int)y, (unsigned char)m,
 	    (unsigned char)d);
 }
 
@@ -391,7 +391,7 @@ wrong_name(struct uf_tls *t)
 		for (i = 0; i < 3 && uf_der_san_dns(&c, i, &dns) == 0; i++) {
 			uf_sanitize(one, sizeof one, (const char *)dns.p,
 			    dns.len);
-			len += (size_t)snprintf(names + len, sizeof names - len,
+			len += (size_t)uf_snprintf(names + len, sizeof names - len,
 			    "%s%s", i > 0 ? ", " : "", one);
 			if (len >= sizeof names) {
 				break;
@@ -402,7 +402,7 @@ wrong_name(struct uf_tls *t)
 		}
 	}
 	if (t->iplen > 0) {
-		inet_ntop(t->iplen == 4 ? AF_INET : AF_INET6, t->ip, host,
+		uf_ntop(t->iplen == 4 ? AF_INET : AF_INET6, t->ip, host,
 		    sizeof host);
 		return uf_fail(UF_E_CERT, "certificate is not valid for the IP "
 		    "address %s (it names %s)", host, names);
@@ -730,7 +730,7 @@ target(struct uf_tls *t, const struct uf_url *u)
 	}
 	memcpy(addr, u->host, len);
 	addr[len] = '\0';
-	snprintf(t->name, sizeof t->name, "%s", addr);
+	uf_snprintf(t->name, sizeof t->name, "%s", addr);
 	t->iplen = u->host_kind == UF_HOST_IPV4 ? 4 : 16;
 	if (inet_pton(t->iplen == 4 ? AF_INET : AF_INET6, addr, t->ip) != 1) {
 		return uf_fail(UF_E_USAGE, "bad IP address");
@@ -779,7 +779,7 @@ keep_session(const struct uf_tls *t, unsigned port,
 	old = find_session(t, port);
 	if (old == NULL) {
 		i = next_session++ % SESSIONS;
-		snprintf(sessions[i].name, sizeof sessions[i].name, "%s",
+		uf_snprintf(sessions[i].name, sizeof sessions[i].name, "%s",
 		    t->name);
 		sessions[i].port = port;
 		old = &sessions[i].sp;

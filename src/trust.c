@@ -12,12 +12,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "der.h"
+#include "fmt.h"
 #include "trust.h"
 
 struct uf_ta_entry {
@@ -540,7 +540,7 @@ find_in_dir(struct uf_trust *t, struct uf_arena *a, struct sink *k,
 		return;
 	}
 	for (i = 0; i < DIR_SLOTS; i++) {
-		if ((size_t)snprintf(path, sizeof path, "%s/%08x.%d", t->dir,
+		if ((size_t)uf_snprintf(path, sizeof path, "%s/%08x.%d", t->dir,
 		    (unsigned)h, i) >= sizeof path) {
 			break;
 		}
@@ -581,7 +581,7 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	if (t->file != NULL && t->indexed == 0) {
 		err = build_index(t, a);
 		if (err != UF_OK) {
-			snprintf(t->why, sizeof t->why, "%s", uf_err_msg());
+			uf_snprintf(t->why, sizeof t->why, "%s", uf_err_msg());
 			if (t->dir == NULL) {
 				return err;
 			}

@@ -8,10 +8,10 @@
  * a network error.
  */
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fmt.h"
 #include "url.h"
 
 static const struct {
@@ -567,7 +567,7 @@ uf_url_absolute(struct uf_arena *a, const struct uf_url *u)
 	n = strlen(scheme) + 3 + strlen(u->authority) + strlen(u->target) + 1;
 	t = uf_arena_alloc(a, n);
 	if (t != NULL) {
-		snprintf(t, n, "%s://%s%s", scheme, u->authority, u->target);
+		uf_snprintf(t, n, "%s://%s%s", scheme, u->authority, u->target);
 	}
 	return t;
 }

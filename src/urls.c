@@ -5,10 +5,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "urls.h"
 
 /* see urls.h */
@@ -33,7 +33,7 @@ error_item(struct uf_item *it, const char *where, const char *fmt, ...)
 	it->kind = UF_ITEM_ERROR;
 	it->where = where;
 	va_start(ap, fmt);
-	vsnprintf(it->msg, sizeof it->msg, fmt, ap);
+	uf_vsnprintf(it->msg, sizeof it->msg, fmt, ap);
 	va_end(ap);
 	return 1;
 }

@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "ufetch.h"
 #include "wget.h"
 
@@ -108,7 +108,7 @@ post(int c)
 		uf_fail(UF_E_USAGE, "%s", "--post-file: name too long");
 		return UF_WGET_ERR;
 	}
-	snprintf(w.post_file, sizeof w.post_file, "@%s", optarg);
+	uf_snprintf(w.post_file, sizeof w.post_file, "@%s", optarg);
 	optarg = w.post_file;
 	return 'd';
 }
