@@ -18,6 +18,7 @@
  */
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,6 +71,9 @@ struct uf_tls {
 	int				shaken;		/* handshake done */
 	int				eof;
 	int				clean;
+	unsigned char			ahead[5];	/* see tls_recv() */
+	size_t				ahead_off;
+	size_t				ahead_len;
 };
 
 static const uint16_t	suites_aes[] = {
@@ -511,6 +515,40 @@ tls_error(struct uf_tls *t, int err)
  */
 
 /*
+ * recv() for the engine. BearSSL asks for a record's 5-byte header,
+ * then for exactly its body: two system calls per 16 KiB record, half
+ * of them for 5 bytes. Reading the body together with whatever of the
+ * next header has arrived (into t->ahead) makes it one; the header is
+ * then handed over from t->ahead without a system call.
+ */
+static ssize_t
+tls_recv(struct uf_tls *t, unsigned char *buf, size_t len)
+{
+	struct iovec	iov[2];
+	ssize_t		n;
+	size_t		k;
+
+	if (t->ahead_len > 0) {
+		k = len < t->ahead_len ? len : t->ahead_len;
+		memcpy(buf, t->ahead + t->ahead_off, k);
+		t->ahead_off += k;
+		t->ahead_len -= k;
+		return (ssize_t)k;
+	}
+	iov[0].iov_base = buf;
+	iov[0].iov_len = len;
+	iov[1].iov_base = t->ahead;
+	iov[1].iov_len = sizeof t->ahead;
+	n = readv(t->sock->fd, iov, 2);
+	if (n > (ssize_t)len) {
+		t->ahead_off = 0;
+		t->ahead_len = (size_t)n - len;
+		n = (ssize_t)len;
+	}
+	return n;
+}
+
+/*
  * Drive the engine until its state has a bit of want, or the stream
  * ends (then t->eof or t->clean is set and UF_OK returned). dl is the
  * deadline for the whole call; with idle set it starts again whenever
@@ -569,7 +607,7 @@ run(struct uf_tls *t, unsigned want, uint64_t dl, int idle, const char *what)
 		}
 		if (st & BR_SSL_RECVREC) {
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
-			n = recv(t->sock->fd, buf, len, 0);
+			n = tls_recv(t, buf, len);
 			if (n > 0) {
 				br_ssl_engine_recvrec_ack(eng, (size_t)n);
 				if (idle) {
@@ -792,7 +830,7 @@ int
 uf_tls_pending(const struct uf_tls *t)
 {
 	return (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_RECVAPP)
-	    != 0;
+	    != 0 || t->ahead_len > 0;
 }
 
 /* see tls.h */

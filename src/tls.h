@@ -54,7 +54,8 @@ enum uf_err	uf_tls_open(struct uf_arena *ca, struct uf_arena *a,
 		    struct uf_sock *s, const struct uf_url *u,
 		    const struct uf_tls_opts *o, struct uf_tls **tp);
 
-/* Are decrypted bytes waiting that nobody has read? */
+/* Are decrypted bytes, or bytes of a record read ahead, waiting that
+ * nobody has asked for? */
 int	uf_tls_pending(const struct uf_tls *t);
 
 /* The transport methods of t. */
