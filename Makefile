@@ -55,15 +55,17 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(SAN)
 
 # Paths relative to the source tree ($(S)), found there through VPATH.
-LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c src/out.c \
-	  src/der.c src/trust.c src/tls.c src/fetch.c src/urls.c \
-	  src/progress.c src/auth.c src/proxy.c src/tunnel.c src/wget.c
+LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
+	  src/out.c src/der.c src/trust.c src/ghash.c src/tls.c src/fetch.c \
+	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
+	  src/wget.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
-UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_url.c tests/test_http.c \
-	   tests/test_net.c tests/test_trust.c tests/test_progress_fmt.c \
+UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
+	   tests/test_url.c tests/test_http.c tests/test_net.c \
+	   tests/test_trust.c tests/test_progress_fmt.c \
 	   tests/test_proxy.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \

@@ -32,6 +32,7 @@
 
 #include "der.h"
 #include "fmt.h"
+#include "ghash.h"
 #include "tls.h"
 
 /* Why our own checks failed, to word the message. */
@@ -843,6 +844,7 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_session_parameters sp, *old;
 	unsigned char		*iobuf, rnd[32];
 	size_t			iolen, chain_mark;
+	br_ghash		gh;
 	enum uf_err		err;
 
 	/* Sending a body while the server may answer needs both halves. */
@@ -891,6 +893,9 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_ssl_engine_set_default_ecdsa(eng);
 	br_ssl_engine_set_default_aes_gcm(eng);
+	if ((gh = uf_ghash_get()) != 0) {
+		br_ssl_engine_set_ghash(eng, gh);
+	}
 	br_ssl_engine_set_default_chapol(eng);
 	br_ssl_engine_set_x509(eng, &t->x.vtable);
 	br_ssl_engine_set_buffer(eng, iobuf, iolen, o->bidi);
