@@ -24,7 +24,9 @@
 # and exits 0 (2 only if it cannot run at all).
 # Environment: RUNS_SMALL (default 21), RUNS_BIG (5), RUNS_MANY (7),
 # NURLS (1000), SIZE (1G, as for truncate), ASLR=1 (leave ASLR on),
-# UFETCH, UFETCH_STATIC (binaries), KEEP=1 keeps the temp dir,
+# UFETCH (./ufetch, the default build: static musl), UFETCH_STATIC
+# (build/static/ufetch, for its size), UFETCH_DYNAMIC (the dynamic link,
+# build/dynamic/ufetch, shown as ufetch-dynamic), KEEP=1 keeps the temp dir,
 # OUT_MD, OUT_SVG (defaults bench/results.md, bench/chart.svg).
 set -euo pipefail
 
@@ -32,6 +34,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
 ufs=${UFETCH_STATIC:-$repo/build/static/ufetch}
+ufd=${UFETCH_DYNAMIC:-$repo/build/dynamic/ufetch}
 pki=$repo/tests/pki
 export RUNS_SMALL=${RUNS_SMALL:-21} RUNS_BIG=${RUNS_BIG:-5} RUNS_MANY=${RUNS_MANY:-7}
 export NURLS=${NURLS:-1000}
@@ -42,6 +45,10 @@ t_start=$(date +%s.%N)
 
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
 [ -x "$ufs" ] || make -C "$repo" static >&2
+[ -x "$ufd" ] || make -C "$repo" build/dynamic/ufetch >&2
+# What ./ufetch is: make copies the static build there when musl-gcc is
+# found (Makefile), else the dynamic link.
+if cmp -s "$uf" "$ufs"; then uf_kind="static musl (make's default)"; else uf_kind="dynamic (no musl-gcc, or DYNAMIC=1)"; fi
 if ! busybox wget --help >/dev/null 2>&1; then
 	echo "run.sh: busybox missing, installing busybox-static" >&2
 	apt-get install -y -q busybox-static >&2 ||
@@ -211,6 +218,12 @@ done
 [ -n "$spawn_cc" ] || { echo "run.sh: cannot compile the spawn helper" >&2; exit 2; }
 "$tmp/spawn" "$tmp/floor" "$ufs" -V > /dev/null
 read -r _ _ _ floor_hwm floor_maxrss < "$tmp/floor"
+# The floor under any dynamically linked program: an empty main() with
+# the system C library, its loader and nothing else.
+echo 'int main(void) { return 0; }' > "$tmp/empty.c"
+cc -O2 -o "$tmp/empty" "$tmp/empty.c"
+"$tmp/spawn" "$tmp/floor" "$tmp/empty" > /dev/null
+read -r _ _ _ empty_hwm _ < "$tmp/floor"
 
 norand=()
 if [ "${ASLR:-0}" != 1 ] && setarch "$(uname -m)" -R true 2>/dev/null; then
@@ -229,8 +242,8 @@ echo "cpu:        ${cpu:-unknown}"
 echo "kernel:     $(uname -srvm)"
 echo "load:       $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at start)"
 echo "source:     git $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || echo " + uncommitted changes in src/: $(git -C "$repo" diff --name-only HEAD -- src | tr '\n' ' ')")"
-echo "ufetch:     $(ver "$uf" -V) [$("$uf" -V | sed -n 3p)] dynamic, $uf"
-echo "ufetch-st:  $(ver "$ufs" -V) static musl, $ufs, $(wc -c < "$ufs") bytes"
+echo "ufetch:     $(ver "$uf" -V) [$("$uf" -V | sed -n 3p)] $uf_kind, $uf, $(wc -c < "$uf") bytes"
+echo "ufetch-dyn: $(ver "$ufd" -V) dynamic link ($(ldd "$ufd" | grep -o 'lib[a-z]*\.so[.0-9]*' | tr '\n' ' ')), $ufd"
 echo "curl:       $(ver curl --version | cut -d' ' -f1-5)"
 echo "wget:       $(ver wget --version | sed 's/ built on.*//') ($(wget --version | grep -o '+ssl/[a-z]*'))"
 echo "busybox:    $bb_ver ($(command -v busybox), wget built-in TLS)"
@@ -243,17 +256,19 @@ echo "runs:       small $RUNS_SMALL, 1 GiB $RUNS_BIG, $NURLS URLs $RUNS_MANY (ea
 echo "ASLR:       $([ ${#norand[@]} -gt 0 ] && echo "off for all clients (setarch -R around the driver)" || echo on)"
 echo "spawner:    fork + PTRACE_SEIZE (exit stop only) + exec helper ($spawn_cc)"
 echo "peak RSS:   VmHWM at the client's exit; e.g. static ufetch -V: VmHWM $floor_hwm kB, ru_maxrss $floor_maxrss kB"
+echo "            an empty dynamically linked C program (cc, main returns 0): VmHWM $empty_hwm kB"
 echo "static:     wc -c build/static/ufetch: $(wc -c < "$ufs") $ufs"
 } | tee "$tmp/context.txt"
 echo
 
-export SPAWN=$tmp/spawn UF=$uf UFS=$ufs PY=$py TMP=$tmp PH=$ph PS=$ps BUNDLE=$bundle \
+export SPAWN=$tmp/spawn UF=$uf UFS=$ufs UFD=$ufd EMPTY_HWM=$empty_hwm PY=$py TMP=$tmp PH=$ph PS=$ps BUNDLE=$bundle \
 	OUT_MD=$out_md OUT_SVG=$out_svg CHART=$repo/bench/chart.py T_START=$t_start
 "${norand[@]}" "$py" - <<'EOF' || echo "run.sh: the driver failed (status $?)" >&2
 import json, os, statistics, subprocess, sys, time
 
 E = os.environ
-UF, UFS, PY, TMP = E["UF"], E["UFS"], E["PY"], E["TMP"]
+UF, UFS, UFD, PY, TMP = E["UF"], E["UFS"], E["UFD"], E["PY"], E["TMP"]
+UF_STATIC = open(UF, "rb").read() == open(UFS, "rb").read()
 PH, PS, BUNDLE = E["PH"], E["PS"], E["BUNDLE"]
 RS, RB, RM, NURLS = int(E["RUNS_SMALL"]), int(E["RUNS_BIG"]), int(E["RUNS_MANY"]), int(E["NURLS"])
 BIG = os.path.getsize(f"{TMP}/www/big")
@@ -261,7 +276,7 @@ SMALL = os.path.getsize(f"{TMP}/www/small")
 which = lambda n: subprocess.run(["sh", "-c", f"command -v {n}"], capture_output=True,
                                  text=True).stdout.strip()
 CURL, WGET, BB = which("curl"), which("wget"), which("busybox")
-CLIENTS = ["ufetch", "ufetch-static", "curl", "wget", "busybox wget", "python urllib"]
+CLIENTS = ["ufetch", "ufetch-dynamic", "curl", "wget", "busybox wget", "python urllib"]
 base_env = {k: v for k, v in E.items()
             if not k.startswith(("SSL_", "CURL_", "UF", "RUNS_", "OUT_"))}
 
@@ -288,7 +303,7 @@ def cmd(client, scheme, what, out):
     lst = f"{TMP}/list-{scheme}"
     env, stdin = dict(base_env), "/dev/null"
     if client.startswith("ufetch"):
-        argv = [UF if client == "ufetch" else UFS, "-q"]
+        argv = [UF if client == "ufetch" else UFD, "-q"]
         if https:
             env["SSL_CERT_FILE"] = BUNDLE
         if what == "many":
@@ -498,12 +513,13 @@ for key, label, *_ in CASES:
 for key, label, *_ in CASES:
     need(f"peak RSS ÷ curl: {label}", ratio(key, "ufetch", 2), LIMIT_RSS)
 for key in ("big_https_null", "big_https_pipe"):
-    v = stat(key, "ufetch-static", 2)
+    v = stat(key, "ufetch", 2) if UF_STATIC else None
     label = [c[1] for c in CASES if c[0] == key][0]
     need(f"static ufetch peak RSS, {label} (kB)", v, 512, "-" if v is None else f"{int(v)}")
 sz = os.path.getsize(UFS)
 need("static binary size (bytes; 200 KB = 200,000)", sz, 200000, f"{sz:,}")
-print("=" * 30 + " requirements (ufetch, dynamic) " + "=" * 25)
+kind = "static musl, make's default" if UF_STATIC else "dynamic"
+print("=" * 26 + f" requirements (ufetch: {kind}) " + "=" * 26)
 for n, v, l, ok in req:
     print(f"{n:<62}{v:>10}  {l:<8} {ok}")
 npass = sum(r[3] == "PASS" for r in req)
@@ -511,6 +527,18 @@ print(f"{npass} passed, {len(req) - npass} failed")
 md += ["## Requirements", "", "| requirement | ufetch | limit | result |", "|---|---:|---:|---|"]
 md += [f"| {n.replace('|', chr(92) + '|')} | {v} | {l} | **{ok}** |" for n, v, l, ok in req]
 md += ["", f"{npass} of {len(req)} requirements pass.", ""]
+# The dynamic link is in every table above, but is no requirement's
+# subject: its peak RSS starts at what the C library's loader and pages
+# take for an empty program.
+dyn = [ratio(k, "ufetch-dynamic", 2) for k, *_ in CASES]
+dyn = [v for v in dyn if v is not None]
+curl_small = stat("small_http", "curl", 2)
+if dyn and curl_small:
+    md += [f"The requirements are measured on ./ufetch ({kind}). The dynamic link "
+           f"(ufetch-dynamic, `make DYNAMIC=1`) has a peak RSS of {min(dyn):.2f}-{max(dyn):.2f} "
+           f"of curl's; an empty dynamically linked C program already has "
+           f"{int(E['EMPTY_HWM'])} kB, {int(E['EMPTY_HWM']) / curl_small:.2f} of curl's "
+           f"small-HTTP peak.", ""]
 if failures:
     md += ["Failed runs: " + "; ".join(f"{' '.join(k)} x{n}" for k, n in failures.items()), ""]
 elapsed = time.time() - float(E["T_START"])
@@ -527,7 +555,7 @@ panel = lambda title, keys, i: {"title": title, "groups": [
 keys = [c[0] for c in CASES]
 data = {"title": "ufetch vs other clients: median ratio to curl (lower is better; curl = 1)",
         "clients": CLIENTS,
-        "colors": {"ufetch": "#1f77b4", "ufetch-static": "#6baed6", "curl": "#7f7f7f",
+        "colors": {"ufetch": "#1f77b4", "ufetch-dynamic": "#6baed6", "curl": "#7f7f7f",
                    "wget": "#2ca02c", "busybox wget": "#ff7f0e", "python urllib": "#9467bd"},
         "panels": [panel("Wall time", keys, 0), panel("Client CPU (user + sys)", keys, 1),
                    panel("Peak RSS", keys, 2)]}

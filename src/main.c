@@ -345,6 +345,23 @@ progress_wanted(int verbose)
 	    && isatty(2) && !(to_stdout && isatty(1));
 }
 
+/*
+ * The C library, for -V: the Makefile names musl for its static build;
+ * musl has no macro of its own.
+ */
+#ifndef UF_LIBC
+#ifdef __GLIBC__
+#define UF_STR(x)	#x
+#define UF_XSTR(x)	UF_STR(x)
+#define UF_LIBC		"glibc " UF_XSTR(__GLIBC__) "." UF_XSTR(__GLIBC_MINOR__)
+#else
+#define UF_LIBC		"the system's C library"
+#endif
+#endif
+
+/* Defined by the linker in a dynamically linked (or PIE) program only. */
+extern const char	_DYNAMIC[] __attribute__((weak));
+
 static void
 version(void)
 {
@@ -359,8 +376,10 @@ version(void)
 	    "  redirects, streamed uploads, resume (-c), Basic auth, "
 	    "progress,\n"
 	    "  HTTP proxies (CONNECT for https, no_proxy)\n"
-	    "arena: %d bytes (%d for the connection)\n", UFETCH_VERSION,
-	    uf_tls_describe(), UFETCH_ARENA_SIZE, UF_CONN_MEM);
+	    "arena: %d bytes (%d for the connection)\n"
+	    "build: %s, %s\n", UFETCH_VERSION,
+	    uf_tls_describe(), UFETCH_ARENA_SIZE, UF_CONN_MEM,
+	    _DYNAMIC != NULL ? "dynamic" : "static", UF_LIBC);
 	(void)uf_write_all(1, buf, (size_t)n);
 }
 
