@@ -4,17 +4,21 @@
 # errors and no leaks.  Loopback only: a private nginx in a temp dir.
 #
 # Exits non-zero only when |RSS(10000 URLs) - RSS(10 URLs)| > 64 KiB or the
-# valgrind check fails.  Environment: UFETCH (binary, default REPO/ufetch),
+# valgrind check fails.  Environment: UFETCH (binary, default REPO/ufetch,
+# the static build), UFETCH_DYNAMIC (default REPO/build/dynamic/ufetch: the
+# LD_PRELOAD probe and valgrind's heap tracking need the dynamic link),
 # NURLS (default 10000), KEEP=1 keeps the temp dir.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$repo/bench/lib.sh"
 uf=${UFETCH:-$repo/ufetch}
+ufd=${UFETCH_DYNAMIC:-$repo/build/dynamic/ufetch}
 nmany=${NURLS:-10000}
 nfew=10
 limit_kb=64
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
+[ -x "$ufd" ] || make -C "$repo" build/dynamic/ufetch >&2
 need memory.sh nginx curl valgrind python3 /usr/bin/time
 
 bench_tmp ufetch-mem
@@ -81,13 +85,14 @@ EOF_C
 memstat=
 cc -shared -fPIC -O2 -o "$tmp/memstat.so" "$tmp/memstat.c" 2>/dev/null &&
 	memstat=$tmp/memstat.so
-# anon_at_exit STDIN ARGS...: "RssAnon VmPeak" (kB) of ufetch at exit.
+# anon_at_exit STDIN ARGS...: "RssAnon VmPeak" (kB) of the dynamic link at
+# exit (a static binary takes no LD_PRELOAD).
 anon_at_exit() {
 	local in=$1
 	shift
 	[ -n "$memstat" ] || { echo "? ?"; return; }
 	rm -f "$tmp/memstat.out"
-	LD_PRELOAD=$memstat MEMSTAT_OUT=$tmp/memstat.out "$uf" "$@" < "$in" \
+	LD_PRELOAD=$memstat MEMSTAT_OUT=$tmp/memstat.out "$ufd" "$@" < "$in" \
 		> /dev/null 2>&1 || true
 	awk '/^RssAnon:/ { a = $2 } /^VmPeak:/ { v = $2 } END { print a, v }' \
 		"$tmp/memstat.out"
@@ -151,7 +156,7 @@ done
 vg_rc=0
 valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 	--error-exitcode=99 --log-file="$tmp/valgrind.log" \
-	"$uf" -q -o /dev/null "${urls[@]}" > /dev/null 2> "$tmp/vg.stderr" || vg_rc=$?
+	"$ufd" -q -o /dev/null "${urls[@]}" > /dev/null 2> "$tmp/vg.stderr" || vg_rc=$?
 vg_err=$(grep -m1 'ERROR SUMMARY' "$tmp/valgrind.log" | sed 's/^==[0-9]*== //')
 vg_leak=$(sed 's/^==[0-9]*== *//' "$tmp/valgrind.log" | grep -E \
 	'^(LEAK SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|suppressed:|All heap blocks)' || true)
@@ -173,12 +178,13 @@ peak RSS, kB      10 URLs  $nmany URLs  diff  1 GiB body
 ufetch      $(printf '%11s %11s %5s %11s' "$uf_few" "$uf_many" "$uf_diff" "$uf_big")   (ASLR off, max of $R)
 curl        $(printf '%11s %11s %5s %11s' "$cu_few" "$cu_many" "$cu_diff" "$cu_big")   (one process, --config)
 ufetch, ASLR on: 10 URLs $af_lo-$af_hi kB, $nmany URLs $am_lo-$am_hi kB (min-max of 5)
-ufetch at exit (10 / $nmany / 1 GiB): RssAnon $an_few / $an_many / $an_big kB,
+dynamic link at exit (10 / $nmany / 1 GiB): RssAnon $an_few / $an_many / $an_big kB,
                  VmPeak $vp_few / $vp_many / $vp_big kB
 requirement: |ufetch RSS($nmany) - RSS($nfew)| <= $limit_kb kB .... $rss_ok ($abs kB)
              (1 GiB body minus 10 URLs: $((uf_big - uf_few)) kB, for information)
 
-valgrind, 20 URLs (16 ok incl. 2 via localhost, 2 x 404, 2 refused):
+valgrind on the dynamic link, 20 URLs (16 ok incl. 2 via localhost, 2 x 404,
+2 refused):
   ufetch exit status: $vg_rc (8 expected: the 404 at URL 5), $uf_lines stderr line(s)
   $vg_err
   $vg_heap
