@@ -1,12 +1,14 @@
 /*
- * ghash.c: GHASH with PCLMULQDQ; the contract is in ghash.h.
+ * ghash.c: GHASH with PCLMULQDQ and VPCLMULQDQ; the contract is in
+ * ghash.h.
  *
  * The arithmetic is the one of Intel's white paper on carry-less
  * multiplication for GCM (Gueron and Kounavis): operands in the byte
  * order reversed from the GCM spec, a 256-bit product shifted left one
- * bit (the bits of each byte are reflected), then reduced modulo
+ * bit (GCM numbers bits from the top of each byte, so the product of
+ * such operands comes out one place short), then reduced modulo
  * x^128 + x^7 + x^2 + x + 1 in two shift-and-xor phases. Reduction is
- * linear, so the products of eight blocks with H^8..H^1 are summed
+ * linear, so the products of a run of blocks with H^n..H^1 are summed
  * first and reduced once.
  */
 #include <string.h>
