@@ -20,9 +20,10 @@ bench_tmp ufetch-tlsi
 # Free ports, on ::1 too when the IPv6 loopback is usable.
 v6=0
 have_v6 && v6=1
-read -r -a P < <(free_ports 11 "$v6")
+read -r -a P < <(free_ports 13 "$v6")
 p_ec=${P[0]} p_rsa=${P[1]} p_13=${P[2]} p_exp=${P[3]} p_nyv=${P[4]} p_wn=${P[5]}
 p_ss=${P[6]} p_rog=${P[7]} p_mis=${P[8]} p_sec=${P[9]} p_s13=${P[10]}
+p_cha=${P[11]} p_256=${P[12]}
 
 # Keys (the PKI commits DER only), chains (leaf first), files to serve.
 mkdir -p "$tmp/k"
@@ -77,7 +78,10 @@ sserver() {	# sserver PORT EXTRA...
 }
 sserver "$p_sec"
 sserver "$p_s13" -tls1_3
-for port in "$p_sec" "$p_s13"; do
+# One TLS 1.2 suite each: what ufetch does not put first still works.
+sserver "$p_cha" -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
+sserver "$p_256" -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384
+for port in "$p_sec" "$p_s13" "$p_cha" "$p_256"; do
 	retry python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
 		2>/dev/null || true
 done
@@ -147,6 +151,10 @@ for host in localhost 127.0.0.1; do
 			"sha $f" -- "${CA[@]}" "https://$host:$p_sec/$f"
 	done
 done
+row "b s_server ChaCha20 only" "s_server -tls1_2 -cipher CHACHA20" "--cacert ca.pem" \
+	"sha random.bin" -- "${CA[@]}" "https://localhost:$p_cha/random.bin"
+row "b s_server AES-256 only" "s_server -tls1_2 -cipher AES256-GCM" "--cacert ca.pem" \
+	"sha random.bin" -- "${CA[@]}" "https://localhost:$p_256/random.bin"
 # c. Trust sources (nginx, ECDSA leaf).
 u=https://localhost:$p_ec/small.txt
 row "c --cacert" "nginx ec" "--cacert ca.pem" "sha small.txt" -- "${CA[@]}" "$u"

@@ -896,7 +896,19 @@ uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	if ((gh = uf_ghash_get()) != 0) {
 		br_ssl_engine_set_ghash(eng, gh);
 	}
+#if defined(__x86_64__)
+	/*
+	 * SSE2 and 64-bit multiplies are always there: the portable
+	 * ChaCha20 and Poly1305 that set_default_chapol would also link
+	 * could never run (2.2 KB of the static binary).
+	 */
+	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable,
+	    &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(eng, &br_chacha20_sse2_run);
+	br_ssl_engine_set_poly1305(eng, &br_poly1305_ctmulq_run);
+#else
 	br_ssl_engine_set_default_chapol(eng);
+#endif
 	br_ssl_engine_set_x509(eng, &t->x.vtable);
 	br_ssl_engine_set_buffer(eng, iobuf, iolen, o->bidi);
 	/* BearSSL 0.6 trusts RDRAND alone where it exists; add ours. */
