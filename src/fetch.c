@@ -946,8 +946,7 @@ check_resume(struct fetch *f, int *skip)
 /* see fetch.h */
 enum uf_err
 uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
-    const struct uf_opts *o, struct uf_out *out, int keep,
-    struct uf_result *res)
+    const struct uf_opts *o, struct uf_out *out, int keep)
 {
 	struct fetch	*f;
 	enum uf_err	err;
@@ -1017,9 +1016,5 @@ out:
 	}
 	uf_note("arena: %zu of %zu bytes used at the peak", a->peak,
 	    a->cap + a->kept);
-	if (res != NULL) {
-		res->status = f->resp.status;
-		res->body_bytes = f->resp.body_seen;
-	}
 	return err;
 }

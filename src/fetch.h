@@ -109,15 +109,6 @@ void	uf_conn_init(struct uf_conn *c, void *mem, size_t len);
 void	uf_conn_close(struct uf_conn *c);
 
 /*
- * The result of one fetch, for the caller: the final status, and the
- * byte counts (for progress and messages).
- */
-struct uf_result {
-	int		status;
-	uint64_t	body_bytes;
-};
-
-/*
  * Fetch u over c (reusing it when it is open to u's origin, otherwise
  * opening it), following redirects, and write the final response body
  * (preceded by the heads for -i, or only the heads for -I) to out.
@@ -127,10 +118,10 @@ struct uf_result {
  * left open if the response allows. Returns UF_OK, or the error whose
  * message is in the error slot; UF_E_PIPE when out is a closed pipe.
  * On a failure, out may hold part of the body: the caller decides what
- * to do with it (uf_out_abort()). res may be NULL.
+ * to do with it (uf_out_abort()).
  */
 enum uf_err	uf_fetch(struct uf_arena *a, struct uf_conn *c,
 		    const struct uf_url *u, const struct uf_opts *o,
-		    struct uf_out *out, int keep, struct uf_result *res);
+		    struct uf_out *out, int keep);
 
 #endif

@@ -311,7 +311,7 @@ fetch_url(struct uf_arena *a, size_t mark, const char *arg, const char *next)
 	}
 	nfetched++;
 	out->prog = prog_on ? &prog : NULL;
-	err = uf_fetch(a, &conn, &u, &opt.fo, out, keep, NULL);
+	err = uf_fetch(a, &conn, &u, &opt.fo, out, keep);
 	if (err == UF_OK && out == &out_url) {
 		err = uf_out_commit(out);
 	}
