@@ -669,15 +669,26 @@ srv_hang(struct srv *s)
 unsigned short
 srv_refused_port(void)
 {
-	unsigned short	port = 0;
-	int		fd;
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd;
 
-	/* Bound but not listening: connect() gets RST at once. */
-	fd = srv_listen(1, &port);
-	if (fd >= 0) {
-		close(fd);
+	/*
+	 * Bound but not listening: connect() gets RST at once. The socket
+	 * stays open until the test process ends, and without SO_REUSEADDR,
+	 * so no server can take the port meanwhile: a port merely closed
+	 * was once taken by a test server running in parallel, which then
+	 * saw a request meant to be refused.
+	 */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0
+	    || getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
+		return 0;
 	}
-	return port;
+	return ntohs(sin.sin_port);
 }
 
 void

@@ -124,7 +124,8 @@ int	srv_start_tls(struct srv *s, const struct srv_step *steps,
  */
 int	srv_hang(struct srv *s);
 
-/* A port on 127.0.0.1 where nothing listens (connect is refused). */
+/* A port on 127.0.0.1 where nothing listens (connect is refused),
+ * held for the rest of the test process so nobody else takes it. */
 unsigned short	srv_refused_port(void);
 
 void	srv_stop(struct srv *s);
