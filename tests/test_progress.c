@@ -22,6 +22,11 @@
 #define HEAD20	"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n"
 #define BODY20	"0123456789abcdefghij"
 
+/* 20 bytes a byte at a time: slow enough for a progress line to be due. */
+static const struct srv_step	drip20[] = {
+	S_READ, S_SEND(HEAD20), S_DRIP(BODY20, 20), S_END
+};
+
 /* What one run left: exit status, stdout, and all the terminal got. */
 struct prun {
 	int	code;
@@ -157,12 +162,9 @@ Test(progress, known_length_redraws_and_ends_with_newline)
 
 Test(progress, quiet_and_silent_draw_nothing)
 {
-	static const struct srv_step	steps[] = {
-		S_READ, S_SEND(HEAD20), S_DRIP(BODY20, 20), S_END
-	};
 	struct srv	s;
 
-	start(&s, steps);
+	start(&s, drip20);
 	run_pty(&pr, 0, ARGS("-q", url));
 	cr_expect_eq(pr.code, 0);
 	cr_expect_eq(pr.out_len, 20);
@@ -176,25 +178,19 @@ Test(progress, quiet_and_silent_draw_nothing)
 
 Test(progress, not_on_a_pipe)
 {
-	static const struct srv_step	steps[] = {
-		S_READ, S_SEND(HEAD20), S_DRIP(BODY20, 20), S_END
-	};
 	static struct run	r;
 	struct srv		s;
 
-	run_srv(&r, &s, steps, NULL, "/");
+	run_srv(&r, &s, drip20, NULL, "/");
 	expect_exit(0, NULL);
 	expect_out(BODY20);
 }
 
 Test(progress, not_when_the_body_goes_to_the_terminal)
 {
-	static const struct srv_step	steps[] = {
-		S_READ, S_SEND(HEAD20), S_DRIP(BODY20, 20), S_END
-	};
 	struct srv	s;
 
-	start(&s, steps);
+	start(&s, drip20);
 	run_pty(&pr, 1, ARGS(url));
 	srv_stop(&s);
 	cr_expect_eq(pr.code, 0);
@@ -203,12 +199,9 @@ Test(progress, not_when_the_body_goes_to_the_terminal)
 
 Test(progress, not_for_head_or_verbose)
 {
-	static const struct srv_step	steps[] = {
-		S_READ, S_SEND(HEAD20), S_DRIP(BODY20, 20), S_END
-	};
 	struct srv	s;
 
-	start(&s, steps);
+	start(&s, drip20);
 	run_pty(&pr, 0, ARGS("-v", url));
 	cr_expect_eq(pr.code, 0);
 	cr_expect_eq(pr.out_len, 20);
