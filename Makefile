@@ -135,9 +135,6 @@ check: $(BIN) $(B)/unit $(B)/cli warnings manlint
 check-dynamic: $(DYN) $(B)/cli
 	UFETCH=$(CURDIR)/$(DYN) $(B)/cli
 
-check-static: build/static/ufetch build/cli
-	UFETCH=$(CURDIR)/build/static/ufetch build/cli
-
 # The integration tests with every ufetch run under valgrind; a
 # valgrind error is exit status 99, which no test expects. Timing
 # checks get valgrind's start-up time as slack (UFETCH_SLOW).
@@ -195,8 +192,8 @@ endif
 STATIC_OBJCOPY	?= $(CROSS)objcopy
 BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
 		   -dumpmachine)/libbearssl.a) /usr/lib/libbearssl.a)
-STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -DUF_LIBC='"musl"' -Os \
-		  -ffunction-sections -fdata-sections -I/usr/include/bearssl \
+STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -DUF_LIBC='"musl"' \
+		  -Os -ffunction-sections -fdata-sections -I/usr/include/bearssl \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 static: $(STATIC_DIR)/ufetch
@@ -222,10 +219,19 @@ HAVE_MUSL := $(shell command -v $(firstword $(MUSL_CC)) >/dev/null 2>&1 \
 NO_MUSL	= (no $(firstword $(MUSL_CC)): install musl-tools for the static one)
 endif
 ifneq ($(SANITIZE),1)
-ufetch: $(if $(HAVE_MUSL),build/static/ufetch,$(DYN))
+UFETCH_FROM = $(if $(HAVE_MUSL),build/static/ufetch,$(DYN))
+# Which build ./ufetch is a copy of; rewritten only when that changes,
+# so that make DYNAMIC=1 after make (or back) copies again.
+build/ufetch-from: FORCE
+	@mkdir -p build
+	@echo $(UFETCH_FROM) | cmp -s - $@ || echo $(UFETCH_FROM) > $@
+
+ufetch: $(UFETCH_FROM) build/ufetch-from
 	cp $< $@
-	@echo "ufetch: $(if $(HAVE_MUSL),the static musl build,the dynamic link $(NO_MUSL))"
+	@echo "ufetch: $(strip $(if $(HAVE_MUSL),the static musl build,the dynamic link $(NO_MUSL)))"
 endif
+
+FORCE:
 
 bench: ufetch static $(DYN)
 	$(S)/bench/run.sh
@@ -267,5 +273,5 @@ distcheck: dist
 clean:
 	rm -rf ufetch build
 
-.PHONY: check-static check-dynamic static all check clean warnings manlint \
+.PHONY: check-dynamic static all check clean warnings manlint FORCE \
 	memcheck fuzz fuzz-seeds bench install uninstall dist distcheck
