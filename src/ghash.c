@@ -241,12 +241,7 @@ uf_ghash_clmul_get(void)
 br_ghash
 uf_ghash_vclmul_get(void)
 {
-	static int	v = -1;
-
-	if (v < 0) {
-		v = br_ghash_pclmul_get() != 0 && has_vclmul();
-	}
-	return v ? &ghash_vclmul : 0;
+	return br_ghash_pclmul_get() != 0 && has_vclmul() ? &ghash_vclmul : 0;
 }
 
 #else
@@ -271,7 +266,17 @@ uf_ghash_vclmul_get(void)
 br_ghash
 uf_ghash_get(void)
 {
-	br_ghash	g = uf_ghash_vclmul_get();
+	/* Chosen once a run: CPUID traps to the hypervisor in a VM, and
+	 * every new TLS connection asks. */
+	static int	chosen;
+	static br_ghash	g;
 
-	return g != 0 ? g : uf_ghash_clmul_get();
+	if (!chosen) {
+		g = uf_ghash_vclmul_get();
+		if (g == 0) {
+			g = uf_ghash_clmul_get();
+		}
+		chosen = 1;
+	}
+	return g;
 }
