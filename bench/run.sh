@@ -48,7 +48,8 @@ t_start=$(date +%s.%N)
 [ -x "$ufd" ] || make -C "$repo" build/dynamic/ufetch >&2
 # What ./ufetch is: make copies the static build there when musl-gcc is
 # found (Makefile), else the dynamic link.
-if cmp -s "$uf" "$ufs"; then uf_kind="static musl (make's default)"; else uf_kind="dynamic (no musl-gcc, or DYNAMIC=1)"; fi
+uf_static=0 uf_kind="dynamic (no musl-gcc, or DYNAMIC=1)"
+if cmp -s "$uf" "$ufs"; then uf_static=1 uf_kind="static musl (make's default)"; fi
 if ! busybox wget --help >/dev/null 2>&1; then
 	echo "run.sh: busybox missing, installing busybox-static" >&2
 	apt-get install -y -q busybox-static >&2 ||
@@ -261,14 +262,14 @@ echo "static:     wc -c build/static/ufetch: $(wc -c < "$ufs") $ufs"
 } | tee "$tmp/context.txt"
 echo
 
-export SPAWN=$tmp/spawn UF=$uf UFS=$ufs UFD=$ufd EMPTY_HWM=$empty_hwm PY=$py TMP=$tmp PH=$ph PS=$ps BUNDLE=$bundle \
+export SPAWN=$tmp/spawn UF=$uf UFS=$ufs UFD=$ufd UF_STATIC=$uf_static EMPTY_HWM=$empty_hwm PY=$py TMP=$tmp PH=$ph PS=$ps BUNDLE=$bundle \
 	OUT_MD=$out_md OUT_SVG=$out_svg CHART=$repo/bench/chart.py T_START=$t_start
 "${norand[@]}" "$py" - <<'EOF' || echo "run.sh: the driver failed (status $?)" >&2
 import json, os, statistics, subprocess, sys, time
 
 E = os.environ
 UF, UFS, UFD, PY, TMP = E["UF"], E["UFS"], E["UFD"], E["PY"], E["TMP"]
-UF_STATIC = open(UF, "rb").read() == open(UFS, "rb").read()
+UF_STATIC = E["UF_STATIC"] == "1"
 PH, PS, BUNDLE = E["PH"], E["PS"], E["BUNDLE"]
 RS, RB, RM, NURLS = int(E["RUNS_SMALL"]), int(E["RUNS_BIG"]), int(E["RUNS_MANY"]), int(E["NURLS"])
 BIG = os.path.getsize(f"{TMP}/www/big")
