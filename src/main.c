@@ -758,6 +758,7 @@ main(int argc, char **argv)
 	if (check_proxy(a, mark) != UF_OK) {
 		return bad_usage("%s", uf_err_msg());
 	}
+	uf_proxy_cfg_env(&opt.fo.proxy);
 	uf_urls_init(&urls, argc - optind, argv + optind);
 	cur = &items[0];
 	uf_urls_next(&urls, cur, 0);

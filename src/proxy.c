@@ -12,9 +12,10 @@
 #include "fmt.h"
 #include "proxy.h"
 
-/* see proxy.h */
-const char *
-uf_proxy_env(enum uf_scheme scheme, const char **var)
+/* The proxy URL of the environment for scheme, or NULL; *var names the
+ * variable it came from (the rules are in proxy.h). */
+static const char *
+proxy_env(enum uf_scheme scheme, const char **var)
 {
 	static const char *const	names[2][2] = {
 		{ "http_proxy", "HTTP_PROXY" },
@@ -269,28 +270,37 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 }
 
 /* see proxy.h */
+void
+uf_proxy_cfg_env(struct uf_proxy_cfg *cfg)
+{
+	cfg->env[0] = proxy_env(UF_HTTP, &cfg->env_var[0]);
+	cfg->env[1] = proxy_env(UF_HTTPS, &cfg->env_var[1]);
+	if (cfg->noproxy == NULL) {
+		cfg->noproxy = getenv("no_proxy");
+	}
+	if (cfg->noproxy == NULL) {
+		cfg->noproxy = getenv("NO_PROXY");
+	}
+}
+
+/* see proxy.h */
 enum uf_err
 uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
     const struct uf_url *u, struct uf_proxy **pp)
 {
-	const char	*s = cfg->proxy, *var = "-x", *list = cfg->noproxy;
+	const char	*s = cfg->proxy, *var = "-x";
 	char		what[64];
 	enum uf_err	err;
 
 	*pp = NULL;
 	if (s == NULL) {
-		s = uf_proxy_env(u->scheme, &var);
+		s = cfg->env[u->scheme == UF_HTTPS];
+		var = cfg->env_var[u->scheme == UF_HTTPS];
 	}
 	if (s == NULL || s[0] == '\0') {
 		return UF_OK;
 	}
-	if (list == NULL) {
-		list = getenv("no_proxy");
-	}
-	if (list == NULL) {
-		list = getenv("NO_PROXY");
-	}
-	if (list != NULL && uf_noproxy_match(list, u)) {
+	if (cfg->noproxy != NULL && uf_noproxy_match(cfg->noproxy, u)) {
 		return UF_OK;
 	}
 	*pp = uf_arena_alloc(a, sizeof **pp);

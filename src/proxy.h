@@ -4,8 +4,8 @@
  * a plain http request, and the CONNECT request that opens a tunnel
  * for https.
  *
- * No I/O: the environment is read with getenv() when a URL asks, and
- * what is chosen lives in the URL's arena. The rules:
+ * No I/O: the environment is read once a run, by uf_proxy_cfg_env(),
+ * and what is chosen for a URL lives in that URL's arena. The rules:
  *   - -x URL (uf_proxy_cfg.proxy) overrides the environment; -x ''
  *     means no proxy at all.
  *   - Otherwise http URLs use http_proxy, https URLs https_proxy, and
@@ -32,6 +32,10 @@
 struct uf_proxy_cfg {
 	const char	*proxy;		/* -x URL; NULL: environment */
 	const char	*noproxy;	/* --noproxy; NULL: environment */
+	/* From the environment for http [0] and https [1] URLs: the
+	 * proxy URL (NULL: none) and the variable it came from. */
+	const char	*env[2];
+	const char	*env_var[2];
 };
 
 /* A proxy chosen for one URL; everything in that URL's arena. */
@@ -42,10 +46,11 @@ struct uf_proxy {
 };
 
 /*
- * The proxy URL of the environment for scheme (see above), or NULL;
- * *var names the variable it came from.
+ * Fill cfg's env fields, and its noproxy when --noproxy did not set it,
+ * from the environment (see above). Called once, before any URL: the
+ * environment does not change during a run.
  */
-const char	*uf_proxy_env(enum uf_scheme scheme, const char **var);
+void		uf_proxy_cfg_env(struct uf_proxy_cfg *cfg);
 
 /*
  * Does the no_proxy list send u directly? The list is comma-separated;
@@ -69,8 +74,8 @@ enum uf_err	uf_proxy_parse(struct uf_arena *a, const char *s,
 		    struct uf_proxy *p);
 
 /*
- * The proxy for u under cfg and the environment: *pp is NULL when u
- * goes directly. Errors as for uf_proxy_parse(), the message naming
+ * The proxy for u under cfg (after uf_proxy_cfg_env()): *pp is NULL
+ * when u goes directly. Errors as for uf_proxy_parse(), the message naming
  * where the proxy URL came from.
  */
 enum uf_err	uf_proxy_for(struct uf_arena *a,

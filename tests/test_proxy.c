@@ -203,6 +203,7 @@ Test(proxy, choice_table)
 		}
 		cfg.proxy = ecases[i].x;
 		cfg.noproxy = ecases[i].noproxy;
+		uf_proxy_cfg_env(&cfg);
 		u = url(ecases[i].url);
 		err = uf_proxy_for(&a, &cfg, &u, &p);
 		cr_expect_eq(err, UF_OK, "case %zu: %s", i, uf_err_msg());
@@ -220,12 +221,13 @@ Test(proxy, choice_table)
 
 Test(proxy, proxy_url_errors_name_their_source)
 {
-	struct uf_proxy_cfg	cfg = { NULL, NULL };
+	struct uf_proxy_cfg	cfg = { 0 };
 	struct uf_proxy		*p;
 	struct uf_url		u;
 
 	clean_env();
 	setenv("https_proxy", "socks5://p:1080", 1);
+	uf_proxy_cfg_env(&cfg);
 	u = url("https://h.test/");
 	cr_expect_eq(uf_proxy_for(&a, &cfg, &u, &p), UF_E_USAGE);
 	cr_expect_str_eq(uf_err_msg(), "proxy from https_proxy: unsupported "
