@@ -2,7 +2,8 @@
 #
 #   make               ./ufetch: the static musl build where musl-gcc is
 #                      found, else (or with DYNAMIC=1) the dynamic link
-#   make check         unit and integration tests (warnings are errors)
+#   make check         unit and integration tests (warnings are errors),
+#                      the latter against ./ufetch and the dynamic link
 #   make check-dynamic the integration tests against build/dynamic/ufetch,
 #                      the dynamic link against the system's C library
 #   make check SANITIZE=1
@@ -123,15 +124,16 @@ manlint:
 		groff -man -ww -z $(S)/man/ufetch.1; \
 	fi
 
-check: $(BIN) $(B)/unit $(B)/cli warnings manlint
+# The integration tests run against ./ufetch and, when that is the
+# static musl build, against the dynamic link too: another C library,
+# resolver and getopt (musl found a crash glibc hid), and the one
+# LD_PRELOAD (faketime) can reach, so every test runs.
+check: $(BIN) $(DYN) $(B)/unit $(B)/cli warnings manlint
 	$(B)/unit
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
+	cmp -s $(BIN) $(DYN) || UFETCH=$(CURDIR)/$(DYN) $(B)/cli
 	$(S)/tests/install.sh "$(MAKE)" $(S)
 
-# The integration tests against the other link of the two: ./ufetch
-# is the static musl one where musl-gcc is found, and the dynamic one
-# has another C library, resolver and getopt (musl found a crash glibc
-# hid), and is the one LD_PRELOAD (faketime) can reach.
 check-dynamic: $(DYN) $(B)/cli
 	UFETCH=$(CURDIR)/$(DYN) $(B)/cli
 
