@@ -29,7 +29,7 @@ struct fetch {
 	const struct uf_url		*first;	/* the URL asked for */
 	const struct uf_url		*url;	/* this hop's */
 	struct uf_proxy			*proxy;	/* this hop's; NULL: direct */
-	struct uf_conn			*c;	/* its io, tls, lim */
+	struct uf_conn			*c;	/* its io and lim */
 	struct uf_http_resp		resp;
 	const char			*method;
 	const char			*auth;	/* this hop's Authorization */
@@ -368,15 +368,15 @@ enum {
 
 /*
  * Move a plain body (framed by Content-Length or the close) from the
- * socket to the output inside the kernel: straight into a pipe, or
+ * socket sock to the output inside the kernel: straight into a pipe, or
  * through a pipe of our own into a file. Waits are idle time of T, as
  * for reads; -m is checked before every move. *how says how it ended.
  */
 static enum uf_err
-fetch_splice(struct fetch *f, uint64_t left, int *how)
+fetch_splice(struct fetch *f, int sock, uint64_t left, int *how)
 {
 	const struct uf_limits	*lim = &f->c->lim;
-	int		sock = f->c->sock.fd, out, is_pipe, p[2] = { -1, -1 };
+	int		out, is_pipe, p[2] = { -1, -1 };
 	int		dst, moved = 0;
 	enum uf_err	err = UF_OK;
 	ssize_t		n, m, off;
@@ -503,12 +503,13 @@ done:
 static enum uf_err
 fetch_body(struct fetch *f)
 {
+	const struct uf_io_class	**io = f->c->io;
 	struct uf_http_resp	*r = &f->resp;
 	const unsigned char	*p;
 	enum uf_err		err;
 	size_t			n, off, used, doff, dlen;
 	uint64_t		left;
-	int			rc, how = SPLICE_NOT;
+	int			rc, sock, how = SPLICE_NOT;
 
 	/* A body may be complete without a byte (HEAD, 204, length 0). */
 	if (uf_http_body(r, NULL, 0, &used, &doff, &dlen) == UF_HTTP_DONE) {
@@ -516,10 +517,10 @@ fetch_body(struct fetch *f)
 	}
 	for (;;) {
 		/* Whole plain bodies skip user space when they can. */
-		if (f->c->tls == NULL && f->splice && !f->discard
-		    && f->c->sock.rx_off
-		    == f->c->sock.rx_len && uf_http_body_plain(r, &left)) {
-			err = fetch_splice(f, left, &how);
+		if (f->splice && !f->discard
+		    && (sock = (*io)->splice_fd(io)) >= 0
+		    && uf_http_body_plain(r, &left)) {
+			err = fetch_splice(f, sock, left, &how);
 			if (err != UF_OK || how == SPLICE_DONE) {
 				return err;
 			}
@@ -544,8 +545,7 @@ fetch_body(struct fetch *f)
 			 * Only close_notify proves that a body which ends
 			 * with the connection was not cut by someone else.
 			 */
-			if (f->c->tls != NULL
-			    && !uf_tls_closed_cleanly(f->c->tls)) {
+			if ((*io)->ended(io) == UF_IO_CUT) {
 				return uf_fail(UF_E_NET, "connection closed "
 				    "without TLS close_notify: the body may be "
 				    "truncated");
@@ -568,7 +568,7 @@ fetch_body(struct fetch *f)
 				return parse_fail(f, rc);
 			}
 		} while (rc != UF_HTTP_DONE && off < n);
-		(*f->c->io)->recv_ack(f->c->io, off);
+		(*io)->recv_ack(io, off);
 		if (rc == UF_HTTP_DONE) {
 			return UF_OK;
 		}
@@ -607,7 +607,6 @@ void
 uf_conn_close(struct uf_conn *c)
 {
 	uf_net_close(&c->sock);
-	c->tls = NULL;
 	c->io = NULL;
 }
 
@@ -643,12 +642,11 @@ conn_open(struct fetch *f)
 	}
 	if (u->scheme == UF_HTTPS) {
 		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
-		    &c->tls);
+		    &c->io);
 		if (err != UF_OK) {
 			uf_conn_close(c);
 			return err;
 		}
-		c->io = uf_tls_io(c->tls);
 	} else {
 		/* TLS has its own buffer; plain sockets need one. */
 		c->sock.rx = uf_arena_alloc(&c->a, UF_RXBUF);
@@ -695,15 +693,10 @@ same_origin(const struct uf_conn *c, const struct uf_url *u,
 static int
 reusable(const struct fetch *f)
 {
-	const struct uf_conn	*c = f->c;
+	const struct uf_io_class	**io = f->c->io;
 
-	if (!f->keep || !uf_http_persistent(&f->resp)) {
-		return 0;
-	}
-	if (c->tls != NULL) {
-		return !uf_tls_pending(c->tls) && !uf_tls_closed_cleanly(c->tls);
-	}
-	return c->sock.rx_off == c->sock.rx_len;
+	return f->keep && uf_http_persistent(&f->resp) && io != NULL
+	    && !(*io)->pending(io) && (*io)->ended(io) == UF_IO_OPEN;
 }
 
 /* Send the request and read the response head, parser state afresh. */

@@ -87,13 +87,10 @@ struct uf_opts {
  */
 #define UF_CONN_MEM	(44 * 1024)
 
-struct uf_tls;
-
 struct uf_conn {
 	struct uf_arena			a;
 	struct uf_limits		lim;
 	struct uf_sock			sock;
-	struct uf_tls			*tls;
 	const struct uf_io_class	**io;	/* NULL: closed */
 	enum uf_scheme			scheme;
 	char				host[256];

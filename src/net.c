@@ -150,9 +150,13 @@ static enum uf_err	sock_recv_buf(const struct uf_io_class **ctx,
 			    const char *what);
 static void		sock_recv_ack(const struct uf_io_class **ctx,
 			    size_t n);
+static int		sock_pending(const struct uf_io_class *const *ctx);
+static int		sock_ended(const struct uf_io_class *const *ctx);
+static int		sock_splice_fd(const struct uf_io_class *const *ctx);
 
 static const struct uf_io_class	sock_class = {
-	sock_write, sock_recv_buf, sock_recv_ack
+	sock_write, sock_recv_buf, sock_recv_ack, sock_pending, sock_ended,
+	sock_splice_fd
 };
 
 /* see net.h */
@@ -168,6 +172,7 @@ uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
 	s->fd = -1;
 	s->lim = lim;
 	s->rx_off = s->rx_len = 0;
+	s->eof = 0;
 	s->peer[0] = '\0';
 	for (ai = list; ai != NULL; ai = ai->ai_next) {
 		format_peer(s->peer, sizeof s->peer, ai);
@@ -444,6 +449,7 @@ sock_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
 		if (n >= 0) {
 			s->rx_len = (size_t)n;
 			*len = (size_t)n;
+			s->eof = n == 0;
 			return UF_OK;
 		}
 		if (errno == EINTR) {
@@ -466,4 +472,28 @@ sock_recv_ack(const struct uf_io_class **ctx, size_t n)
 	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
 
 	s->rx_off += n;
+}
+
+static int
+sock_pending(const struct uf_io_class *const *ctx)
+{
+	const struct uf_sock	*s = (const struct uf_sock *)(const void *)ctx;
+
+	return s->rx_off != s->rx_len;
+}
+
+static int
+sock_ended(const struct uf_io_class *const *ctx)
+{
+	const struct uf_sock	*s = (const struct uf_sock *)(const void *)ctx;
+
+	return s->eof ? UF_IO_CLEAN : UF_IO_OPEN;
+}
+
+static int
+sock_splice_fd(const struct uf_io_class *const *ctx)
+{
+	const struct uf_sock	*s = (const struct uf_sock *)(const void *)ctx;
+
+	return s->rx_off == s->rx_len && !s->eof ? s->fd : -1;
 }

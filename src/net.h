@@ -38,6 +38,34 @@ struct uf_io_class {
 			    const char *what);
 	/* n bytes of the last span were used; n MUST NOT exceed it. */
 	void		(*recv_ack)(const struct uf_io_class **ctx, size_t n);
+	/*
+	 * Are received bytes waiting that nobody has asked for (or, for
+	 * TLS, bytes of a record read ahead)? A connection holding some
+	 * cannot carry another request.
+	 */
+	int		(*pending)(const struct uf_io_class *const *ctx);
+	/* How the stream stands: one of UF_IO_OPEN, _CLEAN, _CUT. */
+	int		(*ended)(const struct uf_io_class *const *ctx);
+	/*
+	 * The socket the caller may splice(2) the next bytes from, or -1
+	 * (TLS, or bytes are waiting in the transport's buffer). A caller
+	 * that moves bytes this way takes them past the transport, which
+	 * then knows nothing of them.
+	 */
+	int		(*splice_fd)(const struct uf_io_class *const *ctx);
+};
+
+/*
+ * What ended() says. UF_IO_CLEAN: the stream ended and the transport
+ * vouches that nothing was cut (TLS close_notify; plain TCP, where
+ * only the HTTP framing can tell, always says so). UF_IO_CUT: it ended
+ * without that proof (a TCP close under TLS), so a body framed by the
+ * close may be truncated.
+ */
+enum {
+	UF_IO_OPEN,
+	UF_IO_CLEAN,
+	UF_IO_CUT
 };
 
 /*
@@ -51,6 +79,7 @@ struct uf_sock {
 	const struct uf_limits		*lim;
 	unsigned char			*rx;
 	size_t				rx_cap, rx_off, rx_len;
+	int				eof;	/* recv() returned 0 */
 	char				peer[80];	/* "addr port N" */
 };
 

@@ -27,12 +27,7 @@
 #include "net.h"
 #include "trust.h"
 #include "url.h"
-
-/* Largest certificate chain we accept, and most certificates in it. */
-#define UF_CHAIN_MAX		16384
-#define UF_CHAIN_CERTS		10
-/* Most trust anchors gathered for one chain. */
-#define UF_CHAIN_ANCHORS	8
+#include "x509.h"
 
 struct uf_tls_opts {
 	int		insecure;	/* -k: no certificate checks */
@@ -41,32 +36,17 @@ struct uf_tls_opts {
 	struct uf_trust	*trust;
 };
 
-struct uf_tls;
-
 /*
  * Handshake over the connected socket s for URL u. Contexts come from
- * ca (the connection's arena), handshake scratch from a (the URL's).
- * On success *tp is the TLS transport (see uf_tls_io()). Returns UF_OK,
- * UF_E_CERT, UF_E_TLS, UF_E_NET or UF_E_TIMEOUT with the message
- * recorded, or UF_E_PROTO when an arena is too small.
+ * ca (the connection's arena), handshake scratch from a (the URL's,
+ * given back before returning). On success *io is the transport.
+ * Returns UF_OK, UF_E_CERT, UF_E_TLS, UF_E_NET or UF_E_TIMEOUT with the
+ * message recorded, or UF_E_PROTO when an arena is too small.
  */
 enum uf_err	uf_tls_open(struct uf_arena *ca, struct uf_arena *a,
 		    struct uf_sock *s, const struct uf_url *u,
-		    const struct uf_tls_opts *o, struct uf_tls **tp);
-
-/* Are decrypted bytes, or bytes of a record read ahead, waiting that
- * nobody has asked for? */
-int	uf_tls_pending(const struct uf_tls *t);
-
-/* The transport methods of t. */
-const struct uf_io_class	**uf_tls_io(struct uf_tls *t);
-
-/*
- * Did the stream end with close_notify? Until it does, an end of
- * stream may be an attacker's truncation, which only the HTTP framing
- * can rule out.
- */
-int	uf_tls_closed_cleanly(const struct uf_tls *t);
+		    const struct uf_tls_opts *o,
+		    const struct uf_io_class ***io);
 
 /* "TLS 1.2 (BearSSL), AES-GCM first" and the like, for -V. */
 const char	*uf_tls_describe(void);

@@ -1,0 +1,60 @@
+/*
+ * tlscache.c: servers remembered for the run (see tlscache.h).
+ */
+#include <string.h>
+
+#include "fmt.h"
+#include "tlscache.h"
+
+/*
+ * A session is 86 bytes; a resumed handshake skips the key exchange
+ * and the certificate checks (done when the session was made).
+ */
+static struct entry {
+	char				name[256];
+	unsigned			port;
+	br_ssl_session_parameters	sp;
+} cache[UF_TLS_CACHE];
+static unsigned	next_entry;
+
+static struct entry *
+find(const char *name, unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < UF_TLS_CACHE; i++) {
+		if (cache[i].port == port && strcmp(cache[i].name, name) == 0) {
+			return &cache[i];
+		}
+	}
+	return NULL;
+}
+
+/* see tlscache.h */
+const br_ssl_session_parameters *
+uf_tlscache_session(const char *name, unsigned port)
+{
+	struct entry	*e = find(name, port);
+
+	return e != NULL && e->sp.session_id_len > 0 ? &e->sp : NULL;
+}
+
+/* see tlscache.h */
+void
+uf_tlscache_keep_session(const char *name, unsigned port,
+    const br_ssl_session_parameters *sp)
+{
+	struct entry	*e;
+
+	if (sp->session_id_len == 0) {
+		return;
+	}
+	e = find(name, port);
+	if (e == NULL) {
+		e = &cache[next_entry++ % UF_TLS_CACHE];
+		memset(e, 0, sizeof *e);
+		uf_snprintf(e->name, sizeof e->name, "%s", name);
+		e->port = port;
+	}
+	e->sp = *sp;
+}
