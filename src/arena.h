@@ -29,7 +29,7 @@
  * touched cost nothing.
  */
 #ifndef UFETCH_ARENA_SIZE
-#define UFETCH_ARENA_SIZE	98304
+#define UFETCH_ARENA_SIZE	131072
 #endif
 
 /* Every allocation is aligned for any object (max_align_t). */

@@ -620,34 +620,36 @@ conn_open(struct fetch *f)
 	struct uf_conn		*c = f->c;
 	const struct uf_url	*u = f->url, *to = u;
 	enum uf_err		err;
+	int			again = 0;
 
-	uf_conn_close(c);
-	uf_arena_reset(&c->a, 0);
 	if (f->proxy != NULL) {
 		to = &f->proxy->url;
 		uf_note("using proxy %s", f->proxy->name);
 	}
-	err = uf_net_connect(&c->sock, to->host, to->port_str, f->o->family,
-	    &c->lim);
-	if (err != UF_OK) {
-		return f->proxy != NULL ? uf_proxy_fail(f->proxy, err) : err;
-	}
-	if (f->proxy != NULL && u->scheme == UF_HTTPS) {
-		err = uf_tunnel(f->a, &c->sock, f->proxy, u,
-		    f->o->user_agent);
+	/* A server without TLS 1.3 makes us connect once more (tls.h). */
+	do {
+		uf_conn_close(c);
+		uf_arena_reset(&c->a, 0);
+		err = uf_net_connect(&c->sock, to->host, to->port_str,
+		    f->o->family, &c->lim);
+		if (err != UF_OK) {
+			return f->proxy != NULL ? uf_proxy_fail(f->proxy, err)
+			    : err;
+		}
+		if (f->proxy != NULL && u->scheme == UF_HTTPS) {
+			err = uf_tunnel(f->a, &c->sock, f->proxy, u,
+			    f->o->user_agent);
+		}
+		if (err == UF_OK && u->scheme == UF_HTTPS) {
+			err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
+			    &c->io, &again);
+		}
 		if (err != UF_OK) {
 			uf_conn_close(c);
 			return err;
 		}
-	}
-	if (u->scheme == UF_HTTPS) {
-		err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
-		    &c->io);
-		if (err != UF_OK) {
-			uf_conn_close(c);
-			return err;
-		}
-	} else {
+	} while (again);
+	if (u->scheme != UF_HTTPS) {
 		/* TLS has its own buffer; plain sockets need one. */
 		c->sock.rx = uf_arena_alloc(&c->a, UF_RXBUF);
 		c->sock.rx_cap = UF_RXBUF;

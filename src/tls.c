@@ -10,14 +10,17 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "tls13.h"
 #include "tls_inner.h"
+#include "tlscache.h"
 
 /* see tls.h */
 const char *
 uf_tls_describe(void)
 {
-	return uf_tls12_aes_first() ? "TLS 1.2 (BearSSL), AES-GCM first"
-	    : "TLS 1.2 (BearSSL), ChaCha20-Poly1305 first";
+	return uf_tls12_aes_first() ? "TLS 1.3 (ufetch's own) and TLS 1.2 "
+	    "(BearSSL), AES-GCM first" : "TLS 1.3 (ufetch's own) and TLS 1.2 "
+	    "(BearSSL), ChaCha20-Poly1305 first";
 }
 
 /* see tls_inner.h */
@@ -84,9 +87,8 @@ uf_tls_alert_fail(const struct uf_tls_peer *p, unsigned alert)
 {
 	switch (alert) {
 	case BR_ALERT_PROTOCOL_VERSION:
-		return uf_fail(UF_E_TLS, "the server requires TLS 1.3 "
-		    "(or another version ufetch does not speak); "
-		    "ufetch's TLS (BearSSL) stops at TLS 1.2");
+		return uf_fail(UF_E_TLS, "the server speaks neither TLS 1.3 "
+		    "nor TLS 1.2 (protocol_version alert)");
 	case BR_ALERT_HANDSHAKE_FAILURE:
 	case BR_ALERT_INSUFFICIENT_SECURITY:
 		return uf_fail(UF_E_TLS, "TLS handshake failed: no cipher "
@@ -108,18 +110,29 @@ uf_tls_alert_fail(const struct uf_tls_peer *p, unsigned alert)
 enum uf_err
 uf_tls_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
     const struct uf_url *u, const struct uf_tls_opts *o,
-    const struct uf_io_class ***io)
+    const struct uf_io_class ***io, int *again)
 {
 	struct uf_tls_peer	*p;
 	enum uf_err		err;
+	int			fallback;
 
 	/* Messages and the X.509 context refer to it while c lasts. */
 	p = uf_arena_alloc(ca, sizeof *p);
 	if (p == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory for TLS");
 	}
+	*again = 0;
 	err = uf_tls_target(p, u);
 	if (err != UF_OK) {
+		return err;
+	}
+	/* TLS 1.3 first; TLS 1.2 only where a server did not take it. */
+	if (!uf_tlscache_tls12(p->name, p->port)) {
+		err = uf_tls13_open(ca, a, s, p, o, io, &fallback);
+		if (err == UF_OK && fallback) {
+			uf_tlscache_set_tls12(p->name, p->port);
+			*again = 1;
+		}
 		return err;
 	}
 	return uf_tls12_open(ca, a, s, p, o, io);

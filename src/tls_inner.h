@@ -16,14 +16,9 @@
 #include "arena.h"
 #include "net.h"
 #include "tls.h"
+#include "tls13msg.h"
 #include "url.h"
 #include "x509.h"
-
-/* Alerts BearSSL 0.6 has no names for (RFC 8446 6). */
-#define UF_ALERT_MISSING_EXTENSION	109
-#define UF_ALERT_UNRECOGNIZED_NAME	112
-#define UF_ALERT_UNKNOWN_PSK_IDENTITY	115
-#define UF_ALERT_CERTIFICATE_REQUIRED	116
 
 /* The server as the handshake sees it; x509's view points into it. */
 struct uf_tls_peer {

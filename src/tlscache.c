@@ -13,6 +13,7 @@
 static struct entry {
 	char				name[256];
 	unsigned			port;
+	int				tls12;	/* no TLS 1.3 */
 	br_ssl_session_parameters	sp;
 } cache[UF_TLS_CACHE];
 static unsigned	next_entry;
@@ -39,22 +40,43 @@ uf_tlscache_session(const char *name, unsigned port)
 	return e != NULL && e->sp.session_id_len > 0 ? &e->sp : NULL;
 }
 
-/* see tlscache.h */
-void
-uf_tlscache_keep_session(const char *name, unsigned port,
-    const br_ssl_session_parameters *sp)
+/* The entry of name:port, made (replacing the oldest) if need be. */
+static struct entry *
+get(const char *name, unsigned port)
 {
-	struct entry	*e;
+	struct entry	*e = find(name, port);
 
-	if (sp->session_id_len == 0) {
-		return;
-	}
-	e = find(name, port);
 	if (e == NULL) {
 		e = &cache[next_entry++ % UF_TLS_CACHE];
 		memset(e, 0, sizeof *e);
 		uf_snprintf(e->name, sizeof e->name, "%s", name);
 		e->port = port;
 	}
-	e->sp = *sp;
+	return e;
+}
+
+/* see tlscache.h */
+void
+uf_tlscache_keep_session(const char *name, unsigned port,
+    const br_ssl_session_parameters *sp)
+{
+	if (sp->session_id_len > 0) {
+		get(name, port)->sp = *sp;
+	}
+}
+
+/* see tlscache.h */
+void
+uf_tlscache_set_tls12(const char *name, unsigned port)
+{
+	get(name, port)->tls12 = 1;
+}
+
+/* see tlscache.h */
+int
+uf_tlscache_tls12(const char *name, unsigned port)
+{
+	struct entry	*e = find(name, port);
+
+	return e != NULL && e->tls12;
 }

@@ -30,9 +30,19 @@ vx_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->ncert = 0;
 	x->nta = 0;
 	x->why = UF_X509_WHY_NONE;
-	x->over = x->buf == NULL;
-	if (x->over) {
+	x->over = 0;
+	if (x->a == NULL) {
 		x->why = UF_X509_WHY_LATE;
+		x->over = 1;
+		return;
+	}
+	/* Only the engine's path copies; TLS 1.3 hands over spans. */
+	if (x->buf == NULL) {
+		x->buf = uf_arena_alloc(x->a, UF_CHAIN_MAX);
+		if (x->buf == NULL) {
+			x->why = UF_X509_WHY_NO_ROOM;
+			x->over = 1;
+		}
 	}
 }
 
@@ -180,8 +190,9 @@ enum uf_err
 uf_x509_begin(struct uf_x509 *x, struct uf_arena *a)
 {
 	x->a = a;
-	x->buf = uf_arena_alloc(a, UF_CHAIN_MAX);
-	if (x->buf == NULL) {
+	x->buf = NULL;
+	/* The engine's copy is made when a chain comes (vx_start_chain). */
+	if (uf_arena_avail(a) < UF_CHAIN_MAX) {
 		x->a = NULL;
 		return uf_fail(UF_E_PROTO, "out of arena memory for the "
 		    "certificate chain");
@@ -207,6 +218,7 @@ uf_x509_check(struct uf_x509 *x, const unsigned char *const *certs,
 
 	x->ncert = 0;
 	x->nta = 0;
+	x->len = 0;
 	x->why = UF_X509_WHY_NONE;
 	x->over = 0;
 	if (x->a == NULL) {
@@ -220,6 +232,12 @@ uf_x509_check(struct uf_x509 *x, const unsigned char *const *certs,
 	for (i = 0; i < n; i++) {
 		x->cert[i] = certs[i];
 		x->clen[i] = clen[i];
+		x->len += clen[i];
+	}
+	/* The same bound as for the engine's copy. */
+	if (x->len > UF_CHAIN_MAX) {
+		x->why = UF_X509_WHY_CHAIN_BIG;
+		return BR_ERR_X509_LIMIT_EXCEEDED;
 	}
 	x->ncert = n;
 	return check_gathered(x);

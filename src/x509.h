@@ -51,7 +51,8 @@ enum {
 	UF_X509_WHY_CHAIN_BIG,	/* over UF_CHAIN_MAX bytes or _CERTS */
 	UF_X509_WHY_IP,		/* the IP address is not in the leaf */
 	UF_X509_WHY_STORE,	/* no store could be read: trust.c said */
-	UF_X509_WHY_LATE	/* a chain outside any handshake */
+	UF_X509_WHY_LATE,	/* a chain outside any handshake */
+	UF_X509_WHY_NO_ROOM	/* the arena cannot hold the chain */
 };
 
 struct uf_x509 {
@@ -86,9 +87,10 @@ void	uf_x509_init(struct uf_x509 *x, const struct uf_x509_peer *peer,
 const br_x509_class	**uf_x509_class(struct uf_x509 *x);
 
 /*
- * A handshake starts: chain copies, anchors and scratch come from a
+ * A handshake starts: chain copies (UF_CHAIN_MAX bytes, taken when the
+ * engine's first certificate comes), anchors and scratch come from a
  * until uf_x509_end(). Returns UF_OK, or UF_E_PROTO (recorded) when a
- * cannot hold the chain buffer.
+ * has no room for the chain buffer.
  */
 enum uf_err	uf_x509_begin(struct uf_x509 *x, struct uf_arena *a);
 
@@ -97,9 +99,11 @@ void	uf_x509_end(struct uf_x509 *x);
 
 /*
  * Check the chain certs[0..n) (DER, leaf first, each clen[i] bytes),
- * which MUST stay in place until uf_x509_end(). Returns 0 when it is
- * acceptable, or a BearSSL X.509 error code (BR_ERR_X509_*) for
- * uf_x509_fail().
+ * which MUST stay in place until uf_x509_fail() was called or the
+ * handshake ends. n may exceed UF_CHAIN_CERTS (the arrays are then not
+ * read at all): the chain is refused as too long, as is one of more
+ * than UF_CHAIN_MAX bytes. Returns 0 when it is acceptable, or a
+ * BearSSL X.509 error code (BR_ERR_X509_*) for uf_x509_fail().
  */
 unsigned	uf_x509_check(struct uf_x509 *x,
 		    const unsigned char *const *certs, const size_t *clen,

@@ -195,6 +195,9 @@ uf_x509_fail(struct uf_x509 *x, int err)
 	case UF_X509_WHY_CHAIN_BIG:
 		return uf_fail(UF_E_CERT, "certificate chain longer than %d "
 		    "bytes or %d certificates", UF_CHAIN_MAX, UF_CHAIN_CERTS);
+	case UF_X509_WHY_NO_ROOM:
+		return uf_fail(UF_E_PROTO, "out of arena memory for the "
+		    "certificate chain");
 	case UF_X509_WHY_LATE:
 		return uf_fail(UF_E_TLS, "the server sent a certificate after "
 		    "the handshake (renegotiation), which ufetch refuses");

@@ -187,7 +187,8 @@ fnv(uint64_t h, const void *buf, size_t len)
  * Read a request: the head, and a body of its Content-Length, whose
  * length, hash and first bytes are kept.
  */
-static void
+/* Read a request head; returns 0 when nothing came. */
+static int
 read_req(struct conn *c)
 {
 	struct srv		*s = c->s;
@@ -211,7 +212,7 @@ read_req(struct conn *c)
 		}
 	}
 	if (len == 0) {
-		return;
+		return 0;
 	}
 	/* NUL-terminated, and req and last_req are as large. */
 	if (s->nreq == 0) {
@@ -248,6 +249,19 @@ read_req(struct conn *c)
 	}
 	s->body_hash = h;
 	s->nreq++;
+	return 1;
+}
+
+/*
+ * Did this connection's TLS handshake fail? Then nothing the script
+ * does next can reach the client: ufetch offered TLS 1.3, our server
+ * answered TLS 1.2, and ufetch went to connect again.
+ */
+static int
+tls_failed(const struct conn *c)
+{
+	return c->eng != NULL && br_ssl_engine_current_state(c->eng)
+	    == BR_SSL_CLOSED;
 }
 
 /* see srv.h */
@@ -412,7 +426,9 @@ play(struct conn *c)
 	for (st = s->steps; st->op != OP_END && !s->stop; st++) {
 		switch (st->op) {
 		case OP_READ_REQ:
-			read_req(c);
+			if (!read_req(c) && tls_failed(c)) {
+				return;
+			}
 			break;
 		case OP_READ1:
 			(void)c_read(c, buf, sizeof buf);
