@@ -547,7 +547,7 @@ Test(cli, help_and_version)
 	cr_expect(strstr(r.out, "usage: ufetch") != NULL);
 	run_ufetch(&r, NULL, ARGS("-V"));
 	expect_exit(0, NULL);
-	cr_expect(strstr(r.out, "arena: 98304 bytes") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "arena: 131072 bytes") != NULL, "%s", r.out);
 	/* The build line says how the binary under test is linked. */
 	cr_expect(strstr(r.out, elf_has_interp(binary()) ? "build: dynamic, "
 	    : "build: static, ") != NULL, "%s", r.out);
