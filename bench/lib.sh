@@ -56,7 +56,7 @@ print(*ports)' "$1" "${2:-0}"
 # $tmp/leaf-ec.key and $tmp/chain.pem (leaf-ec, then int), which chain
 # to tests/pki/ca.pem. Needs $repo and openssl.
 tls_pem() {
-	openssl ec -inform DER -in "$repo/tests/pki/leaf-ec.key.der" \
+	openssl ec -inform DER -in "${repo:?}/tests/pki/leaf-ec.key.der" \
 	    -out "$tmp/leaf-ec.key" 2>/dev/null
 	cat "$repo/tests/pki/leaf-ec.crt" "$repo/tests/pki/int.crt" \
 	    > "$tmp/chain.pem"

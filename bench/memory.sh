@@ -101,7 +101,7 @@ anon_at_exit() {
 # peak_rss NAME RUNS STDIN on|off CMD...: run CMD RUNS times with ASLR on
 # or off; print "MIN MAX" kB.
 peak_rss() {
-	local name=$1 runs=$2 in=$3 pre=() rc i v all= codes= t0 t1
+	local name=$1 runs=$2 in=$3 pre=() rc i v all='' codes='' t0 t1
 	[ "$4" = on ] || pre=("${norand[@]}")
 	shift 4
 	t0=$(date +%s.%N)
@@ -124,9 +124,9 @@ peak_rss() {
 
 echo "== peak RSS (ufetch $("$uf" -V | head -1), nginx on 127.0.0.1:$p1,$p2)" >&2
 big=http://127.0.0.1:$p1/big
-read -r _ uf_few  < <(peak_rss uf_few  $R "$tmp/few.txt"  off "$uf" -q -o /dev/null -)
-read -r _ uf_many < <(peak_rss uf_many $R "$tmp/many.txt" off "$uf" -q -o /dev/null -)
-read -r _ uf_big  < <(peak_rss uf_big  $R /dev/null off "$uf" -q -o /dev/null "$big")
+read -r _ uf_few  < <(peak_rss uf_few  "$R" "$tmp/few.txt"  off "$uf" -q -o /dev/null -)
+read -r _ uf_many < <(peak_rss uf_many "$R" "$tmp/many.txt" off "$uf" -q -o /dev/null -)
+read -r _ uf_big  < <(peak_rss uf_big  "$R" /dev/null off "$uf" -q -o /dev/null "$big")
 read -r af_lo af_hi < <(peak_rss uf_few_aslr  5 "$tmp/few.txt"  on "$uf" -q -o /dev/null -)
 read -r am_lo am_hi < <(peak_rss uf_many_aslr 5 "$tmp/many.txt" on "$uf" -q -o /dev/null -)
 read -r _ cu_few  < <(peak_rss curl_few  1 /dev/null off curl -s --config "$tmp/few.curl")
@@ -188,7 +188,7 @@ valgrind on the dynamic link, 20 URLs (16 ok incl. 2 via localhost, 2 x 404,
   ufetch exit status: $vg_rc (8 expected: the 404 at URL 5), $uf_lines stderr line(s)
   $vg_err
   $vg_heap
-$(echo "$vg_leak" | sed 's/^/  /')
+  ${vg_leak//$'\n'/$'\n'  }
 requirement: no valgrind errors, 0 bytes lost .................. $vg_ok
 ========================================================
 EOF

@@ -77,6 +77,8 @@ run() {
 	case $client in
 	ufetch)
 		if [ "$how" = pipe ]; then
+			# A pipe on stdin on purpose: ufetch spools it.
+			# shellcheck disable=SC2002
 			cat "$file" | /usr/bin/time -f %M -o "$tmp/rss" \
 			    "$uf" --cacert "$pki/ca.pem" -d @- "$url" \
 			    > "$tmp/got"
