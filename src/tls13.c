@@ -934,6 +934,7 @@ t13_recv_buf(const struct uf_io_class **ctx, const unsigned char **buf,
 	t->dl = uf_deadline(t->sock->lim);
 	t->idle = 1;
 	t->what = what;
+	/* Empty records, tickets, updates: uf_tls13_read() checks -m. */
 	while (t->app_len == 0 && !t->eof && !t->clean) {
 		err = uf_tls13_read(t, &type, &off, &n);
 		if (err != UF_OK) {

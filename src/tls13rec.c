@@ -216,6 +216,19 @@ uf_tls13_read(struct tls13 *t, unsigned *type, size_t *off, size_t *len)
 	enum uf_err	err;
 
 	for (;;) {
+		/*
+		 * Records that carry nothing for the caller (dropped
+		 * ChangeCipherSpecs) never wait, so a stream of them would
+		 * never meet the deadline: it is checked for each record.
+		 */
+		err = uf_check_end(t->sock->lim, t->what);
+		if (err == UF_OK && !t->idle && t->dl != 0
+		    && uf_now() >= t->dl) {
+			err = uf_fail_timeout(t->sock->lim, t->dl, t->what);
+		}
+		if (err != UF_OK) {
+			return err;
+		}
 		*type = 0;
 		t->have = 0;
 		/* The stream ending anywhere is no close_notify: t->eof. */
