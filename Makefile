@@ -67,7 +67,7 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
 LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
 	  src/out.c src/der.c src/trust.c src/ghash.c src/x509.c src/x509msg.c \
 	  src/tlscache.c src/tls12.c src/tls.c src/fetch.c \
-	  src/hkdf.c src/aead.c \
+	  src/hkdf.c src/pss.c src/aead.c \
 	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
 	  src/wget.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
@@ -75,7 +75,7 @@ HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
-	   tests/test_hkdf.c tests/test_aead.c \
+	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
 	   tests/test_proxy.c tests/guard.c tests/srv.c
