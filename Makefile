@@ -75,6 +75,7 @@ HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
+	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
 	   tests/test_proxy.c tests/guard.c tests/srv.c
@@ -150,7 +151,7 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust
+FUZZ_TARGETS	= url http der trust pss
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
@@ -159,7 +160,8 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
-build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h
+build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h \
+    tests/hex.h tests/pss/vectors.h
 	@mkdir -p build/fuzz
 	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
 	    fuzz/mkseeds.c

@@ -1,15 +1,19 @@
 /*
  * mkseeds.c: write the fuzzers' seed corpora from the unit-test
  * tables: mkseeds DIR makes DIR/url, DIR/http (tests/http_cases.h,
- * tests/url_cases.h). DER and PEM seeds are copied from tests/pki by
- * the Makefile.
+ * tests/url_cases.h) and DIR/pss (tests/pss/vectors.h: its valid
+ * signatures in fuzz_pss.c's RAW mode, and each key and hash in its
+ * ENCODE mode). DER and PEM seeds are copied
+ * from tests/pki by the Makefile.
  */
 #include <sys/stat.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "http_cases.h"
+#include "pss/vectors.h"
 #include "url_cases.h"
 
 static void
@@ -30,6 +34,46 @@ put(const char *dir, const char *kind, int i, const void *p, size_t len,
 	fclose(f);
 }
 
+/*
+ * fuzz_pss.c's input: the mode (RAW 0, ENCODE 2), key, hash (in its
+ * order), then a signature (RAW) or a hash value and a salt, no bit
+ * flipped (ENCODE).
+ */
+static void
+pss_seeds(const char *dir)
+{
+	static const char *const	hashes[] = { "sha256", "sha384",
+					    "sha512" };
+	static const size_t		hash_len[] = { 32, 48, 64 };
+	unsigned char			in[3 + 4096 / 8];
+	size_t				i, k, h;
+
+	for (i = 0; i < sizeof pss_sigs / sizeof pss_sigs[0]; i++) {
+		if (!pss_sigs[i].valid) {
+			continue;
+		}
+		in[0] = 0;
+		for (k = 0; pss_keys[k].bits != pss_sigs[i].bits; k++) {
+		}
+		for (h = 0; strcmp(hashes[h], pss_sigs[i].hash) != 0; h++) {
+		}
+		in[1] = (unsigned char)k;
+		in[2] = (unsigned char)h;
+		put(dir, "pss", (int)i, in, 3 + unhex(in + 3, sizeof in - 3,
+		    pss_sigs[i].sig), "");
+	}
+	memset(in, 0, sizeof in);
+	in[0] = 2;
+	for (k = 0; k < sizeof pss_keys / sizeof pss_keys[0]; k++) {
+		for (h = 0; h < sizeof hashes / sizeof hashes[0]; h++) {
+			in[1] = (unsigned char)k;
+			in[2] = (unsigned char)h;
+			put(dir, "pss", (int)(100 + 10 * k + h), in,
+			    3 + 2 * hash_len[h], "");
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -43,6 +87,9 @@ main(int argc, char **argv)
 	mkdir(path, 0755);
 	snprintf(path, sizeof path, "%s/http", argv[1]);
 	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/pss", argv[1]);
+	mkdir(path, 0755);
+	pss_seeds(argv[1]);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		put(argv[1], "http", (int)i, cases[i].in, cases[i].len,
 		    cases[i].head ? "\x07\x01" : "\x07\x00");

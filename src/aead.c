@@ -1,29 +1,155 @@
-/* TEMPORARY local stand-in until the crypto13 branch lands. */
+/*
+ * aead.c: TLS 1.3 record protection over BearSSL's AES-GCM and
+ * ChaCha20-Poly1305; the contract is in aead.h.
+ *
+ * The implementations are the ones the TLS 1.2 engine already links
+ * (src/tls12.c), so that TLS 1.3 costs no second AES or GHASH: AES-NI
+ * where the CPU has it, else BearSSL's constant-time bitsliced AES;
+ * our GHASH (src/ghash.c) where the CPU has PCLMULQDQ, else BearSSL's
+ * constant-time multiply. A record is one br_gcm_run (or one Poly1305
+ * run) over the data in place: no copy, no split.
+ */
+#include <stdint.h>
 #include <string.h>
+
 #include "aead.h"
 #include "ghash.h"
-size_t uf_aead_key_len(unsigned suite) { return suite == UF_TLS_AES_128_GCM_SHA256 ? 16 : suite == UF_TLS_AES_256_GCM_SHA384 || suite == UF_TLS_CHACHA20_POLY1305_SHA256 ? 32 : 0; }
-void uf_aead_init(struct uf_aead *a, unsigned suite, const unsigned char *key, const unsigned char *iv)
+
+#define AES128_KEY	16
+#define AES256_KEY	32
+#define CHACHA20_KEY	32
+#define SEQ_BYTES	8	/* the sequence number's share of the nonce */
+
+/* What br_ssl_engine_set_default_aes_gcm picks for a 64-bit or 32-bit
+ * CPU without AES-NI or PCLMULQDQ. */
+#if UINTPTR_MAX > 0xffffffffu
+#define AES_CTR_PORTABLE	br_aes_ct64_ctr_vtable
+#define GHASH_PORTABLE		br_ghash_ctmul64
+#else
+#define AES_CTR_PORTABLE	br_aes_ct_ctr_vtable
+#define GHASH_PORTABLE		br_ghash_ctmul
+#endif
+
+/* The x86-64 ChaCha20 and Poly1305 of src/tls12.c (see its note). */
+#if defined(__x86_64__)
+#define CHACHA20_RUN	br_chacha20_sse2_run
+#define POLY1305_RUN	br_poly1305_ctmulq_run
+#else
+#define CHACHA20_RUN	br_chacha20_ct_run
+#define POLY1305_RUN	br_poly1305_ctmul_run
+#endif
+
+/* The AES-CTR to use, asked once a run: CPUID traps to the hypervisor
+ * in a VM, and every traffic key asks. */
+static const br_block_ctr_class *
+aes_ctr(void)
 {
-	const br_block_ctr_class *c = br_aes_x86ni_ctr_get_vtable(); br_ghash gh = uf_ghash_get();
-	memset(a, 0, sizeof *a); a->suite = suite; memcpy(a->iv, iv, 12);
-	if (suite == UF_TLS_CHACHA20_POLY1305_SHA256) { memcpy(a->key, key, 32); return; }
-	if (c == NULL) c = &br_aes_ct64_ctr_vtable;
-	if (gh == 0) { gh = br_ghash_pclmul_get(); }
-	if (gh == 0) { gh = br_ghash_ctmul64; }
-	c->init(&a->aes.vtable, key, uf_aead_key_len(suite));
+	static const br_block_ctr_class	*vt;
+
+	if (vt == NULL) {
+		vt = br_aes_x86ni_ctr_get_vtable();
+		if (vt == NULL) {
+			vt = &AES_CTR_PORTABLE;
+		}
+	}
+	return vt;
+}
+
+/* see aead.h */
+size_t
+uf_aead_key_len(unsigned suite)
+{
+	switch (suite) {
+	case UF_TLS_AES_128_GCM_SHA256:
+		return AES128_KEY;
+	case UF_TLS_AES_256_GCM_SHA384:
+		return AES256_KEY;
+	case UF_TLS_CHACHA20_POLY1305_SHA256:
+		return CHACHA20_KEY;
+	default:
+		return 0;
+	}
+}
+
+/* see aead.h */
+void
+uf_aead_init(struct uf_aead *a, unsigned suite, const unsigned char *key,
+    const unsigned char *iv)
+{
+	const br_block_ctr_class	*vt;
+	br_ghash			gh;
+
+	a->suite = suite;
+	a->seq = 0;
+	memcpy(a->iv, iv, UF_AEAD_IV);
+	if (suite == UF_TLS_CHACHA20_POLY1305_SHA256) {
+		memcpy(a->key, key, CHACHA20_KEY);
+		return;
+	}
+	vt = aes_ctr();
+	vt->init(&a->aes.vtable, key, uf_aead_key_len(suite));
+	if ((gh = uf_ghash_get()) == 0) {
+		gh = &GHASH_PORTABLE;
+	}
 	br_gcm_init(&a->gcm, &a->aes.vtable, gh);
 }
-static void nonce(struct uf_aead *a, unsigned char *n) { int i; memcpy(n, a->iv, 12); for (i = 0; i < 8; i++) n[11 - i] ^= (unsigned char)(a->seq >> (8 * i)); a->seq++; }
-void uf_aead_seal(struct uf_aead *a, const unsigned char *aad, size_t aad_len, unsigned char *data, size_t len, unsigned char *tag)
+
+/* RFC 8446 5.3: the IV XOR the sequence number, left-padded with zeros
+ * to the IV's length, big-endian; then the sequence number moves on. */
+static void
+next_nonce(struct uf_aead *a, unsigned char *nonce)
 {
-	unsigned char n[12]; nonce(a, n);
-	if (a->suite == UF_TLS_CHACHA20_POLY1305_SHA256) { br_poly1305_ctmulq_run(a->key, n, data, len, aad, aad_len, tag, br_chacha20_sse2_run, 1); return; }
-	br_gcm_reset(&a->gcm, n, 12); br_gcm_aad_inject(&a->gcm, aad, aad_len); br_gcm_flip(&a->gcm); br_gcm_run(&a->gcm, 1, data, len); br_gcm_get_tag(&a->gcm, tag);
+	uint64_t	seq = a->seq++;
+	int		i;
+
+	memcpy(nonce, a->iv, UF_AEAD_IV);
+	for (i = 0; i < SEQ_BYTES; i++) {
+		nonce[UF_AEAD_IV - 1 - i] ^= (unsigned char)(seq >> (8 * i));
+	}
 }
-int uf_aead_open(struct uf_aead *a, const unsigned char *aad, size_t aad_len, unsigned char *data, size_t len, const unsigned char *tag)
+
+/* see aead.h */
+void
+uf_aead_seal(struct uf_aead *a, const unsigned char *aad, size_t aad_len,
+    unsigned char *data, size_t len, unsigned char *tag)
 {
-	unsigned char n[12], t[16]; unsigned d = 0; int i; nonce(a, n);
-	if (a->suite == UF_TLS_CHACHA20_POLY1305_SHA256) { br_poly1305_ctmulq_run(a->key, n, data, len, aad, aad_len, t, br_chacha20_sse2_run, 0); for (i = 0; i < 16; i++) d |= t[i] ^ tag[i]; return d == 0; }
-	br_gcm_reset(&a->gcm, n, 12); br_gcm_aad_inject(&a->gcm, aad, aad_len); br_gcm_flip(&a->gcm); br_gcm_run(&a->gcm, 0, data, len); return br_gcm_check_tag(&a->gcm, tag) == 1;
+	unsigned char	nonce[UF_AEAD_IV];
+
+	next_nonce(a, nonce);
+	if (a->suite == UF_TLS_CHACHA20_POLY1305_SHA256) {
+		POLY1305_RUN(a->key, nonce, data, len, aad, aad_len, tag,
+		    &CHACHA20_RUN, 1);
+		return;
+	}
+	br_gcm_reset(&a->gcm, nonce, sizeof nonce);
+	br_gcm_aad_inject(&a->gcm, aad, aad_len);
+	br_gcm_flip(&a->gcm);
+	br_gcm_run(&a->gcm, 1, data, len);
+	br_gcm_get_tag(&a->gcm, tag);
+}
+
+/* see aead.h */
+int
+uf_aead_open(struct uf_aead *a, const unsigned char *aad, size_t aad_len,
+    unsigned char *data, size_t len, const unsigned char *tag)
+{
+	unsigned char	nonce[UF_AEAD_IV], t[UF_AEAD_TAG];
+	unsigned	diff = 0;
+	size_t		i;
+
+	next_nonce(a, nonce);
+	if (a->suite == UF_TLS_CHACHA20_POLY1305_SHA256) {
+		/* Poly1305 runs over the ciphertext before it decrypts. */
+		POLY1305_RUN(a->key, nonce, data, len, aad, aad_len, t,
+		    &CHACHA20_RUN, 0);
+		for (i = 0; i < UF_AEAD_TAG; i++) {
+			diff |= t[i] ^ tag[i];
+		}
+		return diff == 0;
+	}
+	br_gcm_reset(&a->gcm, nonce, sizeof nonce);
+	br_gcm_aad_inject(&a->gcm, aad, aad_len);
+	br_gcm_flip(&a->gcm);
+	br_gcm_run(&a->gcm, 0, data, len);
+	return (int)br_gcm_check_tag(&a->gcm, tag);
 }

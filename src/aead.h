@@ -5,8 +5,11 @@
  * 64-bit sequence number) and the 16-byte tag.
  *
  * The context holds the expanded key and MUST NOT be moved once set up
- * (the GCM context points into it). Data is processed in place.
- * Nothing is allocated.
+ * (the GCM context points into it). Data is processed in place, in one
+ * pass of the cipher and one of the authenticator. Nothing is
+ * allocated. The caller reads seq to know when to stop (RFC 8446 5.5:
+ * a new key long before it wraps); the tests set it to reach far
+ * sequence numbers.
  */
 #ifndef UF_AEAD_H
 #define UF_AEAD_H
@@ -27,7 +30,7 @@
 
 struct uf_aead {
 	unsigned		suite;
-	uint64_t		seq;
+	uint64_t		seq;		/* of the next record */
 	unsigned char		iv[UF_AEAD_IV];
 	unsigned char		key[UF_AEAD_KEY_MAX];	/* ChaCha20 */
 	br_aes_gen_ctr_keys	aes;

@@ -6,7 +6,7 @@
  * hands out the PRK; TLS 1.3's key schedule needs the two apart. Every
  * function takes the hash as a BearSSL class (br_sha256_vtable,
  * br_sha384_vtable); a secret or PRK is always one hash output long.
- * Nothing is allocated; outputs MAY NOT overlap inputs.
+ * Nothing is allocated; outputs MUST NOT overlap inputs.
  */
 #ifndef UF_HKDF_H
 #define UF_HKDF_H
@@ -40,7 +40,9 @@ void	uf_hkdf_expand(const br_hash_class *h, const unsigned char *prk,
 /*
  * HKDF-Expand-Label(Secret, Label, Context, Length): label is given
  * without the "tls13 " prefix ("key", "iv", "finished", "c hs traffic");
- * its prefixed length MUST NOT exceed 255 bytes, ctx_len 255.
+ * its prefixed length MUST NOT exceed 255 bytes, ctx_len 255 (breaking
+ * that gives a wrong key, never an overflow). out_len is Length: it
+ * MUST NOT exceed 255 times the hash length.
  */
 void	uf_hkdf_expand_label(const br_hash_class *h,
 	    const unsigned char *secret, const char *label, const void *ctx,

@@ -1,26 +1,126 @@
-/* TEMPORARY local stand-in until the crypto13 branch lands. */
+/*
+ * pss.c: EMSA-PSS verification (RFC 8017 8.1.2 and 9.1.2) over
+ * BearSSL's RSA public operation; the contract is in pss.h.
+ *
+ * The signature, raised to e modulo n, is k bytes (k the modulus length
+ * without leading zeros). The encoded message EM has emBits = modBits-1
+ * bits in emLen = ceil(emBits / 8) bytes: when modBits-1 is a multiple
+ * of 8, emLen is k-1 and the first byte of the k must be zero; else
+ * emLen is k and the 8*emLen-emBits top bits of EM must be zero.
+ *
+ *   EM = maskedDB || H || 0xbc, DB = maskedDB xor MGF1(H, emLen-hLen-1)
+ *   DB = 0x00 .. 0x00 || 0x01 || salt (sLen = hLen bytes)
+ *   H  = Hash(0x00 * 8 || mHash || salt)
+ */
 #include <string.h>
+
 #include "hkdf.h"
 #include "pss.h"
-int uf_pss_verify(const br_rsa_public_key *pk, const br_hash_class *h, const unsigned char *hv, const unsigned char *sig, size_t siglen)
+
+/* BearSSL 0.6's RSA code and br_x509_minimal stop at 4096 bits. */
+#define MOD_MAX		(4096 / 8)
+#define HASH_OUT_MAX	br_sha512_SIZE
+#define EM_TRAILER	0xbc
+#define DB_SEPARATOR	0x01
+#define PREFIX_ZEROS	8	/* M' = (0x)00 00 00 00 00 00 00 00 || ... */
+
+/* db[0..len) ^= MGF1(seed, len) with h (RFC 8017 B.2.1). */
+static void
+mgf1_xor(const br_hash_class *h, const unsigned char *seed, size_t hlen,
+    unsigned char *db, size_t len)
 {
-	unsigned char em[512], db[512], m[8 + 64 + 64], hh[64], c[4], mask[64]; br_hash_compat_context hc;
-	size_t hl = uf_hash_len(h), i, emlen, dblen, k; unsigned bits; const unsigned char *n = pk->n; size_t nlen = pk->nlen; unsigned char top;
-	while (nlen > 0 && *n == 0) { n++; nlen--; }
-	if (siglen != nlen || nlen > sizeof em) return 0;
-	memcpy(em, sig, siglen); if (!br_rsa_public_get_default()(em, siglen, pk)) return 0;
-	top = n[0]; bits = 0; while (top) { bits++; top >>= 1; } /* bits in top byte of n */
-	/* emBits = modBits - 1 */
-	{ size_t modbits = (nlen - 1) * 8 + bits, embits = modbits - 1; emlen = (embits + 7) / 8;
-	  const unsigned char *e = em + (siglen - emlen); if (siglen - emlen == 1 && em[0] != 0) return 0;
-	  if (emlen < hl + hl + 2 || e[emlen - 1] != 0xbc) return 0;
-	  dblen = emlen - hl - 1; memcpy(db, e, dblen); memcpy(hh, e + dblen, hl);
-	  if ((8 * emlen - embits) && (db[0] & (0xff << (8 - (8 * emlen - embits))) & 0xff)) return 0;
-	  for (k = 0, i = 0; k < dblen; i++) { c[0]=(unsigned char)(i>>24);c[1]=(unsigned char)(i>>16);c[2]=(unsigned char)(i>>8);c[3]=(unsigned char)i; h->init(&hc.vtable); h->update(&hc.vtable, hh, hl); h->update(&hc.vtable, c, 4); h->out(&hc.vtable, mask); for (size_t j = 0; j < hl && k < dblen; j++, k++) db[k] ^= mask[j]; }
-	  if (8 * emlen - embits) db[0] &= (unsigned char)(0xff >> (8 * emlen - embits));
-	  for (i = 0; i < dblen - hl - 1; i++) if (db[i] != 0) return 0;
-	  if (db[dblen - hl - 1] != 1) return 0;
-	  memset(m, 0, 8); memcpy(m + 8, hv, hl); memcpy(m + 8 + hl, db + dblen - hl, hl);
-	  h->init(&hc.vtable); h->update(&hc.vtable, m, 8 + 2 * hl); h->out(&hc.vtable, mask);
-	  return memcmp(mask, hh, hl) == 0; }
+	br_hash_compat_context	hc;
+	unsigned char		t[HASH_OUT_MAX], c[4];
+	uint32_t		counter;
+	size_t			i, n;
+
+	for (counter = 0; len > 0; counter++) {
+		c[0] = (unsigned char)(counter >> 24);
+		c[1] = (unsigned char)(counter >> 16);
+		c[2] = (unsigned char)(counter >> 8);
+		c[3] = (unsigned char)counter;
+		h->init(&hc.vtable);
+		h->update(&hc.vtable, seed, hlen);
+		h->update(&hc.vtable, c, sizeof c);
+		h->out(&hc.vtable, t);
+		n = len < hlen ? len : hlen;
+		for (i = 0; i < n; i++) {
+			db[i] ^= t[i];
+		}
+		db += n;
+		len -= n;
+	}
+}
+
+/* see pss.h */
+int
+uf_pss_verify(const br_rsa_public_key *pk, const br_hash_class *h,
+    const unsigned char *hv, const unsigned char *sig, size_t siglen)
+{
+	static const unsigned char	zeros[PREFIX_ZEROS];
+	br_rsa_public_key		key = *pk;
+	br_hash_compat_context		hc;
+	unsigned char			buf[MOD_MAX], hh[HASH_OUT_MAX];
+	unsigned char			*em, *db, *salt, top;
+	size_t				hlen, k, embits, emlen, dblen, i;
+
+	hlen = uf_hash_len(h);
+	if (hlen > HASH_OUT_MAX) {
+		return 0;
+	}
+	/* BearSSL allows leading zeros in n; its public operation wants
+	 * exactly the modulus' own length. */
+	while (key.nlen > 0 && key.n[0] == 0) {
+		key.n++;
+		key.nlen--;
+	}
+	k = key.nlen;
+	if (k == 0 || k > MOD_MAX || siglen != k) {
+		return 0;
+	}
+	memcpy(buf, sig, k);
+	/* Fails for a signature not below n (RFC 8017 5.2.2 step 1). */
+	if (!br_rsa_public_get_default()(buf, k, &key)) {
+		return 0;
+	}
+
+	for (top = key.n[0], embits = 8 * (k - 1); top != 0; top >>= 1) {
+		embits++;
+	}
+	embits--;			/* modBits - 1 */
+	emlen = (embits + 7) / 8;
+	em = buf;
+	if (emlen < k) {
+		if (em[0] != 0) {
+			return 0;
+		}
+		em++;
+	}
+	/* The top 8*emLen-emBits bits of EM are not part of it. */
+	top = (unsigned char)(0xff >> (8 * emlen - embits));
+	if (emlen < 2 * hlen + 2 || em[emlen - 1] != EM_TRAILER
+	    || (em[0] & ~top) != 0) {
+		return 0;
+	}
+
+	db = em;
+	dblen = emlen - hlen - 1;
+	mgf1_xor(h, em + dblen, hlen, db, dblen);
+	db[0] &= top;
+	for (i = 0; i < dblen - hlen - 1; i++) {
+		if (db[i] != 0) {
+			return 0;
+		}
+	}
+	if (db[i] != DB_SEPARATOR) {
+		return 0;
+	}
+	salt = db + i + 1;
+
+	h->init(&hc.vtable);
+	h->update(&hc.vtable, zeros, sizeof zeros);
+	h->update(&hc.vtable, hv, hlen);
+	h->update(&hc.vtable, salt, hlen);
+	h->out(&hc.vtable, hh);
+	return memcmp(hh, em + dblen, hlen) == 0;
 }
