@@ -326,16 +326,21 @@ Test(cli, max_time_ends_an_endless_drip)
 	cr_expect_gt(r.out_len, 3);
 }
 
+/*
+ * The answer comes after the default T of 3 s: a -t 0 that were
+ * ignored, or read as the default, would time out.
+ */
 Test(cli, zero_timeout_means_none)
 {
 	static const struct srv_step	steps[] = {
-		S_READ, S_SLEEP(500), S_SEND(OK200("2\r\n\r\nok")), S_END
+		S_READ, S_SLEEP(3400), S_SEND(OK200("2\r\n\r\nok")), S_END
 	};
 	struct srv	s;
 
 	run_srv(&r, &s, steps, ARGS("-t", "0"), "/");
 	expect_exit(0, NULL);
 	expect_out("ok");
+	expect_secs(3.4);
 }
 
 /*
@@ -723,14 +728,14 @@ Test(cli, killed_mid_body_leaves_no_file_under_the_final_name)
 	    srv_url(url, sizeof url, &s, "/")));
 	cr_expect(grows_to("new.part", 100000), "body under way");
 	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFSIGNALED(status));
 	cr_expect_neq(access("new", F_OK), 0, "no file under the final name");
 
 	pid = spawn_ufetch(-1, -1, ARGS("-o", "kept", "-t", "10", url));
 	(void)grows_to("kept.part", 100000);
 	kill(pid, SIGINT);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(file_is("kept", "old"), "the old file is intact");
 	srv_stop(&s);
 }
@@ -801,7 +806,7 @@ Test(cli, closed_pipe_ends_the_run_quietly)
 	close(err[1]);
 	cr_assert_eq(read(out[0], &c, 1), 1);
 	close(out[0]);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	n = read(err[0], ebuf, sizeof ebuf);
 	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
 	    "ended like a filter whose reader left");
@@ -838,7 +843,7 @@ Test(cli, max_time_holds_when_bytes_never_stop)
 		usleep(20000);
 	}
 	if (ended == 0) {
-		waitpid(pid, &status, 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
 		ended = now_secs();
 	}
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
@@ -903,7 +908,7 @@ Test(cli, closed_pipe_keeps_an_earlier_failure)
 	close(out[1]);
 	cr_assert_eq(read(out[0], &c, 1), 1);
 	close(out[0]);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 4,
 	    "status %x", status);
 	srv_stop(&s);
@@ -961,7 +966,7 @@ Test(cli, max_time_holds_when_the_reader_stops)
 	}
 	if (i == 300) {
 		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
 	}
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
 	    "status %x after %.3f s", status, now_secs() - t0);
@@ -989,7 +994,7 @@ Test(cli, appending_stdout_gets_every_byte)
 	fd = open(path, O_WRONLY | O_APPEND);
 	pid = spawn_ufetch(fd, -1, ARGS(srv_url(url, sizeof url, &s, "/")));
 	close(fd);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%x", status);
 	cr_expect(stat(path, &st) == 0 && st.st_size == 200006, "%lld bytes",
 	    (long long)st.st_size);

@@ -140,7 +140,7 @@ Test(fault, closed_stdout_is_an_output_error)
 	close(err[1]);
 	n = read(err[0], buf, sizeof buf - 1);
 	buf[n > 0 ? n : 0] = '\0';
-	waitpid(pid, &st, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "status %x", st);
 	cr_expect(strstr(buf, "cannot write standard output") != NULL, "%s",
 	    buf);
@@ -217,8 +217,11 @@ silent_resolver(void)
 	}
 	close(fd);
 	if (mount(conf, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0) {
+		unlink(conf);
 		return -1;
 	}
+	/* The mount holds the file; its name would outlive the test. */
+	unlink(conf);
 	/* Bound, never read: every query waits in vain. */
 	u = socket(AF_INET, SOCK_DGRAM, 0);
 	memset(&sin, 0, sizeof sin);
@@ -235,6 +238,7 @@ Test(fault, max_time_bounds_name_resolution, .timeout = 20)
 
 	(void)binary();
 	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
 	if (pid == 0) {
 		if (silent_resolver() != 0) {
 			_exit(77);
@@ -251,7 +255,7 @@ Test(fault, max_time_bounds_name_resolution, .timeout = 20)
 		}
 		_exit(0);
 	}
-	waitpid(pid, &st, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
 		cr_skip_test("no permission for mount and network namespaces");
 	}

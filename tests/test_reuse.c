@@ -172,6 +172,7 @@ Test(reuse, a_slow_list_is_not_waited_for)
 	cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
 	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
 	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -190,7 +191,7 @@ Test(reuse, a_slow_list_is_not_waited_for)
 	cr_assert_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
 	close(in[1]);
 	cr_expect_eq(read(out[0], buf, sizeof buf), 2);
-	waitpid(pid, &st, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(out[0]);
 	srv_stop(&s);
