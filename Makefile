@@ -239,10 +239,13 @@ bench: ufetch static $(DYN)
 	$(S)/bench/run.sh
 
 # Exactly the binary and the manual; with WGET_LINK=1 also a "wget"
-# link, which makes ufetch take busybox wget's options.
-install: ufetch
+# link, which makes ufetch take busybox wget's options. The binary is
+# the one make builds in this configuration, $(BIN): ./ufetch, or with
+# SANITIZE=1 (as make check runs tests/install.sh) the sanitized one,
+# since that configuration has no ./ufetch target.
+install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(INSTALL) -m 755 ufetch $(DESTDIR)$(BINDIR)/ufetch
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ufetch
 	$(INSTALL) -m 644 $(S)/man/ufetch.1 $(DESTDIR)$(MANDIR)/man1/ufetch.1
 	if [ "$(WGET_LINK)" = 1 ]; then \
 		ln -sf ufetch $(DESTDIR)$(BINDIR)/wget; \
