@@ -591,6 +591,10 @@ main(int argc, char **argv)
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			/* Else FILE.part would be ".part" in the directory. */
+			if (optarg[0] == '\0') {
+				return bad_usage("%s", "empty output file name");
+			}
 			opt.output = optarg;
 			break;
 		case 'O':

@@ -870,7 +870,7 @@ Test(cli, directory_and_planted_link_are_refused)
 	put_file("victim", "precious");
 	cr_assert_eq(symlink("victim", "f.part"), 0);
 	run_ufetch(&r, NULL, ARGS("-o", "f", url));
-	expect_exit(3, "cannot create f.part");
+	expect_exit(3, "refusing to write f.part: not a regular file");
 	cr_expect(file_is("victim", "precious"));
 	srv_stop(&s);
 }
