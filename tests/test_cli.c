@@ -343,6 +343,22 @@ Test(cli, zero_timeout_means_none)
 	expect_secs(3.4);
 }
 
+/* A positive -t or -m under a nanosecond is not 0, "none". */
+Test(cli, tiny_timeouts_time_out_at_once)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SLEEP(1000), S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	struct srv	s;
+
+	run_srv(&r, &s, steps, ARGS("-t", "0.0000000001"), "/");
+	expect_exit(9, "timed out");
+	cr_expect_lt(r.secs, SLACK);
+	run_srv(&r, &s, steps, ARGS("-m", "0.0000000001"), "/");
+	expect_exit(9, "(max time reached)");
+	cr_expect_lt(r.secs, SLACK);
+}
+
 /*
  * Failures: refused, truncated, HTTP errors, malformed responses.
  */
