@@ -858,6 +858,28 @@ follow(struct fetch *f, size_t mark)
 }
 
 /*
+ * May a request with method m be sent again when its connection died
+ * before any answer? Only when repeating it cannot do more than doing
+ * it once: the idempotent methods of RFC 9110 9.2.2. Anything else
+ * (POST, PATCH, a custom method) may have been acted on already.
+ */
+static int
+may_resend(const char *m)
+{
+	static const char *const	safe[] = {
+		"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof safe / sizeof safe[0]; i++) {
+		if (strcmp(m, safe[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * One request and response head on c, connecting first unless c is
  * open to this hop's origin.
  */
@@ -886,10 +908,10 @@ hop(struct fetch *f)
 	/*
 	 * A kept connection may have been closed by the server while it
 	 * sat idle; a request that got no byte back is sent once more, on
-	 * a new connection. Not a POST: it is not safe to repeat.
+	 * a new connection, if its method allows.
 	 */
 	if (reused && err == UF_E_NET && !f->resp.any_byte
-	    && strcmp(f->method, "POST") != 0) {
+	    && may_resend(f->method)) {
 		uf_note("the kept connection was closed; connecting again");
 		uf_err_clear();
 		err = conn_open(f);
