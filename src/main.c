@@ -806,8 +806,11 @@ main(int argc, char **argv)
 			    || opt.fo.resume));
 		}
 	}
-	if (pipe_closed && status == 0) {
-		/* End as any filter does when its reader goes away. */
+	if (pipe_closed) {
+		/*
+		 * End as any filter does when its reader goes away, whatever
+		 * happened to earlier URLs: the shell sees 141.
+		 */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 	}
