@@ -175,7 +175,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
     const char *dflt_port, struct uf_url *u)
 {
 	const char	*at, *h, *colon, *end = s + len;
-	size_t		i, hlen, alen = 0;
+	size_t		i, n, hlen, alen = 0;
 	enum uf_err	err;
 
 	at = NULL;
@@ -237,7 +237,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		if (hlen == 0) {
 			return bad("no host");
 		}
-		for (i = 0; i < hlen; i++) {
+		for (i = 0, n = 0; i < hlen; i++) {
 			unsigned char	c = (unsigned char)h[i];
 
 			if (c >= 0x80) {
@@ -247,6 +247,15 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 			if (!is_host_char(c)) {
 				return bad("bad character in host name");
 			}
+			n = c == '.' ? 0 : n + 1;
+			if (n > UF_LABEL_MAX) {
+				return bad("a label of the host name is "
+				    "longer than 63 bytes");
+			}
+		}
+		/* One final dot is the root, not part of the name. */
+		if (hlen - (h[hlen - 1] == '.') > UF_HOST_MAX) {
+			return bad("host name longer than 253 bytes");
 		}
 		u->host_kind = UF_HOST_NAME;
 		for (i = 0; i < hlen; i++) {

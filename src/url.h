@@ -13,6 +13,14 @@
 #include "arena.h"
 #include "ufetch.h"
 
+/*
+ * A host name is at most 253 bytes (without a final dot), each label
+ * at most 63 (RFC 1035 2.3.4): no resolver takes a longer one, and TLS
+ * (SNI, RFC 6066) cannot carry it.
+ */
+#define UF_HOST_MAX	253
+#define UF_LABEL_MAX	63
+
 enum uf_scheme {
 	UF_HTTP,
 	UF_HTTPS
@@ -43,8 +51,9 @@ struct uf_url {
 /*
  * Parse the absolute URL s (NUL-terminated). The fragment is dropped.
  * Returns UF_OK, or UF_E_USAGE with the reason recorded by uf_fail()
- * (bad scheme, space or control character, empty host, bad port, bad
- * IP literal), or UF_E_PROTO when the arena is exhausted. On error *u
+ * (bad scheme, space or control character, empty host, host name or
+ * label over UF_HOST_MAX or UF_LABEL_MAX, bad port, bad IP literal),
+ * or UF_E_PROTO when the arena is exhausted. On error *u
  * is unspecified and arena space may have been used.
  */
 enum uf_err	uf_url_parse(struct uf_arena *a, const char *s,

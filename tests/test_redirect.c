@@ -84,6 +84,44 @@ Test(redirect, refused_targets_end_with_7)
 	}
 }
 
+/*
+ * A host name TLS cannot carry, named by the server in a redirect, is
+ * the server's error (7), also through a proxy: there the CONNECT
+ * tunnel once opened and TLS then called it a usage error (2). The
+ * "proxy" answers the first request with the redirect and CONNECT with
+ * 200. Given by the user, the same URL is a usage error.
+ */
+Test(redirect, a_host_name_too_long_is_7_from_a_server_and_2_from_us)
+{
+	static char	to[400];
+	struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(302, 1, to),
+		S_SEND("HTTP/1.1 200 Connection established\r\n\r\n"),
+		S_HOLD, S_END
+	};
+	struct srv	s;
+	char		proxy[64];
+	int		i;
+
+	memcpy(to, "https://", 8);
+	for (i = 0; i < 5; i++) {
+		memset(to + 8 + i * 61, 'a', 60);
+		to[8 + i * 61 + 60] = '.';
+	}
+	memcpy(to + 8 + 5 * 61, "example/", 9);
+	cr_assert_eq(srv_start(&s, steps), 0);
+	snprintf(proxy, sizeof proxy, "http://127.0.0.1:%u", s.port);
+	run_ufetch(&r, NULL, ARGS("-x", proxy, "http://origin.test/"));
+	srv_stop(&s);
+	expect_exit(7, "bad redirect target https://aaa");
+	cr_expect(strstr(r.err, "host name longer than 253 bytes") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(s.nconn, 1, "no CONNECT");
+
+	run_ufetch(&r, NULL, ARGS("-x", proxy, to));
+	expect_exit(2, "host name longer than 253 bytes");
+}
+
 Test(redirect, max_redirs_0_returns_the_3xx_itself)
 {
 	static const struct srv_step	steps[] = CHAIN(301, 1);
