@@ -154,6 +154,7 @@ static enum uf_err
 hop_auth(struct fetch *f)
 {
 	const struct uf_url	*u = f->url;
+	enum uf_err		code;
 	char			*t;
 	size_t			n;
 
@@ -164,16 +165,22 @@ hop_auth(struct fetch *f)
 	if (u->userinfo == NULL) {
 		return UF_OK;
 	}
-	n = 6 + (strlen(u->userinfo) + 3) / 3 * 4 + 1;
+	/* A redirect's target is the server's doing, not a usage. */
+	code = u == f->first ? UF_E_USAGE : UF_E_PROTO;
+	n = strlen(u->userinfo);
+	if (n > UF_USERINFO_MAX) {
+		return uf_fail(code, "user name and password in the URL are "
+		    "%zu bytes, over the limit of %d", n, UF_USERINFO_MAX);
+	}
+	n = UF_BASIC_AUTH_CAP(n);
 	t = uf_arena_alloc(f->a, n);
 	if (t == NULL) {
 		return no_arena(f->a);
 	}
 	if (uf_basic_auth(t, n, u->userinfo) == 0) {
-		/* A redirect's target is the server's doing, not a usage. */
-		return uf_fail(u == f->first ? UF_E_USAGE : UF_E_PROTO,
-		    "bad user name or password in the URL (a bad %%-escape, "
-		    "a control character, or a colon in the user name)");
+		return uf_fail(code, "bad user name or password in the URL (a "
+		    "bad %%-escape, a control character, or a colon in the "
+		    "user name)");
 	}
 	f->auth = t;
 	return UF_OK;

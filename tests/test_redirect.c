@@ -377,6 +377,41 @@ Test(redirect, bad_credentials_are_refused_and_passwords_hidden)
 	cr_expect_null(strstr(r.err, "s3cret"), "%s", r.err);
 }
 
+/*
+ * User info is taken up to 1023 bytes as written; a longer one (a
+ * 2000-byte password) is refused for its length, and says so.
+ */
+Test(redirect, credentials_over_the_length_limit_say_so)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	static char	u[3000];
+	struct srv	s;
+	int		n;
+
+	cr_assert_eq(srv_start(&s, steps), 0);
+	n = snprintf(u, sizeof u, "http://u:");
+	memset(u + n, 'p', 1021);
+	snprintf(u + n + 1021, sizeof u - (size_t)n - 1021, "@127.0.0.1:%u/",
+	    s.port);
+	run_ufetch(&r, NULL, ARGS(u));
+	expect_exit(0, NULL);
+	cr_expect_not_null(strstr(s.req, "\r\nAuthorization: Basic dTpwcH"),
+	    "%s", s.req);
+	srv_stop(&s);
+
+	memset(u + n, 'p', 2000);
+	snprintf(u + n + 2000, sizeof u - (size_t)n - 2000, "@127.0.0.1:%u/",
+	    srv_refused_port());
+	run_ufetch(&r, NULL, ARGS(u));
+	expect_exit(2, "user name and password in the URL are 2002 bytes, "
+	    "over the limit of 1023");
+	run_ufetch(&r, NULL, ARGS("-x", u, "http://127.0.0.1:1/"));
+	expect_exit(2, "credentials in the proxy URL are 2002 bytes, over "
+	    "the limit of 1023");
+}
+
 /* An https URL that redirects to plain http is followed, with a note. */
 Test(redirect, a_downgrade_to_http_is_followed_and_noted)
 {
