@@ -36,6 +36,9 @@ struct fetch {
 	int				send_body; /* o->body on this hop */
 	int				body_dropped; /* a 303 made a GET */
 	uint64_t			have;	/* -c: bytes already there */
+	int				ranged;	/* a chunked or close-framed
+						   206: at most range_left */
+	uint64_t			range_left; /* bytes more */
 	unsigned			hops;	/* redirects followed */
 	uint64_t			seen[UF_SEEN_MAX]; /* hashes of their
 						   targets, a ring */
@@ -507,6 +510,42 @@ done:
 	return err;
 }
 
+/*
+ * -c, a 206 without Content-Length: n more body bytes are about to be
+ * written. Not a byte past the Content-Range is.
+ */
+static enum uf_err
+range_take(struct fetch *f, size_t n)
+{
+	if (!f->ranged) {
+		return UF_OK;
+	}
+	if (n > f->range_left) {
+		return uf_fail(UF_E_PROTO, "bad response: the 206 sends more "
+		    "than its Content-Range bytes %llu-%llu",
+		    (unsigned long long)f->resp.range_first,
+		    (unsigned long long)f->resp.range_last);
+	}
+	f->range_left -= n;
+	return UF_OK;
+}
+
+/* The body ended: all of the range must have come. */
+static enum uf_err
+range_end(struct fetch *f)
+{
+	if (!f->ranged || f->range_left == 0) {
+		return UF_OK;
+	}
+	/* A close-framed body cut short is a cut connection: -c again. */
+	return uf_fail(f->resp.framing == UF_BODY_CLOSE ? UF_E_NET
+	    : UF_E_PROTO, "the 206 ended %llu bytes short of its "
+	    "Content-Range bytes %llu-%llu",
+	    (unsigned long long)f->range_left,
+	    (unsigned long long)f->resp.range_first,
+	    (unsigned long long)f->resp.range_last);
+}
+
 static enum uf_err
 fetch_body(struct fetch *f)
 {
@@ -557,15 +596,18 @@ fetch_body(struct fetch *f)
 				    "without TLS close_notify: the body may be "
 				    "truncated");
 			}
-			return UF_OK;
+			return range_end(f);
 		}
 		off = 0;
 		do {
 			rc = uf_http_body(r, p + off, n - off, &used, &doff,
 			    &dlen);
 			if (dlen > 0 && !f->discard) {
-				err = uf_out_write(f->out, p + off + doff,
-				    dlen);
+				err = range_take(f, dlen);
+				if (err == UF_OK) {
+					err = uf_out_write(f->out,
+					    p + off + doff, dlen);
+				}
 				if (err != UF_OK) {
 					return err;
 				}
@@ -577,7 +619,7 @@ fetch_body(struct fetch *f)
 		} while (rc != UF_HTTP_DONE && off < n);
 		(*f->c->io)->recv_ack(f->c->io, off);
 		if (rc == UF_HTTP_DONE) {
-			return UF_OK;
+			return range_end(f);
 		}
 	}
 }
@@ -939,6 +981,7 @@ static enum uf_err
 check_resume(struct fetch *f, int *skip)
 {
 	const struct uf_http_resp	*r = &f->resp;
+	uint64_t			span;
 
 	*skip = 0;
 	if (f->have == 0) {
@@ -951,6 +994,32 @@ check_resume(struct fetch *f, int *skip)
 			    "bytes from %llu, the 206 has no matching "
 			    "Content-Range", (unsigned long long)f->have);
 		}
+		/*
+		 * We asked for all from have: a range that stops before the
+		 * end would make FILE look complete, and a body that is not
+		 * the range would run past it or stop short. Checked before
+		 * a byte is written; a body without Content-Length is held
+		 * to the range as it comes (range_take()).
+		 */
+		span = r->range_last - r->range_first + 1;
+		if (r->range_total != UINT64_MAX
+		    && r->range_last + 1 != r->range_total) {
+			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
+			    "stops at byte %llu of %llu",
+			    (unsigned long long)r->range_last,
+			    (unsigned long long)r->range_total);
+		}
+		if (r->framing == UF_BODY_LENGTH && r->length != span) {
+			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
+			    "has %llu body bytes for its Content-Range bytes "
+			    "%llu-%llu", (unsigned long long)r->length,
+			    (unsigned long long)r->range_first,
+			    (unsigned long long)r->range_last);
+		}
+		f->ranged = r->framing != UF_BODY_LENGTH;
+		f->range_left = span;
+		/* splice(2) would move a close-framed body unchecked. */
+		f->splice &= !f->ranged;
 		uf_note("resuming at byte %llu", (unsigned long long)f->have);
 		return UF_OK;
 	}
@@ -1038,6 +1107,10 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 			    : UF_PROGRESS_UNKNOWN, out->written);
 		}
 		err = fetch_body(f);
+		/* What a 206 that broke its range sent is not kept. */
+		if (err == UF_E_PROTO && f->ranged) {
+			uf_out_rollback(out);
+		}
 	}
 out:
 	if (err != UF_OK || skip || !reusable(f)) {

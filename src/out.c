@@ -424,3 +424,16 @@ uf_out_restart(struct uf_out *o)
 	o->resumed = 0;
 	return UF_OK;
 }
+
+/* see out.h */
+void
+uf_out_rollback(struct uf_out *o)
+{
+	if (o->fd < 0 || !o->to_file || o->direct) {
+		return;
+	}
+	if (ftruncate(o->fd, (off_t)o->resumed) == 0
+	    && lseek(o->fd, (off_t)o->resumed, SEEK_SET) >= 0) {
+		o->written = 0;
+	}
+}

@@ -110,4 +110,12 @@ enum uf_err	uf_out_resume(struct uf_out *o, uint64_t *have);
  */
 enum uf_err	uf_out_restart(struct uf_out *o);
 
+/*
+ * A resumed fetch failed with a protocol error: drop what it wrote, so
+ * that the temporary file holds what it held before (the bytes of a
+ * server that broke its word are not kept for the next -c). A no-op
+ * for standard output and files written in place.
+ */
+void		uf_out_rollback(struct uf_out *o);
+
 #endif
