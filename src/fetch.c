@@ -47,7 +47,12 @@ struct fetch {
 	int				keep;	/* ask to keep the connection */
 	int				splice;	/* may try splice(2) */
 	int				spliced; /* noted under -v */
-	int				echo;	/* head bytes go to out */
+	int				echo;	/* ECHO_*: where head bytes go */
+	char				*cur;	/* ECHO_HOLD: this head, */
+	size_t				cur_len, cur_cap, cur_mark;
+	char				*held;	/* -i: the heads of the */
+	size_t				held_len; /* redirects followed,
+						   at the hops' mark */
 	int				vbol;	/* -v echo at line start */
 };
 
@@ -280,6 +285,120 @@ next_span(struct fetch *f, const char *what, const unsigned char **p,
 	return (*f->c->io)->recv_buf(f->c->io, p, n, what);
 }
 
+/* Is status a redirect we follow (RFC 9110 15.4)? */
+static int
+is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303
+	    || status == 307 || status == 308;
+}
+
+/*
+ * -i and -I write the heads of a successful fetch, those of the
+ * redirects followed included (as curl -iL), and nothing at all when
+ * the final status is an error. A head that may be a redirect's is
+ * therefore held in the arena (ECHO_HOLD) until the fetch knows: a
+ * followed one joins f->held, which follow() keeps below the next
+ * hop's memory, and all are written before the head of a final
+ * response below 400.
+ */
+enum {
+	ECHO_NONE,
+	ECHO_OUT,	/* to the output */
+	ECHO_HOLD	/* to f->cur */
+};
+
+/* The held heads go out, before a final head that is a success. */
+static enum uf_err
+flush_held(struct fetch *f)
+{
+	enum uf_err	err;
+
+	err = uf_out_write(f->out, f->held, f->held_len);
+	f->held_len = 0;
+	return err;
+}
+
+/* Head bytes p[0..n) go where f->echo says. */
+static enum uf_err
+echo(struct fetch *f, const void *p, size_t n)
+{
+	if (f->echo == ECHO_OUT) {
+		return uf_out_write(f->out, p, n);
+	}
+	if (f->echo == ECHO_HOLD) {
+		if (n > f->cur_cap - f->cur_len) {
+			return uf_fail(UF_E_PROTO, "the response heads of the "
+			    "redirects do not fit in the arena (%zu bytes) "
+			    "for -i", f->a->cap + f->a->kept);
+		}
+		memcpy(f->cur + f->cur_len, p, n);
+		f->cur_len += n;
+	}
+	return UF_OK;
+}
+
+/*
+ * A status line for -i or -I: a redirect we may follow is held, with
+ * room for a head of any size the arena has; anything else flushes
+ * what is held and goes out.
+ */
+static enum uf_err
+echo_start(struct fetch *f)
+{
+	const struct uf_http_resp	*r = &f->resp;
+	enum uf_err			err;
+
+	f->echo = ECHO_NONE;
+	if (!(f->o->include || f->o->head) || r->status < 200
+	    || r->status >= 400) {
+		return UF_OK;
+	}
+	if (is_redirect(r->status) && f->o->max_redirs > 0) {
+		f->cur_mark = uf_arena_mark(f->a);
+		f->cur_cap = uf_arena_avail(f->a);
+		if (f->cur_cap > UF_HEAD_MAX) {
+			f->cur_cap = UF_HEAD_MAX;
+		}
+		f->cur = uf_arena_alloc(f->a, f->cur_cap);
+		f->cur_len = 0;
+		f->echo = ECHO_HOLD;
+	} else {
+		err = flush_held(f);
+		if (err != UF_OK) {
+			return err;
+		}
+		f->echo = ECHO_OUT;
+	}
+	return echo(f, r->line, r->line_len);
+}
+
+/*
+ * The held head is whole: give back the room it did not use (arena.h:
+ * the bytes stay where they were). Without a Location it is the final
+ * response's, and goes out now.
+ */
+static enum uf_err
+echo_end(struct fetch *f)
+{
+	enum uf_err	err;
+
+	if (f->echo != ECHO_HOLD) {
+		return UF_OK;
+	}
+	uf_arena_reset(f->a, f->cur_mark);
+	f->cur = uf_arena_alloc(f->a, f->cur_len);
+	if (f->resp.loc_len > 0) {
+		return UF_OK;
+	}
+	err = flush_held(f);
+	if (err == UF_OK) {
+		err = uf_out_write(f->out, f->cur, f->cur_len);
+	}
+	f->cur_len = 0;
+	return err;
+}
+
 static enum uf_err
 fetch_head(struct fetch *f)
 {
@@ -306,8 +425,8 @@ fetch_head(struct fetch *f)
 			return parse_fail(f, rc);
 		}
 		/* The status line itself is written from r->line below. */
-		if (f->echo && rc != UF_HTTP_STATUS) {
-			err = uf_out_write(f->out, p, used);
+		if (rc != UF_HTTP_STATUS) {
+			err = echo(f, p, used);
 			if (err != UF_OK) {
 				return err;
 			}
@@ -320,22 +439,16 @@ fetch_head(struct fetch *f)
 				r->loc = uf_arena_alloc(f->a, UF_LOC_MAX);
 				r->loc_cap = r->loc != NULL ? UF_LOC_MAX : 0;
 			}
-			/* -i shows the final head of a successful fetch. */
-			f->echo = (f->o->include || f->o->head)
-			    && r->status >= 200 && r->status < 400;
-			if (f->echo) {
-				err = uf_out_write(f->out, r->line,
-				    r->line_len);
-				if (err != UF_OK) {
-					return err;
-				}
+			err = echo_start(f);
+			if (err != UF_OK) {
+				return err;
 			}
 			break;
 		case UF_HTTP_INTERIM:
-			f->echo = 0;
+			f->echo = ECHO_NONE;
 			break;
 		case UF_HTTP_HEAD:
-			return UF_OK;
+			return echo_end(f);
 		}
 	}
 }
@@ -763,21 +876,13 @@ exchange(struct fetch *f)
 
 	memset(&f->resp, 0, sizeof f->resp);
 	f->resp.head_request = strcmp(f->method, "HEAD") == 0;
-	f->echo = 0;
+	f->echo = ECHO_NONE;
 	f->vbol = 1;
 	err = fetch_send(f);
 	if (err == UF_OK) {
 		err = fetch_head(f);
 	}
 	return err;
-}
-
-/* Is status a redirect we follow (RFC 9110 15.4)? */
-static int
-is_redirect(int status)
-{
-	return status == 301 || status == 302 || status == 303
-	    || status == 307 || status == 308;
 }
 
 /* FNV-1a: the redirect targets of one chain, to count repeats. */
@@ -895,8 +1000,21 @@ follow(struct fetch *f, size_t mark)
 	if (f->url->scheme == UF_HTTPS && nu->scheme == UF_HTTP) {
 		uf_note("warning: redirected from https to plain http");
 	}
-	/* Everything of the last hop goes; the next URL is parsed anew. */
+	/*
+	 * Everything of the last hop goes; the next URL is parsed anew.
+	 * -i: the heads held stay at the mark, this one's joins them
+	 * (arena.h: released bytes stay where they were until written).
+	 */
 	uf_arena_reset(f->a, mark);
+	if (f->held_len + f->cur_len > 0) {
+		f->held = uf_arena_alloc(f->a, f->held_len + f->cur_len);
+		if (f->held == NULL) {
+			return no_arena(f->a);
+		}
+		memmove(f->held + f->held_len, f->cur, f->cur_len);
+		f->held_len += f->cur_len;
+		f->cur_len = 0;
+	}
 	nu = uf_arena_alloc(f->a, sizeof *nu);
 	if (nu == NULL || uf_url_parse(f->a, f->next, nu) != UF_OK) {
 		return no_arena(f->a);
