@@ -336,15 +336,20 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 	if (err != UF_OK) {
 		return err;
 	}
+	/* Only -O needs the path apart, and its last segment will do. */
 	n = strcspn(path, "?#");
-	u->path = uf_arena_strndup(a, path, n);
+	for (i = n; i > 0 && path[i - 1] != '/'; i--) {
+		continue;
+	}
+	u->last = path + i;
+	u->last_len = n - i;
 	/* A leading '/' when the path is empty, and %XX for some bytes. */
 	slen = 2;
 	for (p = path; p < end; p++) {
 		slen += needs_encoding((unsigned char)*p) ? 3 : 1;
 	}
 	t = uf_arena_alloc(a, slen);
-	if (u->path == NULL || t == NULL) {
+	if (t == NULL) {
 		return no_room();
 	}
 	u->target = t;
@@ -549,15 +554,11 @@ uf_url_resolve(struct uf_arena *a, const char *base, const char *ref)
 const char *
 uf_url_filename(const struct uf_url *u, size_t *len)
 {
-	const char	*p = u->path, *slash;
-	size_t		n;
+	const char	*p = u->last;
+	size_t		n = u->last_len;
 
-	slash = strrchr(p, '/');
-	if (slash != NULL) {
-		p = slash + 1;
-	}
-	n = strlen(p);
-	if (n == 0 || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+	if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.'
+	    && p[1] == '.')) {
 		p = "index.html";
 		n = strlen(p);
 	}

@@ -4,7 +4,9 @@
  * uf_url_parse() checks a URL completely before anything is sent and
  * splits it into the parts a fetch needs; every string it returns is a
  * NUL-terminated copy in the arena, valid until the arena is reset
- * below the point where it was parsed. uf_url_resolve() turns a
+ * below the point where it was parsed, except 'last', which points
+ * into the string parsed and is valid as long as that is: a copy would
+ * make a URL with a long path take a third more of the arena. uf_url_resolve() turns a
  * reference (a redirect's Location) into an absolute URL string.
  */
 #ifndef UF_URL_H
@@ -45,7 +47,10 @@ struct uf_url {
 	char		*target;	/* request-target: path and query, "/"
 					   when the path is empty, bytes that
 					   may not go on the wire %-encoded */
-	char		*path;		/* path only, as written ("" allowed) */
+	const char	*last;		/* the path's last segment as written,
+					   last_len bytes (0 allowed), for -O:
+					   NOT a copy, see below */
+	size_t		last_len;
 };
 
 /*
@@ -89,8 +94,8 @@ int		uf_url_origin_is(const struct uf_url *u, enum uf_scheme scheme,
 /*
  * The name of the file -O writes for u: the last path segment as
  * written (not %-decoded), or "index.html" when it is empty, "." or
- * "..". It never holds a '/'. Returns a pointer into u->path or to a
- * static string, and its length in *len.
+ * "..". It never holds a '/'. Returns a pointer into u->last (not
+ * NUL-terminated) or to a static string, and its length in *len.
  */
 const char	*uf_url_filename(const struct uf_url *u, size_t *len);
 

@@ -158,6 +158,47 @@ Test(fault, url_that_fills_the_arena)
 	expect_exit(7, "does not fit in the arena");
 }
 
+/*
+ * The URL lengths the manual promises (LIMITS): 20000 bytes over HTTP
+ * and 9000 over HTTPS, a long path as much as a long query (a URL took
+ * a third more room when its path was long).
+ */
+Test(fault, long_urls_fit)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"
+		    "ok"), S_HOLD, S_END
+	};
+	static const struct srv_tls	tls = {
+		{ "leaf-ec.der", "int.der" }, "leaf-ec.key.der", NULL, 0 };
+	static char	u[20000];
+	struct srv	s;
+	char		ca[4200];
+	int		n, q;
+
+	for (q = 0; q < 2; q++) {
+		cr_assert_eq(srv_start(&s, steps), 0);
+		n = snprintf(u, sizeof u, "http://127.0.0.1:%u/%s", s.port,
+		    q ? "x?" : "");
+		memset(u + n, 'a', sizeof u - 1 - (size_t)n);
+		run_ufetch(&r, NULL, ARGS(u));
+		srv_stop(&s);
+		expect_exit(0, NULL);
+		expect_out("ok");
+
+		cr_assert_eq(srv_start_tls(&s, steps, &tls), 0);
+		n = snprintf(u, sizeof u, "https://localhost:%u/%s", s.port,
+		    q ? "x?" : "");
+		memset(u + n, 'a', 9000 - (size_t)n);
+		u[9000] = '\0';
+		run_ufetch(&r, NULL, ARGS("--cacert", pki(ca, sizeof ca,
+		    "ca.pem"), u));
+		srv_stop(&s);
+		expect_exit(0, NULL);
+		expect_out("ok");
+	}
+}
+
 Test(fault, nul_in_a_url_list)
 {
 	static const struct srv_step	ok[] = {
