@@ -40,13 +40,6 @@ uf_out_init(struct uf_out *o, const char *path)
 }
 
 static enum uf_err
-not_regular(const struct uf_out *o)
-{
-	return uf_fail(UF_E_OUTPUT, "refusing to write %s: not a regular "
-	    "file", o->tmp);
-}
-
-static enum uf_err
 busy(const struct uf_out *o)
 {
 	return uf_fail(UF_E_OUTPUT, "another ufetch is writing %s", o->path);
@@ -118,32 +111,49 @@ resolve(struct uf_out *o)
 }
 
 /*
- * Make fd, opened under the name o->tmp, ours to write: a regular file
- * of our own with one link (never one another user planted, nor a
- * hard link to some other file), locked, and still the one under that
- * name once locked: another ufetch may have renamed or removed it in
- * between. No ufetch renames or removes a FILE.part without holding
- * its lock, so the name stays ours for as long as we hold it.
+ * Is st, of o->tmp, a file we may write? A regular file of our own
+ * with one link: never one another user planted, nor a hard link to
+ * some other file, nor a FIFO or device (whose open could block).
+ */
+static enum uf_err
+ours(const struct uf_out *o, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode)) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: not a "
+		    "regular file", o->tmp);
+	}
+	if (st->st_uid != geteuid()) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: owned by "
+		    "uid %u, not by us (uid %u)", o->tmp, (unsigned)st->st_uid,
+		    (unsigned)geteuid());
+	}
+	if (st->st_nlink > 1) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: it has %u "
+		    "hard links", o->tmp, (unsigned)st->st_nlink);
+	}
+	return UF_OK;
+}
+
+/*
+ * Make fd, opened under the name o->tmp, ours to write: ours() again
+ * (the name may have changed since it was looked at), locked, and
+ * still the file under that name once locked: another ufetch may have
+ * renamed or removed it in between. No ufetch renames or removes a
+ * FILE.part without holding its lock, so the name stays ours for as
+ * long as we hold it.
  */
 static enum uf_err
 claim(struct uf_out *o, int fd)
 {
 	struct stat	st, at;
+	enum uf_err	err;
 
 	if (fstat(fd, &st) != 0) {
 		return cannot("open", o->tmp);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		return not_regular(o);
-	}
-	if (st.st_uid != geteuid()) {
-		return uf_fail(UF_E_OUTPUT, "refusing to write %s: owned by "
-		    "uid %u, not by us (uid %u)", o->tmp, (unsigned)st.st_uid,
-		    (unsigned)geteuid());
-	}
-	if (st.st_nlink > 1) {
-		return uf_fail(UF_E_OUTPUT, "refusing to write %s: it has %u "
-		    "hard links", o->tmp, (unsigned)st.st_nlink);
+	err = ours(o, &st);
+	if (err != UF_OK) {
+		return err;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		return errno == EWOULDBLOCK ? busy(o) : cannot("lock", o->tmp);
@@ -177,8 +187,10 @@ open_part(struct uf_out *o, mode_t mode, int keep)
 	umask(mask);
 	mode &= ~mask;
 	if (lstat(o->tmp, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			return not_regular(o);
+		/* Not even opened unless it looks ours. */
+		err = ours(o, &st);
+		if (err != UF_OK) {
+			return err;
 		}
 		fd = open(o->tmp, O_WRONLY | O_NOFOLLOW | O_NONBLOCK
 		    | O_CLOEXEC);
