@@ -314,6 +314,9 @@ flush_held(struct fetch *f)
 {
 	enum uf_err	err;
 
+	if (f->held_len == 0) {
+		return UF_OK;
+	}
 	err = uf_out_write(f->out, f->held, f->held_len);
 	f->held_len = 0;
 	return err;
