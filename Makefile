@@ -82,7 +82,7 @@ UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
-	   tests/test_small.c tests/test_wget.c tests/srv.c
+	   tests/test_small.c tests/test_wget.c tests/test_out.c tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 # The tests find the test PKI in the source tree, wherever they run.
 TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'
@@ -243,10 +243,13 @@ bench: ufetch static $(DYN)
 	$(S)/bench/run.sh
 
 # Exactly the binary and the manual; with WGET_LINK=1 also a "wget"
-# link, which makes ufetch take busybox wget's options.
-install: ufetch
+# link, which makes ufetch take busybox wget's options. The binary is
+# the one make builds in this configuration, $(BIN): ./ufetch, or with
+# SANITIZE=1 (as make check runs tests/install.sh) the sanitized one,
+# since that configuration has no ./ufetch target.
+install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(INSTALL) -m 755 ufetch $(DESTDIR)$(BINDIR)/ufetch
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ufetch
 	$(INSTALL) -m 644 $(S)/man/ufetch.1 $(DESTDIR)$(MANDIR)/man1/ufetch.1
 	if [ "$(WGET_LINK)" = 1 ]; then \
 		ln -sf ufetch $(DESTDIR)$(BINDIR)/wget; \

@@ -85,7 +85,11 @@ size_t	uf_arena_mark(const struct uf_arena *a);
 /*
  * Release everything allocated after mark. mark MUST come from
  * uf_arena_mark() on this arena and MUST NOT be above the current
- * fill level.
+ * fill level. The released bytes are not touched: until something is
+ * allocated and written there, they stay as they were, so that
+ * uf_arena_alloc(a, n) at once after uf_arena_reset(a, m) returns the
+ * n bytes at m unchanged. fetch.c relies on it to give back the unused
+ * end of a buffer, and to move bytes it keeps down to a mark.
  */
 void	uf_arena_reset(struct uf_arena *a, size_t mark);
 

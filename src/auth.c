@@ -72,8 +72,8 @@ base64(char *dst, const unsigned char *src, size_t len)
 size_t
 uf_basic_auth(char *dst, size_t cap, const char *userinfo)
 {
-	/* Decoding never lengthens; 1 KiB is far beyond real credentials. */
-	unsigned char	plain[1024];
+	/* Decoding never lengthens. */
+	unsigned char	plain[UF_USERINFO_MAX + 1];
 	const char	*colon;
 	size_t		len = strlen(userinfo), ulen, need;
 	long		u, p = 0;

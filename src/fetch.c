@@ -36,6 +36,9 @@ struct fetch {
 	int				send_body; /* o->body on this hop */
 	int				body_dropped; /* a 303 made a GET */
 	uint64_t			have;	/* -c: bytes already there */
+	int				ranged;	/* a chunked or close-framed
+						   206: at most range_left */
+	uint64_t			range_left; /* bytes more */
 	unsigned			hops;	/* redirects followed */
 	uint64_t			seen[UF_SEEN_MAX]; /* hashes of their
 						   targets, a ring */
@@ -44,7 +47,12 @@ struct fetch {
 	int				keep;	/* ask to keep the connection */
 	int				splice;	/* may try splice(2) */
 	int				spliced; /* noted under -v */
-	int				echo;	/* head bytes go to out */
+	int				echo;	/* ECHO_*: where head bytes go */
+	char				*cur;	/* ECHO_HOLD: this head, */
+	size_t				cur_len, cur_cap, cur_mark;
+	char				*held;	/* -i: the heads of the */
+	size_t				held_len; /* redirects followed,
+						   at the hops' mark */
 	int				vbol;	/* -v echo at line start */
 };
 
@@ -154,6 +162,7 @@ static enum uf_err
 hop_auth(struct fetch *f)
 {
 	const struct uf_url	*u = f->url;
+	enum uf_err		code;
 	char			*t;
 	size_t			n;
 
@@ -164,16 +173,22 @@ hop_auth(struct fetch *f)
 	if (u->userinfo == NULL) {
 		return UF_OK;
 	}
-	n = 6 + (strlen(u->userinfo) + 3) / 3 * 4 + 1;
+	/* A redirect's target is the server's doing, not a usage. */
+	code = u == f->first ? UF_E_USAGE : UF_E_PROTO;
+	n = strlen(u->userinfo);
+	if (n > UF_USERINFO_MAX) {
+		return uf_fail(code, "user name and password in the URL are "
+		    "%zu bytes, over the limit of %d", n, UF_USERINFO_MAX);
+	}
+	n = UF_BASIC_AUTH_CAP(n);
 	t = uf_arena_alloc(f->a, n);
 	if (t == NULL) {
 		return no_arena(f->a);
 	}
 	if (uf_basic_auth(t, n, u->userinfo) == 0) {
-		/* A redirect's target is the server's doing, not a usage. */
-		return uf_fail(u == f->first ? UF_E_USAGE : UF_E_PROTO,
-		    "bad user name or password in the URL (a bad %%-escape, "
-		    "a control character, or a colon in the user name)");
+		return uf_fail(code, "bad user name or password in the URL (a "
+		    "bad %%-escape, a control character, or a colon in the "
+		    "user name)");
 	}
 	f->auth = t;
 	return UF_OK;
@@ -270,6 +285,123 @@ next_span(struct fetch *f, const char *what, const unsigned char **p,
 	return (*f->c->io)->recv_buf(f->c->io, p, n, what);
 }
 
+/* Is status a redirect we follow (RFC 9110 15.4)? */
+static int
+is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303
+	    || status == 307 || status == 308;
+}
+
+/*
+ * -i and -I write the heads of a successful fetch, those of the
+ * redirects followed included (as curl -iL), and nothing at all when
+ * the final status is an error. A head that may be a redirect's is
+ * therefore held in the arena (ECHO_HOLD) until the fetch knows: a
+ * followed one joins f->held, which follow() keeps below the next
+ * hop's memory, and all are written before the head of a final
+ * response below 400.
+ */
+enum {
+	ECHO_NONE,
+	ECHO_OUT,	/* to the output */
+	ECHO_HOLD	/* to f->cur */
+};
+
+/* The held heads go out, before a final head that is a success. */
+static enum uf_err
+flush_held(struct fetch *f)
+{
+	enum uf_err	err;
+
+	if (f->held_len == 0) {
+		return UF_OK;
+	}
+	err = uf_out_write(f->out, f->held, f->held_len);
+	f->held_len = 0;
+	return err;
+}
+
+/* Head bytes p[0..n) go where f->echo says. */
+static enum uf_err
+echo(struct fetch *f, const void *p, size_t n)
+{
+	if (f->echo == ECHO_OUT) {
+		return uf_out_write(f->out, p, n);
+	}
+	if (f->echo == ECHO_HOLD) {
+		if (n > f->cur_cap - f->cur_len) {
+			return uf_fail(UF_E_PROTO, "the response heads of the "
+			    "redirects do not fit in the arena (%zu bytes) "
+			    "for -i", f->a->cap + f->a->kept);
+		}
+		memcpy(f->cur + f->cur_len, p, n);
+		f->cur_len += n;
+	}
+	return UF_OK;
+}
+
+/*
+ * A status line for -i or -I: a redirect we may follow is held, with
+ * room for a head of any size the arena has; anything else flushes
+ * what is held and goes out.
+ */
+static enum uf_err
+echo_start(struct fetch *f)
+{
+	const struct uf_http_resp	*r = &f->resp;
+	enum uf_err			err;
+
+	f->echo = ECHO_NONE;
+	if (!(f->o->include || f->o->head) || r->status < 200
+	    || r->status >= 400) {
+		return UF_OK;
+	}
+	if (is_redirect(r->status) && f->o->max_redirs > 0) {
+		f->cur_mark = uf_arena_mark(f->a);
+		f->cur_cap = uf_arena_avail(f->a);
+		if (f->cur_cap > UF_HEAD_MAX) {
+			f->cur_cap = UF_HEAD_MAX;
+		}
+		f->cur = uf_arena_alloc(f->a, f->cur_cap);
+		f->cur_len = 0;
+		f->echo = ECHO_HOLD;
+	} else {
+		err = flush_held(f);
+		if (err != UF_OK) {
+			return err;
+		}
+		f->echo = ECHO_OUT;
+	}
+	return echo(f, r->line, r->line_len);
+}
+
+/*
+ * The held head is whole: give back the room it did not use (arena.h:
+ * the bytes stay where they were). Without a Location it is the final
+ * response's, and goes out now.
+ */
+static enum uf_err
+echo_end(struct fetch *f)
+{
+	enum uf_err	err;
+
+	if (f->echo != ECHO_HOLD) {
+		return UF_OK;
+	}
+	uf_arena_reset(f->a, f->cur_mark);
+	f->cur = uf_arena_alloc(f->a, f->cur_len);
+	if (f->resp.loc_len > 0) {
+		return UF_OK;
+	}
+	err = flush_held(f);
+	if (err == UF_OK) {
+		err = uf_out_write(f->out, f->cur, f->cur_len);
+	}
+	f->cur_len = 0;
+	return err;
+}
+
 static enum uf_err
 fetch_head(struct fetch *f)
 {
@@ -296,8 +428,8 @@ fetch_head(struct fetch *f)
 			return parse_fail(f, rc);
 		}
 		/* The status line itself is written from r->line below. */
-		if (f->echo && rc != UF_HTTP_STATUS) {
-			err = uf_out_write(f->out, p, used);
+		if (rc != UF_HTTP_STATUS) {
+			err = echo(f, p, used);
 			if (err != UF_OK) {
 				return err;
 			}
@@ -310,22 +442,16 @@ fetch_head(struct fetch *f)
 				r->loc = uf_arena_alloc(f->a, UF_LOC_MAX);
 				r->loc_cap = r->loc != NULL ? UF_LOC_MAX : 0;
 			}
-			/* -i shows the final head of a successful fetch. */
-			f->echo = (f->o->include || f->o->head)
-			    && r->status >= 200 && r->status < 400;
-			if (f->echo) {
-				err = uf_out_write(f->out, r->line,
-				    r->line_len);
-				if (err != UF_OK) {
-					return err;
-				}
+			err = echo_start(f);
+			if (err != UF_OK) {
+				return err;
 			}
 			break;
 		case UF_HTTP_INTERIM:
-			f->echo = 0;
+			f->echo = ECHO_NONE;
 			break;
 		case UF_HTTP_HEAD:
-			return UF_OK;
+			return echo_end(f);
 		}
 	}
 }
@@ -500,6 +626,42 @@ done:
 	return err;
 }
 
+/*
+ * -c, a 206 without Content-Length: n more body bytes are about to be
+ * written. Not a byte past the Content-Range is.
+ */
+static enum uf_err
+range_take(struct fetch *f, size_t n)
+{
+	if (!f->ranged) {
+		return UF_OK;
+	}
+	if (n > f->range_left) {
+		return uf_fail(UF_E_PROTO, "bad response: the 206 sends more "
+		    "than its Content-Range bytes %llu-%llu",
+		    (unsigned long long)f->resp.range_first,
+		    (unsigned long long)f->resp.range_last);
+	}
+	f->range_left -= n;
+	return UF_OK;
+}
+
+/* The body ended: all of the range must have come. */
+static enum uf_err
+range_end(struct fetch *f)
+{
+	if (!f->ranged || f->range_left == 0) {
+		return UF_OK;
+	}
+	/* A close-framed body cut short is a cut connection: -c again. */
+	return uf_fail(f->resp.framing == UF_BODY_CLOSE ? UF_E_NET
+	    : UF_E_PROTO, "the 206 ended %llu bytes short of its "
+	    "Content-Range bytes %llu-%llu",
+	    (unsigned long long)f->range_left,
+	    (unsigned long long)f->resp.range_first,
+	    (unsigned long long)f->resp.range_last);
+}
+
 static enum uf_err
 fetch_body(struct fetch *f)
 {
@@ -550,15 +712,18 @@ fetch_body(struct fetch *f)
 				    "without TLS close_notify: the body may be "
 				    "truncated");
 			}
-			return UF_OK;
+			return range_end(f);
 		}
 		off = 0;
 		do {
 			rc = uf_http_body(r, p + off, n - off, &used, &doff,
 			    &dlen);
 			if (dlen > 0 && !f->discard) {
-				err = uf_out_write(f->out, p + off + doff,
-				    dlen);
+				err = range_take(f, dlen);
+				if (err == UF_OK) {
+					err = uf_out_write(f->out,
+					    p + off + doff, dlen);
+				}
 				if (err != UF_OK) {
 					return err;
 				}
@@ -570,7 +735,7 @@ fetch_body(struct fetch *f)
 		} while (rc != UF_HTTP_DONE && off < n);
 		(*io)->recv_ack(io, off);
 		if (rc == UF_HTTP_DONE) {
-			return UF_OK;
+			return range_end(f);
 		}
 	}
 }
@@ -709,21 +874,13 @@ exchange(struct fetch *f)
 
 	memset(&f->resp, 0, sizeof f->resp);
 	f->resp.head_request = strcmp(f->method, "HEAD") == 0;
-	f->echo = 0;
+	f->echo = ECHO_NONE;
 	f->vbol = 1;
 	err = fetch_send(f);
 	if (err == UF_OK) {
 		err = fetch_head(f);
 	}
 	return err;
-}
-
-/* Is status a redirect we follow (RFC 9110 15.4)? */
-static int
-is_redirect(int status)
-{
-	return status == 301 || status == 302 || status == 303
-	    || status == 307 || status == 308;
 }
 
 /* FNV-1a: the redirect targets of one chain, to count repeats. */
@@ -841,8 +998,21 @@ follow(struct fetch *f, size_t mark)
 	if (f->url->scheme == UF_HTTPS && nu->scheme == UF_HTTP) {
 		uf_note("warning: redirected from https to plain http");
 	}
-	/* Everything of the last hop goes; the next URL is parsed anew. */
+	/*
+	 * Everything of the last hop goes; the next URL is parsed anew.
+	 * -i: the heads held stay at the mark, this one's joins them
+	 * (arena.h: released bytes stay where they were until written).
+	 */
 	uf_arena_reset(f->a, mark);
+	if (f->held_len + f->cur_len > 0) {
+		f->held = uf_arena_alloc(f->a, f->held_len + f->cur_len);
+		if (f->held == NULL) {
+			return no_arena(f->a);
+		}
+		memmove(f->held + f->held_len, f->cur, f->cur_len);
+		f->held_len += f->cur_len;
+		f->cur_len = 0;
+	}
 	nu = uf_arena_alloc(f->a, sizeof *nu);
 	if (nu == NULL || uf_url_parse(f->a, f->next, nu) != UF_OK) {
 		return no_arena(f->a);
@@ -850,6 +1020,28 @@ follow(struct fetch *f, size_t mark)
 	f->url = nu;
 	f->hops++;
 	return hop_auth(f);
+}
+
+/*
+ * May a request with method m be sent again when its connection died
+ * before any answer? Only when repeating it cannot do more than doing
+ * it once: the idempotent methods of RFC 9110 9.2.2. Anything else
+ * (POST, PATCH, a custom method) may have been acted on already.
+ */
+static int
+may_resend(const char *m)
+{
+	static const char *const	safe[] = {
+		"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof safe / sizeof safe[0]; i++) {
+		if (strcmp(m, safe[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -881,10 +1073,10 @@ hop(struct fetch *f)
 	/*
 	 * A kept connection may have been closed by the server while it
 	 * sat idle; a request that got no byte back is sent once more, on
-	 * a new connection. Not a POST: it is not safe to repeat.
+	 * a new connection, if its method allows.
 	 */
 	if (reused && err == UF_E_NET && !f->resp.any_byte
-	    && strcmp(f->method, "POST") != 0) {
+	    && may_resend(f->method)) {
 		uf_note("the kept connection was closed; connecting again");
 		uf_err_clear();
 		err = conn_open(f);
@@ -905,6 +1097,7 @@ static enum uf_err
 check_resume(struct fetch *f, int *skip)
 {
 	const struct uf_http_resp	*r = &f->resp;
+	uint64_t			span;
 
 	*skip = 0;
 	if (f->have == 0) {
@@ -917,6 +1110,32 @@ check_resume(struct fetch *f, int *skip)
 			    "bytes from %llu, the 206 has no matching "
 			    "Content-Range", (unsigned long long)f->have);
 		}
+		/*
+		 * We asked for all from have: a range that stops before the
+		 * end would make FILE look complete, and a body that is not
+		 * the range would run past it or stop short. Checked before
+		 * a byte is written; a body without Content-Length is held
+		 * to the range as it comes (range_take()).
+		 */
+		span = r->range_last - r->range_first + 1;
+		if (r->range_total != UINT64_MAX
+		    && r->range_last + 1 != r->range_total) {
+			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
+			    "stops at byte %llu of %llu",
+			    (unsigned long long)r->range_last,
+			    (unsigned long long)r->range_total);
+		}
+		if (r->framing == UF_BODY_LENGTH && r->length != span) {
+			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
+			    "has %llu body bytes for its Content-Range bytes "
+			    "%llu-%llu", (unsigned long long)r->length,
+			    (unsigned long long)r->range_first,
+			    (unsigned long long)r->range_last);
+		}
+		f->ranged = r->framing != UF_BODY_LENGTH;
+		f->range_left = span;
+		/* splice(2) would move a close-framed body unchecked. */
+		f->splice &= !f->ranged;
 		uf_note("resuming at byte %llu", (unsigned long long)f->have);
 		return UF_OK;
 	}
@@ -1004,6 +1223,10 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 			    : UF_PROGRESS_UNKNOWN, out->written);
 		}
 		err = fetch_body(f);
+		/* What a 206 that broke its range sent is not kept. */
+		if (err == UF_E_PROTO && f->ranged) {
+			uf_out_rollback(out);
+		}
 	}
 out:
 	if (err != UF_OK || skip || !reusable(f)) {

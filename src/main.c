@@ -182,13 +182,16 @@ record(enum uf_err err)
 
 /*
  * Parse seconds with an optional fraction ("3", "0.3", ".5") into
- * nanoseconds. Returns -1 on a malformed or huge value.
+ * nanoseconds. Digits past the ninth decimal are dropped, but a value
+ * above 0 stays at least 1 ns: 0 would mean no limit at all. Returns
+ * -1 on a malformed or huge value.
  */
 static int
 parse_secs(const char *s, uint64_t *ns)
 {
 	uint64_t	whole = 0, frac = 0, scale = 100000000;
 	const char	*p = s;
+	int		nonzero = 0;
 
 	if (*p == '\0') {
 		return -1;
@@ -202,6 +205,7 @@ parse_secs(const char *s, uint64_t *ns)
 	if (*p == '.') {
 		p++;
 		while (*p >= '0' && *p <= '9') {
+			nonzero |= *p != '0';
 			frac += (uint64_t)(*p++ - '0') * scale;
 			scale /= 10;
 		}
@@ -210,6 +214,9 @@ parse_secs(const char *s, uint64_t *ns)
 		return -1;
 	}
 	*ns = whole * 1000000000u + frac;
+	if (*ns == 0 && nonzero) {
+		*ns = 1;
+	}
 	return 0;
 }
 
@@ -591,6 +598,10 @@ main(int argc, char **argv)
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			/* Else FILE.part would be ".part" in the directory. */
+			if (optarg[0] == '\0') {
+				return bad_usage("%s", "empty output file name");
+			}
 			opt.output = optarg;
 			break;
 		case 'O':
@@ -795,8 +806,11 @@ main(int argc, char **argv)
 			    || opt.fo.resume));
 		}
 	}
-	if (pipe_closed && status == 0) {
-		/* End as any filter does when its reader goes away. */
+	if (pipe_closed) {
+		/*
+		 * End as any filter does when its reader goes away, whatever
+		 * happened to earlier URLs: the shell sees 141.
+		 */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 	}

@@ -1,6 +1,7 @@
 /*
  * out.c: standard output, or a file made atomically (see out.h).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -39,30 +40,247 @@ uf_out_init(struct uf_out *o, const char *path)
 }
 
 static enum uf_err
-open_file(struct uf_out *o)
+busy(const struct uf_out *o)
+{
+	return uf_fail(UF_E_OUTPUT, "another ufetch is writing %s", o->path);
+}
+
+static enum uf_err
+cannot(const char *what, const char *path)
+{
+	return uf_fail(UF_E_OUTPUT, "cannot %s %s: %s", what, path,
+	    strerror(errno));
+}
+
+/*
+ * FILE through symbolic links, as curl and wget write, but only along
+ * links owned by us or by the owner of the directory that holds them
+ * (the kernel's fs.protected_symlinks rule, whatever the sysctl says):
+ * a link another user planted in /tmp is refused, never followed. On
+ * return o->path is the end of the chain, not a link; o->tmp is its
+ * FILE.part.
+ */
+static enum uf_err
+resolve(struct uf_out *o)
+{
+	struct stat	ls, ds;
+	const char	*slash;
+	char		c;
+	size_t		dlen;
+	ssize_t		n;
+	int		hops;
+
+	for (hops = 0; lstat(o->path, &ls) == 0 && S_ISLNK(ls.st_mode);
+	    hops++) {
+		if (hops == UF_LINKS_MAX) {
+			errno = ELOOP;
+			return cannot("write", o->path);
+		}
+		slash = strrchr(o->path, '/');
+		dlen = slash != NULL ? (size_t)(slash - o->path) + 1 : 0;
+		c = o->path[dlen];
+		o->path[dlen] = '\0';
+		if (stat(dlen > 0 ? o->path : ".", &ds) != 0) {
+			ds.st_uid = ls.st_uid + 1;	/* no owner matches */
+		}
+		o->path[dlen] = c;
+		if (ls.st_uid != geteuid() && ls.st_uid != ds.st_uid) {
+			return uf_fail(UF_E_OUTPUT, "refusing to follow the "
+			    "symbolic link %s: owned by uid %u, neither us nor "
+			    "the directory's owner", o->path,
+			    (unsigned)ls.st_uid);
+		}
+		/* o->tmp is scratch until the chain ends. */
+		n = readlink(o->path, o->tmp, PATH_MAX);
+		if (n < 0) {
+			return cannot("write", o->path);
+		}
+		/* A relative target is relative to the link's directory. */
+		if (o->tmp[0] == '/') {
+			dlen = 0;
+		}
+		if (n == PATH_MAX || dlen + (size_t)n >= sizeof o->path) {
+			errno = ENAMETOOLONG;
+			return cannot("write", o->path);
+		}
+		memcpy(o->path + dlen, o->tmp, (size_t)n);
+		o->path[dlen + (size_t)n] = '\0';
+	}
+	uf_snprintf(o->tmp, sizeof o->tmp, "%s%s", o->path, UF_PART_SUFFIX);
+	return UF_OK;
+}
+
+/*
+ * Is st, of o->tmp, a file we may write? A regular file of our own
+ * with one link: never one another user planted, nor a hard link to
+ * some other file, nor a FIFO or device (whose open could block).
+ */
+static enum uf_err
+ours(const struct uf_out *o, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode)) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: not a "
+		    "regular file", o->tmp);
+	}
+	if (st->st_uid != geteuid()) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: owned by "
+		    "uid %u, not by us (uid %u)", o->tmp, (unsigned)st->st_uid,
+		    (unsigned)geteuid());
+	}
+	if (st->st_nlink > 1) {
+		return uf_fail(UF_E_OUTPUT, "refusing to write %s: it has %u "
+		    "hard links", o->tmp, (unsigned)st->st_nlink);
+	}
+	return UF_OK;
+}
+
+/*
+ * Make fd, opened under the name o->tmp, ours to write: ours() again
+ * (the name may have changed since it was looked at), locked, and
+ * still the file under that name once locked: another ufetch may have
+ * renamed or removed it in between. No ufetch renames or removes a
+ * FILE.part without holding its lock, so the name stays ours for as
+ * long as we hold it.
+ */
+static enum uf_err
+claim(struct uf_out *o, int fd)
+{
+	struct stat	st, at;
+	enum uf_err	err;
+
+	if (fstat(fd, &st) != 0) {
+		return cannot("open", o->tmp);
+	}
+	err = ours(o, &st);
+	if (err != UF_OK) {
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		return errno == EWOULDBLOCK ? busy(o) : cannot("lock", o->tmp);
+	}
+	if (fstat(fd, &st) != 0 || lstat(o->tmp, &at) != 0
+	    || st.st_nlink != 1 || at.st_dev != st.st_dev
+	    || at.st_ino != st.st_ino) {
+		return busy(o);
+	}
+	return UF_OK;
+}
+
+/*
+ * Open o->tmp for writing with mode (umask applied), claimed (see
+ * claim()). A FILE.part that is there and ours is continued with keep
+ * (-c), else removed and made afresh: a new file, which no one else
+ * can hold open from an earlier life of the name. Nothing here can
+ * block: a FIFO is refused before it is opened, and opened O_NONBLOCK
+ * if one is slipped in after the check. With keep and no FILE.part,
+ * o->fd stays -1.
+ */
+static enum uf_err
+open_part(struct uf_out *o, mode_t mode, int keep)
 {
 	struct stat	st;
+	mode_t		mask = umask(0);
+	enum uf_err	err;
+	off_t		end;
+	int		fd;
 
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			return uf_fail(UF_E_OUTPUT, "cannot write %s: Is a "
-			    "directory", o->path);
+	umask(mask);
+	mode &= ~mask;
+	if (lstat(o->tmp, &st) == 0) {
+		/* Not even opened unless it looks ours. */
+		err = ours(o, &st);
+		if (err != UF_OK) {
+			return err;
 		}
-		/* Devices and FIFOs cannot be replaced by a rename. */
-		o->direct = 1;
-		o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
-		if (o->fd < 0) {
-			return uf_fail(UF_E_OUTPUT, "cannot open %s: %s",
-			    o->path, strerror(errno));
+		fd = open(o->tmp, O_WRONLY | O_NOFOLLOW | O_NONBLOCK
+		    | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT) {
+			return cannot("open", o->tmp);
 		}
+		if (fd >= 0) {
+			err = claim(o, fd);
+			if (err == UF_OK && keep) {
+				/* Not O_APPEND: splice(2) refuses it. */
+				end = lseek(fd, 0, SEEK_END);
+				if (end < 0 || fchmod(fd, mode) != 0) {
+					err = cannot("resume", o->tmp);
+				} else {
+					o->fd = fd;
+					o->resumed = (uint64_t)end;
+					return UF_OK;
+				}
+			}
+			/* Removed while locked, never after. */
+			if (err == UF_OK) {
+				unlink(o->tmp);
+			}
+			close(fd);
+			if (err != UF_OK) {
+				return err;
+			}
+		}
+	} else if (errno != ENOENT) {
+		return cannot("create", o->tmp);
+	}
+	if (keep) {
 		return UF_OK;
 	}
-	/* Never follow a link someone planted under the .part name. */
-	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
-	    | O_NOFOLLOW, 0666);
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		return errno == EEXIST ? busy(o) : cannot("create", o->tmp);
+	}
+	err = claim(o, fd);
+	if (err != UF_OK) {
+		close(fd);
+		return err;
+	}
+	o->fd = fd;
+	return UF_OK;
+}
+
+/*
+ * Where FILE leads, and what it is: a directory is an error; a device
+ * or FIFO cannot be replaced by a rename and is written directly
+ * (o->direct); otherwise *mode is what the new file gets: the old
+ * file's permission bits, or 0666 for a new one (umask applied later).
+ */
+static enum uf_err
+prepare(struct uf_out *o, mode_t *mode)
+{
+	struct stat	st;
+	enum uf_err	err;
+
+	err = resolve(o);
+	if (err != UF_OK) {
+		return err;
+	}
+	*mode = 0666;
+	if (stat(o->path, &st) != 0) {
+		return UF_OK;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return cannot("write", o->path);
+	}
+	/* Never wider than the old file: a private file stays private. */
+	*mode = st.st_mode & 0777;
+	o->direct = !S_ISREG(st.st_mode);
+	return UF_OK;
+}
+
+static enum uf_err
+open_file(struct uf_out *o)
+{
+	enum uf_err	err;
+	mode_t		mode;
+
+	err = prepare(o, &mode);
+	if (err != UF_OK || !o->direct) {
+		return err != UF_OK ? err : open_part(o, mode, 0);
+	}
+	o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
 	if (o->fd < 0) {
-		return uf_fail(UF_E_OUTPUT, "cannot create %s: %s", o->tmp,
-		    strerror(errno));
+		return cannot("open", o->path);
 	}
 	return UF_OK;
 }
@@ -150,27 +368,23 @@ uf_out_commit(struct uf_out *o)
 		close(fd);
 		return UF_OK;
 	}
-	/* The data must be on disk before the name points at it. */
+	/*
+	 * The data must be on disk before the name points at it; fsync
+	 * reports what close would. The rename is made with the lock held
+	 * (see claim()): another ufetch could otherwise take the name.
+	 */
+	err = UF_OK;
 	if (fsync(fd) != 0 && errno != EINVAL) {
-		err = uf_fail(UF_E_OUTPUT, "cannot write %s: %s", o->tmp,
-		    strerror(errno));
-		close(fd);
-		unlink(o->tmp);
-		return err;
-	}
-	if (close(fd) != 0) {
-		err = uf_fail(UF_E_OUTPUT, "cannot write %s: %s", o->tmp,
-		    strerror(errno));
-		unlink(o->tmp);
-		return err;
-	}
-	if (rename(o->tmp, o->path) != 0) {
+		err = cannot("write", o->tmp);
+	} else if (rename(o->tmp, o->path) != 0) {
 		err = uf_fail(UF_E_OUTPUT, "cannot rename %s to %s: %s",
 		    o->tmp, o->path, strerror(errno));
-		unlink(o->tmp);
-		return err;
 	}
-	return UF_OK;
+	if (err != UF_OK) {
+		unlink(o->tmp);
+	}
+	close(fd);
+	return err;
 }
 
 /* see out.h */
@@ -180,46 +394,32 @@ uf_out_abort(struct uf_out *o, int keep)
 	if (!o->to_file || o->fd < 0) {
 		return;
 	}
-	close(o->fd);
-	o->fd = -1;
+	/* Removed while we hold the lock, never after (see claim()). */
 	if (!o->direct && !(keep && o->resumed + o->written > 0)) {
 		unlink(o->tmp);
 	}
+	close(o->fd);
+	o->fd = -1;
 }
 
 /* see out.h */
 enum uf_err
 uf_out_resume(struct uf_out *o, uint64_t *have)
 {
-	struct stat	st;
-	off_t		end;
+	enum uf_err	err;
+	mode_t		mode;
 
 	*have = 0;
 	if (!o->to_file || o->fd >= 0 || o->written > 0) {
 		return UF_OK;
 	}
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		return UF_OK;	/* written in place: nothing to resume */
+	err = prepare(o, &mode);
+	if (err != UF_OK || o->direct) {
+		return err;	/* written in place: nothing to resume */
 	}
-	o->fd = open(o->tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (o->fd < 0) {
-		if (errno == ENOENT) {
-			return UF_OK;
-		}
-		return uf_fail(UF_E_OUTPUT, "cannot open %s: %s", o->tmp,
-		    strerror(errno));
-	}
-	/* Not O_APPEND: splice(2) refuses files opened with it. */
-	end = lseek(o->fd, 0, SEEK_END);
-	if (end < 0 || fstat(o->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(o->fd);
-		o->fd = -1;
-		return uf_fail(UF_E_OUTPUT, "cannot resume %s: not a regular "
-		    "file", o->tmp);
-	}
-	o->resumed = (uint64_t)end;
+	err = open_part(o, mode, 1);
 	*have = o->resumed;
-	return UF_OK;
+	return err;
 }
 
 /* see out.h */
@@ -235,4 +435,17 @@ uf_out_restart(struct uf_out *o)
 	}
 	o->resumed = 0;
 	return UF_OK;
+}
+
+/* see out.h */
+void
+uf_out_rollback(struct uf_out *o)
+{
+	if (o->fd < 0 || !o->to_file || o->direct) {
+		return;
+	}
+	if (ftruncate(o->fd, (off_t)o->resumed) == 0
+	    && lseek(o->fd, (off_t)o->resumed, SEEK_SET) >= 0) {
+		o->written = 0;
+	}
 }

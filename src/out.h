@@ -8,6 +8,17 @@
  * and never clobbers a good one. A FILE that exists and is not a
  * regular file (/dev/null, a FIFO) is written directly.
  *
+ * What is written into must be ours. FILE.part is used only when it is
+ * a regular file of the running user with one link, and it is locked
+ * (flock) from when it is opened until it is renamed or removed, so
+ * two runs never share it: the second fails ("another ufetch is
+ * writing FILE"). Without -c it is made afresh (O_EXCL). It gets
+ * FILE's permission bits when FILE exists (0666 otherwise), less the
+ * umask. A FILE that is a symbolic link is written through: FILE.part
+ * goes beside where the links lead and is renamed onto that, along
+ * links owned by us or by their directory's owner only. Opening never
+ * blocks (a FIFO under the .part name is refused), so -m bounds it.
+ *
  * The struct holds its own copies of both paths, so it does not live
  * in the per-URL arena and can span several URLs (-o FILE with many
  * URLs concatenates their bodies, committed once at the end).
@@ -22,6 +33,9 @@
 
 #define UF_PART_SUFFIX	".part"
 
+/* Symbolic links followed from FILE at most, as Linux's MAXSYMLINKS. */
+#define UF_LINKS_MAX	40
+
 struct uf_progress;
 
 struct uf_out {
@@ -31,7 +45,8 @@ struct uf_out {
 	uint64_t	written;	/* bytes written since uf_out_init */
 	uint64_t	resumed;	/* bytes the temporary file held (-c) */
 	struct uf_progress *prog;	/* told of each write; NULL: none */
-	char		path[PATH_MAX];
+	char		path[PATH_MAX];	/* FILE; once opened, where its
+					   symbolic links lead */
 	char		tmp[PATH_MAX + sizeof UF_PART_SUFFIX];
 };
 
@@ -44,8 +59,9 @@ enum uf_err	uf_out_init(struct uf_out *o, const char *path);
 
 /*
  * Write buf[0..len), opening the file first if needed. Returns UF_OK,
- * UF_E_OUTPUT (message recorded), or UF_E_PIPE when standard output is
- * a pipe with no reader.
+ * UF_E_OUTPUT (message recorded: also for a FILE.part or link that is
+ * refused, or held by another ufetch), or UF_E_PIPE when standard
+ * output is a pipe with no reader.
  */
 enum uf_err	uf_out_write(struct uf_out *o, const void *buf, size_t len);
 
@@ -73,16 +89,17 @@ enum uf_err	uf_out_error(struct uf_out *o, int e);
 enum uf_err	uf_out_commit(struct uf_out *o);
 
 /*
- * The fetch failed: close, and remove the temporary file unless keep
- * is set and it holds bytes (so that -c can resume it).
+ * The fetch failed: remove the temporary file unless keep is set and
+ * it holds bytes (so that -c can resume it), and close it.
  */
 void		uf_out_abort(struct uf_out *o, int keep);
 
 /*
- * -c: before anything is written, open the temporary file of an
- * earlier run to continue it, and set *have to the bytes it holds (0
- * when there is none, or the output is standard output or written in
- * place: the whole body is fetched). Returns UF_OK or UF_E_OUTPUT.
+ * -c: before anything is written, open and lock the temporary file of
+ * an earlier run to continue it, and set *have to the bytes it holds
+ * (0 when there is none, or the output is standard output or written
+ * in place: the whole body is fetched). Returns UF_OK or UF_E_OUTPUT
+ * (a FILE.part that is not ours to continue, or held by another run).
  */
 enum uf_err	uf_out_resume(struct uf_out *o, uint64_t *have);
 
@@ -92,5 +109,13 @@ enum uf_err	uf_out_resume(struct uf_out *o, uint64_t *have);
  * nothing was resumed. Returns UF_OK or UF_E_OUTPUT.
  */
 enum uf_err	uf_out_restart(struct uf_out *o);
+
+/*
+ * A resumed fetch failed with a protocol error: drop what it wrote, so
+ * that the temporary file holds what it held before (the bytes of a
+ * server that broke its word are not kept for the next -c). A no-op
+ * for standard output and files written in place.
+ */
+void		uf_out_rollback(struct uf_out *o);
 
 #endif

@@ -254,8 +254,12 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 	if (p->url.userinfo == NULL) {
 		return UF_OK;
 	}
-	/* Decoding never lengthens; one byte more for an added ':'. */
-	n = 6 + (strlen(p->url.userinfo) + 3) / 3 * 4 + 1;
+	n = strlen(p->url.userinfo);
+	if (n > UF_USERINFO_MAX) {
+		return uf_fail(UF_E_USAGE, "credentials in the proxy URL are "
+		    "%zu bytes, over the limit of %d", n, UF_USERINFO_MAX);
+	}
+	n = UF_BASIC_AUTH_CAP(n);
 	t = uf_arena_alloc(a, n);
 	if (t == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory");

@@ -175,7 +175,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
     const char *dflt_port, struct uf_url *u)
 {
 	const char	*at, *h, *colon, *end = s + len;
-	size_t		i, hlen, alen = 0;
+	size_t		i, n, hlen, alen = 0;
 	enum uf_err	err;
 
 	at = NULL;
@@ -237,7 +237,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		if (hlen == 0) {
 			return bad("no host");
 		}
-		for (i = 0; i < hlen; i++) {
+		for (i = 0, n = 0; i < hlen; i++) {
 			unsigned char	c = (unsigned char)h[i];
 
 			if (c >= 0x80) {
@@ -247,6 +247,15 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 			if (!is_host_char(c)) {
 				return bad("bad character in host name");
 			}
+			n = c == '.' ? 0 : n + 1;
+			if (n > UF_LABEL_MAX) {
+				return bad("a label of the host name is "
+				    "longer than 63 bytes");
+			}
+		}
+		/* One final dot is the root, not part of the name. */
+		if (hlen - (h[hlen - 1] == '.') > UF_HOST_MAX) {
+			return bad("host name longer than 253 bytes");
 		}
 		u->host_kind = UF_HOST_NAME;
 		for (i = 0; i < hlen; i++) {
@@ -327,15 +336,20 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 	if (err != UF_OK) {
 		return err;
 	}
+	/* Only -O needs the path apart, and its last segment will do. */
 	n = strcspn(path, "?#");
-	u->path = uf_arena_strndup(a, path, n);
+	for (i = n; i > 0 && path[i - 1] != '/'; i--) {
+		continue;
+	}
+	u->last = path + i;
+	u->last_len = n - i;
 	/* A leading '/' when the path is empty, and %XX for some bytes. */
 	slen = 2;
 	for (p = path; p < end; p++) {
 		slen += needs_encoding((unsigned char)*p) ? 3 : 1;
 	}
 	t = uf_arena_alloc(a, slen);
-	if (u->path == NULL || t == NULL) {
+	if (t == NULL) {
 		return no_room();
 	}
 	u->target = t;
@@ -540,15 +554,11 @@ uf_url_resolve(struct uf_arena *a, const char *base, const char *ref)
 const char *
 uf_url_filename(const struct uf_url *u, size_t *len)
 {
-	const char	*p = u->path, *slash;
-	size_t		n;
+	const char	*p = u->last;
+	size_t		n = u->last_len;
 
-	slash = strrchr(p, '/');
-	if (slash != NULL) {
-		p = slash + 1;
-	}
-	n = strlen(p);
-	if (n == 0 || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+	if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.'
+	    && p[1] == '.')) {
 		p = "index.html";
 		n = strlen(p);
 	}

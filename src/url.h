@@ -4,7 +4,9 @@
  * uf_url_parse() checks a URL completely before anything is sent and
  * splits it into the parts a fetch needs; every string it returns is a
  * NUL-terminated copy in the arena, valid until the arena is reset
- * below the point where it was parsed. uf_url_resolve() turns a
+ * below the point where it was parsed, except 'last', which points
+ * into the string parsed and is valid as long as that is: a copy would
+ * make a URL with a long path take a third more of the arena. uf_url_resolve() turns a
  * reference (a redirect's Location) into an absolute URL string.
  */
 #ifndef UF_URL_H
@@ -12,6 +14,14 @@
 
 #include "arena.h"
 #include "ufetch.h"
+
+/*
+ * A host name is at most 253 bytes (without a final dot), each label
+ * at most 63 (RFC 1035 2.3.4): no resolver takes a longer one, and TLS
+ * (SNI, RFC 6066) cannot carry it.
+ */
+#define UF_HOST_MAX	253
+#define UF_LABEL_MAX	63
 
 enum uf_scheme {
 	UF_HTTP,
@@ -37,14 +47,18 @@ struct uf_url {
 	char		*target;	/* request-target: path and query, "/"
 					   when the path is empty, bytes that
 					   may not go on the wire %-encoded */
-	char		*path;		/* path only, as written ("" allowed) */
+	const char	*last;		/* the path's last segment as written,
+					   last_len bytes (0 allowed), for -O:
+					   NOT a copy, see below */
+	size_t		last_len;
 };
 
 /*
  * Parse the absolute URL s (NUL-terminated). The fragment is dropped.
  * Returns UF_OK, or UF_E_USAGE with the reason recorded by uf_fail()
- * (bad scheme, space or control character, empty host, bad port, bad
- * IP literal), or UF_E_PROTO when the arena is exhausted. On error *u
+ * (bad scheme, space or control character, empty host, host name or
+ * label over UF_HOST_MAX or UF_LABEL_MAX, bad port, bad IP literal),
+ * or UF_E_PROTO when the arena is exhausted. On error *u
  * is unspecified and arena space may have been used.
  */
 enum uf_err	uf_url_parse(struct uf_arena *a, const char *s,
@@ -80,8 +94,8 @@ int		uf_url_origin_is(const struct uf_url *u, enum uf_scheme scheme,
 /*
  * The name of the file -O writes for u: the last path segment as
  * written (not %-decoded), or "index.html" when it is empty, "." or
- * "..". It never holds a '/'. Returns a pointer into u->path or to a
- * static string, and its length in *len.
+ * "..". It never holds a '/'. Returns a pointer into u->last (not
+ * NUL-terminated) or to a static string, and its length in *len.
  */
 const char	*uf_url_filename(const struct uf_url *u, size_t *len);
 

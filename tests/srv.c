@@ -3,11 +3,13 @@
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -746,14 +748,49 @@ binary(void)
 	return path;
 }
 
+/* The directories in_tmpdir() made in this test's process. */
+static char	tmpdirs[4][32];
+static int	ntmpdirs;
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/*
+ * Criterion runs each test in a process of its own, which exits
+ * normally after a failed assertion too: its directories go then.
+ */
+static void
+rm_tmpdirs(void)
+{
+	if (chdir("/") != 0) {
+		return;
+	}
+	while (ntmpdirs > 0) {
+		(void)nftw(tmpdirs[--ntmpdirs], rm_entry, 16,
+		    FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 /* see srv.h */
 void
 in_tmpdir(void)
 {
-	char	dir[] = "/tmp/ufetch-test-XXXXXX";
+	char	*dir;
 
 	(void)binary();
+	cr_assert_lt(ntmpdirs, 4, "more than 4 in_tmpdir() in one test");
+	dir = tmpdirs[ntmpdirs];
+	snprintf(dir, sizeof tmpdirs[0], "/tmp/ufetch-test-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
+	if (ntmpdirs++ == 0) {
+		atexit(rm_tmpdirs);
+	}
 	cr_assert_eq(chdir(dir), 0);
 }
 
@@ -847,33 +884,71 @@ run_limit_fsize(long bytes)
 	fsize_limit = bytes;
 }
 
-int
+void
 run_ufetch(struct run *r, const char *in, const char *const *args)
 {
-	return run_ufetch_env(r, in, NULL, args);
+	run_ufetch_env(r, in, NULL, args);
 }
 
-int
+/*
+ * The longest a run may take before it is killed: no test waits that
+ * long for anything, so a hang fails its test instead of stalling the
+ * suite. Under valgrind (UFETCH_SLOW) start-up alone takes seconds.
+ */
+static double
+run_limit(void)
+{
+	return getenv("UFETCH_SLOW") != NULL ? 300 : 60;
+}
+
+/* Copy n bytes of buf into r's stdout or stderr, keeping the count. */
+static void
+collect(struct run *r, int is_err, const char *buf, size_t n)
+{
+	size_t	room;
+
+	if (is_err) {
+		room = sizeof r->err - 1 - r->err_len;
+		n = n < room ? n : room;
+		memcpy(r->err + r->err_len, buf, n);
+		r->err_len += n;
+		return;
+	}
+	if (r->out_len < sizeof r->out) {
+		room = sizeof r->out - r->out_len;
+		memcpy(r->out + r->out_len, buf, n < room ? n : room);
+	}
+	r->out_len += n;
+}
+
+/*
+ * Every way of failing to run the binary fails the test: a test that
+ * could not run ufetch must not pass on the zeroed struct run.
+ */
+void
 run_ufetch_env(struct run *r, const char *in, const char *const *env,
     const char *const *args)
 {
 	int		po[2], pe[2], pi[2];
 	pid_t		pid;
 	struct pollfd	pfd[2];
-	size_t		inlen = in != NULL ? strlen(in) : 0;
+	size_t		inlen = in != NULL ? strlen(in) : 0, i;
 	double		t0;
-	int		st, open_fds = 2;
+	int		st, open_fds = 2, n;
 	char		buf[65536];
-	ssize_t		n;
+	ssize_t		got;
 
 	memset(r, 0, sizeof *r);
 	(void)binary();
-	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0
-	    || pipe2(pi, O_CLOEXEC) != 0) {
-		return -1;
-	}
+	/* A child that exits before reading stdin must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	cr_assert_eq(pipe2(po, O_CLOEXEC), 0, "pipe: %s", strerror(errno));
+	cr_assert_eq(pipe2(pe, O_CLOEXEC), 0, "pipe: %s", strerror(errno));
+	cr_assert_eq(pipe2(pi, O_CLOEXEC), 0, "pipe: %s", strerror(errno));
 	t0 = now_secs();
 	pid = fork();
+	cr_assert_geq(pid, 0, "cannot start ufetch: fork: %s",
+	    strerror(errno));
 	if (pid == 0) {
 		dup2(pi[0], 0);
 		dup2(po[1], 1);
@@ -889,57 +964,46 @@ run_ufetch_env(struct run *r, const char *in, const char *const *env,
 	close(po[1]);
 	close(pe[1]);
 	close(pi[0]);
-	if (inlen > 0) {
-		if (write(pi[1], in, inlen) != (ssize_t)inlen) {
-			return -1;
-		}
+	/* EPIPE: ufetch is gone before reading it all; its status says. */
+	if (inlen > 0 && write(pi[1], in, inlen) != (ssize_t)inlen) {
+		cr_expect_eq(errno, EPIPE, "writing ufetch's stdin: %s",
+		    strerror(errno));
 	}
 	close(pi[1]);
 	pfd[0].fd = po[0];
 	pfd[1].fd = pe[0];
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (open_fds > 0) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
+		if (now_secs() - t0 > run_limit()) {
+			kill(pid, SIGKILL);
+			cr_expect_fail("ufetch still ran after %.0f s: killed",
+			    run_limit());
 			break;
 		}
-		if (pfd[0].revents) {
-			n = read(po[0], buf, sizeof buf);
-			if (n <= 0) {
-				pfd[0].fd = -1;
-				open_fds--;
-			} else {
-				size_t	room = sizeof r->out - r->out_len;
-
-				if (r->out_len < sizeof r->out) {
-					memcpy(r->out + r->out_len, buf,
-					    (size_t)n < room ? (size_t)n
-					    : room);
-				}
-				r->out_len += (size_t)n;
-			}
+		n = poll(pfd, 2, 1000);
+		if (n < 0 && errno != EINTR) {
+			kill(pid, SIGKILL);
+			cr_expect_fail("poll: %s", strerror(errno));
+			break;
 		}
-		if (pfd[1].revents) {
-			n = read(pe[0], buf, sizeof buf);
-			if (n <= 0) {
-				pfd[1].fd = -1;
+		for (i = 0; n > 0 && i < 2; i++) {
+			if (pfd[i].revents == 0) {
+				continue;
+			}
+			got = read(pfd[i].fd, buf, sizeof buf);
+			if (got <= 0) {
+				pfd[i].fd = -1;
 				open_fds--;
 			} else {
-				size_t	room = sizeof r->err - 1 - r->err_len;
-
-				if ((size_t)n > room) {
-					n = (ssize_t)room;
-				}
-				memcpy(r->err + r->err_len, buf, (size_t)n);
-				r->err_len += (size_t)n;
+				collect(r, i == 1, buf, (size_t)got);
 			}
 		}
 	}
 	close(po[0]);
 	close(pe[0]);
-	waitpid(pid, &st, 0);
+	while (waitpid(pid, &st, 0) != pid) {
+		cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+	}
 	r->secs = now_secs() - t0;
 	r->err[r->err_len] = '\0';
 	if (WIFEXITED(st)) {
@@ -948,7 +1012,6 @@ run_ufetch_env(struct run *r, const char *in, const char *const *env,
 		r->code = -1;
 		r->sig = WTERMSIG(st);
 	}
-	return 0;
 }
 
 /* see srv.h */
@@ -979,6 +1042,9 @@ spawn_ufetch(int outfd, int errfd, const char *const *args)
 
 	(void)binary();
 	pid = fork();
+	/* Callers kill(pid): -1 would be every process we may signal. */
+	cr_assert_geq(pid, 0, "cannot start ufetch: fork: %s",
+	    strerror(errno));
 	if (pid == 0) {
 		null = open("/dev/null", O_RDWR);
 		dup2(null, 0);

@@ -143,13 +143,16 @@ struct run {
 
 /*
  * Run $UFETCH (default ./ufetch) with args (NULL-terminated, without
- * argv[0]), feeding in (may be NULL) on stdin. Returns 0. The binary
- * runs without the proxy and SSL_CERT_* variables of our environment.
+ * argv[0]), feeding in (may be NULL) on stdin, and wait for it. The
+ * binary runs without the proxy and SSL_CERT_* variables of our
+ * environment. When it cannot be started (pipe, fork) the test fails
+ * there (cr_assert); a run still going after 60 s (300 s under
+ * UFETCH_SLOW) is killed and fails the test.
  */
-int	run_ufetch(struct run *r, const char *in, const char *const *args);
+void	run_ufetch(struct run *r, const char *in, const char *const *args);
 
 /* As run_ufetch(), with env ("NAME=value", NULL-terminated) set. */
-int	run_ufetch_env(struct run *r, const char *in, const char *const *env,
+void	run_ufetch_env(struct run *r, const char *in, const char *const *env,
 	    const char *const *args);
 
 /*
@@ -171,7 +174,8 @@ void	run_limit_fsize(long bytes);
 
 /*
  * Start $UFETCH with stdout to outfd and stderr to errfd (-1: to
- * /dev/null; outfd -2: stdout closed); returns its pid.
+ * /dev/null; outfd -2: stdout closed); returns its pid (the test fails
+ * there when fork() does).
  */
 pid_t	spawn_ufetch(int outfd, int errfd, const char *const *args);
 
@@ -189,7 +193,10 @@ void	exec_ufetch(const char *const *args) __attribute__((noreturn));
  */
 const char	*binary(void);
 
-/* Change to a new directory under /tmp (after resolving binary()). */
+/*
+ * Change to a new directory under /tmp (after resolving binary()); it
+ * is removed with all it holds when the test's process exits.
+ */
 void	in_tmpdir(void);
 
 /*

@@ -307,6 +307,126 @@ Test(resume, a_range_that_does_not_match_is_refused)
 	cr_expect(file_is("f.part", "longer than ten bytes"));
 }
 
+/* A .part of the first n bytes of srv_pattern(). */
+static void
+put_pattern(const char *path, uint64_t n)
+{
+	unsigned char	buf[4096];
+	uint64_t	i;
+	int		fd;
+
+	cr_assert_leq(n, sizeof buf);
+	for (i = 0; i < n; i++) {
+		buf[i] = srv_pattern(i);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_eq(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+}
+
+/*
+ * A 206 must be the rest we asked for, and its body exactly its range:
+ * longer (issue 12: 100-199/200 with 150 bytes made a 250-byte file),
+ * shorter, or a range that stops before the end is exit 7 with the
+ * .part as it was. Without Content-Length that is known only as the
+ * body comes: not a byte past the range is written, and what came is
+ * taken back out.
+ */
+Test(resume, a_206_that_is_not_its_range_is_refused)
+{
+#define R206(range, framing)	"HTTP/1.1 206 Partial Content\r\n" \
+	"Content-Range: bytes " range "\r\n" framing "\r\n"
+	static char	body[300];
+	static const struct {
+		const char	*head;
+		size_t		len;	/* body bytes sent */
+		const char	*msg;
+		uint64_t	part;	/* the .part's length after */
+	} rows[] = {
+		{ R206("100-199/200", "Content-Length: 150\r\n"), 150,
+		    "the 206 has 150 body bytes for its Content-Range "
+		    "bytes 100-199", 100 },
+		{ R206("100-199/200", "Content-Length: 50\r\n"), 50,
+		    "the 206 has 50 body bytes", 100 },
+		{ R206("100-149/200", "Content-Length: 50\r\n"), 50,
+		    "the 206 stops at byte 149 of 200", 100 },
+		{ R206("100-199/*", "Content-Length: 150\r\n"), 150,
+		    "the 206 has 150 body bytes", 100 },
+		{ R206("100-199/200", "Transfer-Encoding: chunked\r\n"), 150,
+		    "the 206 sends more than its Content-Range bytes "
+		    "100-199", 100 },
+		{ R206("100-199/200", ""), 150,
+		    "the 206 sends more than its Content-Range", 100 },
+	};
+	/* The body in two sends, so that the excess comes in a later
+	 * read than bytes already written. */
+	struct srv_step	steps[] = {
+		S_READ, S_SEND(""), S_SENDN(body, 0), S_SLEEP(50),
+		S_SENDN(body, 0), S_END
+	};
+	char		one[200], two[200];
+	struct srv	s;
+	size_t		i, n, cut;
+
+	for (i = 0; i < sizeof body; i++) {
+		body[i] = (char)srv_pattern(100 + i);
+	}
+	in_tmpdir();
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		put_pattern("f.part", 100);
+		cut = rows[i].len < 80 ? rows[i].len : 80;
+		steps[1].data = rows[i].head;
+		steps[1].len = strlen(rows[i].head);
+		steps[2].data = body;
+		steps[2].len = cut;
+		steps[4].data = body + cut;
+		steps[4].len = rows[i].len - cut;
+		if (strstr(rows[i].head, "chunked") != NULL) {
+			n = (size_t)snprintf(one, sizeof one, "%zx\r\n", cut);
+			memcpy(one + n, body, cut);
+			steps[2].data = one;
+			steps[2].len = n + cut;
+			n = (size_t)snprintf(two, sizeof two, "\r\n%zx\r\n",
+			    rows[i].len - cut);
+			memcpy(two + n, body + cut, rows[i].len - cut);
+			n += rows[i].len - cut;
+			n += (size_t)snprintf(two + n, sizeof two - n,
+			    "\r\n0\r\n\r\n");
+			steps[4].data = two;
+			steps[4].len = n;
+		}
+		run_srv(&r, &s, steps, ARGS("-c", "-o", "f"), "/");
+		expect_exit(7, rows[i].msg);
+		cr_expect(is_pattern("f.part", rows[i].part), "row %zu: the "
+		    ".part as it was", i);
+		cr_expect_neq(access("f", F_OK), 0);
+	}
+#undef R206
+}
+
+/* A close-framed 206 cut before its range ends is a cut: -c again. */
+Test(resume, a_206_cut_short_is_a_network_error)
+{
+	static char	head[] = "HTTP/1.1 206 Partial Content\r\n"
+	    "Content-Range: bytes 100-199/200\r\n\r\n";
+	static char	body[50];
+	struct srv_step	steps[] = {
+		S_READ, S_SEND(head), S_SENDN(body, sizeof body), S_END
+	};
+	struct srv	s;
+	size_t		i;
+
+	for (i = 0; i < sizeof body; i++) {
+		body[i] = (char)srv_pattern(100 + i);
+	}
+	in_tmpdir();
+	put_pattern("f.part", 100);
+	run_srv(&r, &s, steps, ARGS("-c", "-o", "f"), "/");
+	expect_exit(4, "the 206 ended 50 bytes short of its Content-Range");
+	cr_expect(is_pattern("f.part", 150), "kept for -c");
+	cr_expect_neq(access("f", F_OK), 0);
+}
+
 Test(resume, an_http_error_keeps_the_part_file)
 {
 	static const struct srv_step	busy[] = {

@@ -326,16 +326,38 @@ Test(cli, max_time_ends_an_endless_drip)
 	cr_expect_gt(r.out_len, 3);
 }
 
+/*
+ * The answer comes after the default T of 3 s: a -t 0 that were
+ * ignored, or read as the default, would time out.
+ */
 Test(cli, zero_timeout_means_none)
 {
 	static const struct srv_step	steps[] = {
-		S_READ, S_SLEEP(500), S_SEND(OK200("2\r\n\r\nok")), S_END
+		S_READ, S_SLEEP(3400), S_SEND(OK200("2\r\n\r\nok")), S_END
 	};
 	struct srv	s;
 
 	run_srv(&r, &s, steps, ARGS("-t", "0"), "/");
 	expect_exit(0, NULL);
 	expect_out("ok");
+	cr_expect_geq(r.secs, 3.4, "the answer came after %.2f s", r.secs);
+}
+
+/* A positive -t or -m under a nanosecond is not 0, "none". */
+Test(cli, tiny_timeouts_time_out_at_once)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SLEEP(1000), S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	struct srv	s;
+
+	/* Well before the server's answer, start-up under load aside. */
+	run_srv(&r, &s, steps, ARGS("-t", "0.0000000001"), "/");
+	expect_exit(9, "timed out");
+	cr_expect_lt(r.secs, 0.6 + SLACK, "took %.2f s", r.secs);
+	run_srv(&r, &s, steps, ARGS("-m", "0.0000000001"), "/");
+	expect_exit(9, "(max time reached)");
+	cr_expect_lt(r.secs, 0.6 + SLACK, "took %.2f s", r.secs);
 }
 
 /*
@@ -723,14 +745,14 @@ Test(cli, killed_mid_body_leaves_no_file_under_the_final_name)
 	    srv_url(url, sizeof url, &s, "/")));
 	cr_expect(grows_to("new.part", 100000), "body under way");
 	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFSIGNALED(status));
 	cr_expect_neq(access("new", F_OK), 0, "no file under the final name");
 
 	pid = spawn_ufetch(-1, -1, ARGS("-o", "kept", "-t", "10", url));
 	(void)grows_to("kept.part", 100000);
 	kill(pid, SIGINT);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(file_is("kept", "old"), "the old file is intact");
 	srv_stop(&s);
 }
@@ -801,7 +823,7 @@ Test(cli, closed_pipe_ends_the_run_quietly)
 	close(err[1]);
 	cr_assert_eq(read(out[0], &c, 1), 1);
 	close(out[0]);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	n = read(err[0], ebuf, sizeof ebuf);
 	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
 	    "ended like a filter whose reader left");
@@ -809,6 +831,44 @@ Test(cli, closed_pipe_ends_the_run_quietly)
 	cr_expect_eq(s.nconn, 1, "the second URL was not fetched");
 	close(err[0]);
 	srv_stop(&s);
+}
+
+/* 141 (SIGPIPE) whatever happened to earlier URLs, as the manual says. */
+Test(cli, closed_pipe_after_a_failed_url_is_still_sigpipe)
+{
+	static const struct srv_step	nf[] = {
+		S_READ, S_SEND("HTTP/1.1 404 Not Found\r\nContent-Length: 0"
+		    "\r\n\r\n"), S_END
+	};
+	static const struct srv_step	big[] = {
+		S_READ, S_SEND(OK200("10000000\r\n\r\n")), S_FILL(10000000),
+		S_END
+	};
+	struct srv	a, b;
+	int		out[2], err[2], status;
+	char		c, ebuf[512];
+	pid_t		pid;
+	ssize_t		n;
+
+	start(&a, nf);
+	start(&b, big);
+	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+	cr_assert_eq(pipe2(err, O_CLOEXEC), 0);
+	pid = spawn_ufetch(out[1], err[1], ARGS(srv_url(url, sizeof url, &a,
+	    "/"), srv_url(url2, sizeof url2, &b, "/")));
+	close(out[1]);
+	close(err[1]);
+	cr_assert_eq(read(out[0], &c, 1), 1);
+	close(out[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	n = read(err[0], ebuf, sizeof ebuf - 1);
+	ebuf[n > 0 ? n : 0] = '\0';
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE,
+	    "status %x, want SIGPIPE", status);
+	cr_expect(strstr(ebuf, "HTTP Error 404") != NULL, "%s", ebuf);
+	close(err[0]);
+	srv_stop(&a);
+	srv_stop(&b);
 }
 
 Test(cli, max_time_holds_when_bytes_never_stop)
@@ -838,7 +898,7 @@ Test(cli, max_time_holds_when_bytes_never_stop)
 		usleep(20000);
 	}
 	if (ended == 0) {
-		waitpid(pid, &status, 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
 		ended = now_secs();
 	}
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
@@ -865,7 +925,7 @@ Test(cli, directory_and_planted_link_are_refused)
 	put_file("victim", "precious");
 	cr_assert_eq(symlink("victim", "f.part"), 0);
 	run_ufetch(&r, NULL, ARGS("-o", "f", url));
-	expect_exit(3, "cannot create f.part");
+	expect_exit(3, "refusing to write f.part: not a regular file");
 	cr_expect(file_is("victim", "precious"));
 	srv_stop(&s);
 }
@@ -881,32 +941,6 @@ Test(cli, empty_user_agent_sends_none)
 	expect_exit(0, NULL);
 	cr_expect_eq(s.nreq, 1, "the request was made");
 	cr_expect(strstr(s.req, "User-Agent") == NULL, "%s", s.req);
-}
-
-Test(cli, closed_pipe_keeps_an_earlier_failure)
-{
-	static const struct srv_step	big[] = {
-		S_READ, S_SEND(OK200("10000000\r\n\r\n")), S_FILL(10000000),
-		S_END
-	};
-	struct srv	s;
-	int		out[2], status;
-	char		c, refused[64];
-	pid_t		pid;
-
-	start(&s, big);
-	snprintf(refused, sizeof refused, "http://127.0.0.1:%u/",
-	    srv_refused_port());
-	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
-	pid = spawn_ufetch(out[1], -1, ARGS(refused, srv_url(url, sizeof url,
-	    &s, "/")));
-	close(out[1]);
-	cr_assert_eq(read(out[0], &c, 1), 1);
-	close(out[0]);
-	waitpid(pid, &status, 0);
-	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 4,
-	    "status %x", status);
-	srv_stop(&s);
 }
 
 Test(cli, plain_bodies_are_spliced_byte_exact)
@@ -961,7 +995,7 @@ Test(cli, max_time_holds_when_the_reader_stops)
 	}
 	if (i == 300) {
 		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
 	}
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 9,
 	    "status %x after %.3f s", status, now_secs() - t0);
@@ -989,7 +1023,7 @@ Test(cli, appending_stdout_gets_every_byte)
 	fd = open(path, O_WRONLY | O_APPEND);
 	pid = spawn_ufetch(fd, -1, ARGS(srv_url(url, sizeof url, &s, "/")));
 	close(fd);
-	waitpid(pid, &status, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%x", status);
 	cr_expect(stat(path, &st) == 0 && st.st_size == 200006, "%lld bytes",
 	    (long long)st.st_size);

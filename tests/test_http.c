@@ -413,7 +413,7 @@ Test(http, errors_are_sticky)
 
 static struct uf_url	req_url = {
 	.scheme = UF_HTTP, .host = "h", .authority = "h:8080",
-	.port_str = "8080", .port = 8080, .target = "/p?q=1", .path = "/p"
+	.port_str = "8080", .port = 8080, .target = "/p?q=1", .last = "p"
 };
 
 struct rcase {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "srv.h"
 
 #define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
@@ -82,6 +83,44 @@ Test(redirect, refused_targets_end_with_7)
 		expect_out("");
 		cr_expect_eq(s.nreq, rows[i].nreq, "%s", rows[i].to);
 	}
+}
+
+/*
+ * A host name TLS cannot carry, named by the server in a redirect, is
+ * the server's error (7), also through a proxy: there the CONNECT
+ * tunnel once opened and TLS then called it a usage error (2). The
+ * "proxy" answers the first request with the redirect and CONNECT with
+ * 200. Given by the user, the same URL is a usage error.
+ */
+Test(redirect, a_host_name_too_long_is_7_from_a_server_and_2_from_us)
+{
+	static char	to[400];
+	struct srv_step	steps[] = {
+		S_READ, S_REDIRECT(302, 1, to),
+		S_SEND("HTTP/1.1 200 Connection established\r\n\r\n"),
+		S_HOLD, S_END
+	};
+	struct srv	s;
+	char		proxy[64];
+	int		i;
+
+	memcpy(to, "https://", 8);
+	for (i = 0; i < 5; i++) {
+		memset(to + 8 + i * 61, 'a', 60);
+		to[8 + i * 61 + 60] = '.';
+	}
+	memcpy(to + 8 + 5 * 61, "example/", 9);
+	cr_assert_eq(srv_start(&s, steps), 0);
+	snprintf(proxy, sizeof proxy, "http://127.0.0.1:%u", s.port);
+	run_ufetch(&r, NULL, ARGS("-x", proxy, "http://origin.test/"));
+	srv_stop(&s);
+	expect_exit(7, "bad redirect target https://aaa");
+	cr_expect(strstr(r.err, "host name longer than 253 bytes") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(s.nconn, 1, "no CONNECT");
+
+	run_ufetch(&r, NULL, ARGS("-x", proxy, to));
+	expect_exit(2, "host name longer than 253 bytes");
 }
 
 Test(redirect, max_redirs_0_returns_the_3xx_itself)
@@ -227,6 +266,117 @@ Test(redirect, head_stays_head_after_303_and_heads_are_printed)
 }
 
 /*
+ * -i writes the heads of the whole chain, as curl -iL, but only when
+ * the fetch succeeds: with a final 404 nothing at all, not even the
+ * 302's head (the manual: nothing on an HTTP error). A 302 without
+ * Location is the final response, and its head is written.
+ */
+Test(redirect, include_writes_the_chain_only_when_it_succeeds)
+{
+	static const struct srv_step	ok[] = {
+		S_READ, S_REDIRECT(301, 2, NULL),
+		S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	static const struct srv_step	nf[] = {
+		S_READ, S_REDIRECT(302, 1, NULL),
+		S_SEND("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\n"
+		    "gone"), S_END
+	};
+	static const struct srv_step	final[] = {
+		S_READ, S_SEND("HTTP/1.1 302 Found\r\nX-A: 1\r\n"
+		    "Content-Length: 2\r\n\r\nhi"), S_END
+	};
+	struct srv			s;
+
+	run_srv(&r, &s, ok, ARGS("-i"), "/");
+	expect_exit(0, NULL);
+	expect_out("HTTP/1.1 301 Moved\r\nLocation: /r1\r\n"
+	    "Content-Length: 5\r\n\r\nHTTP/1.1 301 Moved\r\n"
+	    "Location: /r2\r\nContent-Length: 5\r\n\r\n"
+	    "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+
+	run_srv(&r, &s, nf, ARGS("-i"), "/");
+	expect_exit(8, "HTTP Error 404");
+	expect_out("");
+	run_srv(&r, &s, nf, ARGS("-I"), "/");
+	expect_exit(8, "HTTP Error 404");
+	expect_out("");
+	in_tmpdir();
+	run_srv(&r, &s, nf, ARGS("-i", "-o", "f"), "/");
+	expect_exit(8, "HTTP Error 404");
+	cr_expect_neq(access("f", F_OK), 0);
+	cr_expect_neq(access("f.part", F_OK), 0);
+
+	run_srv(&r, &s, ok, ARGS("-i", "--max-redirs", "1"), "/");
+	expect_exit(7, "too many redirects (1)");
+	expect_out("");
+
+	run_srv(&r, &s, final, ARGS("-i"), "/");
+	expect_exit(0, NULL);
+	expect_out("HTTP/1.1 302 Found\r\nX-A: 1\r\nContent-Length: 2\r\n"
+	    "\r\nhi");
+}
+
+/*
+ * A redirect's head of n bytes (an X-Big field of 'x') to the server
+ * next, in buf; its step in *st.
+ */
+static void
+big_redirect(char *buf, size_t cap, size_t n, const struct srv *next,
+    struct srv_step *st)
+{
+	char	to[64];
+	int	len;
+
+	len = snprintf(buf, cap, "HTTP/1.1 302 Found\r\nLocation: %s\r\n"
+	    "Content-Length: 0\r\nX-Big: ", srv_url(to, sizeof to, next, "/"));
+	cr_assert_lt((size_t)len + n + 4, cap);
+	memset(buf + len, 'x', n);
+	memcpy(buf + len + n, "\r\n\r\n", 4);
+	*st = (struct srv_step){ OP_SEND, buf, (size_t)len + n + 4, 0 };
+}
+
+/*
+ * The heads held for -i live in the arena: two redirects with heads of
+ * 10 KB fit, and are written; two of a third of the arena each do not,
+ * which is exit 7 with a message and nothing written.
+ */
+Test(redirect, include_holds_the_heads_in_the_arena)
+{
+	static char			h1[65536], h2[65536];
+	static const struct srv_step	done[] = {
+		S_READ, S_SEND(OK200("4\r\n\r\ndone")), S_END
+	};
+	struct srv_step	s1[] = { S_READ, S_END, S_END };
+	struct srv_step	s2[] = { S_READ, S_END, S_END };
+	struct srv	a, b, c;
+	size_t		size[] = { 10000, UFETCH_ARENA_SIZE / 3 }, i;
+
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(srv_start(&c, done), 0);
+		big_redirect(h2, sizeof h2, size[i], &c, &s2[1]);
+		cr_assert_eq(srv_start(&b, s2), 0);
+		big_redirect(h1, sizeof h1, size[i], &b, &s1[1]);
+		run_srv(&r, &a, s1, ARGS("-i"), "/");
+		srv_stop(&b);
+		srv_stop(&c);
+		if (i == 0) {
+			expect_exit(0, NULL);
+			cr_expect_eq(r.out_len, s1[1].len + s2[1].len + 42,
+			    "%zu bytes", r.out_len);
+			cr_expect(memcmp(r.out, h1, s1[1].len) == 0
+			    && memcmp(r.out + s1[1].len, h2, s2[1].len) == 0);
+			cr_expect(r.out_len > 4 && memcmp(r.out + r.out_len - 4,
+			    "done", 4) == 0);
+		} else {
+			expect_exit(7, "the response heads of the redirects "
+			    "do not fit in the arena");
+			expect_out("");
+		}
+	}
+}
+
+/*
  * Credentials typed for one origin stay there: -H Authorization and
  * Cookie are not sent to another port; other headers are.
  */
@@ -337,6 +487,41 @@ Test(redirect, bad_credentials_are_refused_and_passwords_hidden)
 	run_ufetch(&r, NULL, ARGS(url));
 	expect_exit(4, "http://user:***@127.0.0.1:");
 	cr_expect_null(strstr(r.err, "s3cret"), "%s", r.err);
+}
+
+/*
+ * User info is taken up to 1023 bytes as written; a longer one (a
+ * 2000-byte password) is refused for its length, and says so.
+ */
+Test(redirect, credentials_over_the_length_limit_say_so)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	static char	u[3000];
+	struct srv	s;
+	int		n;
+
+	cr_assert_eq(srv_start(&s, steps), 0);
+	n = snprintf(u, sizeof u, "http://u:");
+	memset(u + n, 'p', 1021);
+	snprintf(u + n + 1021, sizeof u - (size_t)n - 1021, "@127.0.0.1:%u/",
+	    s.port);
+	run_ufetch(&r, NULL, ARGS(u));
+	expect_exit(0, NULL);
+	cr_expect_not_null(strstr(s.req, "\r\nAuthorization: Basic dTpwcH"),
+	    "%s", s.req);
+	srv_stop(&s);
+
+	memset(u + n, 'p', 2000);
+	snprintf(u + n + 2000, sizeof u - (size_t)n - 2000, "@127.0.0.1:%u/",
+	    srv_refused_port());
+	run_ufetch(&r, NULL, ARGS(u));
+	expect_exit(2, "user name and password in the URL are 2002 bytes, "
+	    "over the limit of 1023");
+	run_ufetch(&r, NULL, ARGS("-x", u, "http://127.0.0.1:1/"));
+	expect_exit(2, "credentials in the proxy URL are 2002 bytes, over "
+	    "the limit of 1023");
 }
 
 /* An https URL that redirects to plain http is followed, with a note. */

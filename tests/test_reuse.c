@@ -122,6 +122,64 @@ Test(reuse, idle_close_by_the_server_is_retried_once)
 	srv_stop(&s);
 }
 
+/*
+ * RFC 9110 9.2.2: after a kept connection closed unanswered, only an
+ * idempotent method is sent again; any other might then act twice.
+ * Methods are case-sensitive: "get" is not GET.
+ */
+Test(reuse, only_idempotent_methods_are_resent)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND(OK("ok")), S_END
+	};
+	static const struct srv_step	head[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"),
+		S_END
+	};
+	static const struct {
+		const char	*method;
+		int		resent;
+	} rows[] = {
+		{ "GET", 1 }, { "HEAD", 1 }, { "OPTIONS", 1 }, { "TRACE", 1 },
+		{ "PUT", 1 }, { "DELETE", 1 }, { "POST", 0 }, { "PATCH", 0 },
+		{ "LOCK", 0 }, { "CUSTOM", 0 }, { "get", 0 }
+	};
+	struct srv	s;
+	size_t		i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		cr_assert_eq(srv_start(&s, strcmp(rows[i].method, "HEAD") == 0
+		    ? head : steps), 0);
+		run_ufetch(&r, NULL, ARGS("-v", "-X", rows[i].method,
+		    srv_url(u1, sizeof u1, &s, "/1"),
+		    srv_url(u2, sizeof u2, &s, "/2")));
+		srv_stop(&s);
+		cr_expect_eq(r.code, rows[i].resent ? 0 : 4, "%s: exit %d: %s",
+		    rows[i].method, r.code, r.err);
+		cr_expect_eq(s.nconn, rows[i].resent ? 2 : 1, "%s: %d "
+		    "connections", rows[i].method, s.nconn);
+		cr_expect_eq(strstr(r.err, "connecting again") != NULL,
+		    rows[i].resent, "%s: %s", rows[i].method, r.err);
+	}
+}
+
+/* Once a byte of the answer came, the request is not sent again. */
+Test(reuse, a_partly_answered_request_is_not_resent)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND(OK("ok")), S_READ, S_SEND("HTTP/1.1 2"), S_END
+	};
+	struct srv	s;
+
+	cr_assert_eq(srv_start(&s, steps), 0);
+	run_ufetch(&r, NULL, ARGS(srv_url(u1, sizeof u1, &s, "/1"),
+	    srv_url(u2, sizeof u2, &s, "/2")));
+	srv_stop(&s);
+	expect_exit(4, "closed the connection inside the response head");
+	expect_out("ok");
+	cr_expect_eq(s.nconn, 1);
+}
+
 Test(reuse, tls_connection_and_session)
 {
 	static const struct srv_step	keep[] = {
@@ -177,6 +235,7 @@ Test(reuse, a_slow_list_is_not_waited_for)
 	cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
 	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
 	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -195,7 +254,7 @@ Test(reuse, a_slow_list_is_not_waited_for)
 	cr_assert_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
 	close(in[1]);
 	cr_expect_eq(read(out[0], buf, sizeof buf), 2);
-	waitpid(pid, &st, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(out[0]);
 	srv_stop(&s);

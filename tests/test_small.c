@@ -71,7 +71,7 @@ expect_child(pid_t pid)
 {
 	int	st;
 
-	waitpid(pid, &st, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	srv_stop(&s);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
 		cr_skip_test("no permission for a mount namespace");
@@ -85,6 +85,7 @@ Test(small, no_etc_ssl_names_cacert_and_cacert_still_works)
 
 	start();
 	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
 	if (pid == 0) {
 		if (private_mounts() != 0 || hide_dir("/etc/ssl") != 0
 		    || hide_dir("/etc/pki") != 0) {
@@ -120,6 +121,7 @@ Test(small, no_dev_urandom_is_fine)
 
 	start();
 	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
 	if (pid == 0) {
 		if (private_mounts() != 0 || hide_dir("/dev") != 0
 		    || mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3))

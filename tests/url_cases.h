@@ -15,6 +15,12 @@ struct pcase {
 	int		https, kind;
 };
 
+/* Host names at the limits: labels of 63 bytes, names of 253. */
+#define L10	"aaaaaaaaaa"
+#define L60	L10 L10 L10 L10 L10 L10
+#define L63	L60 "aaa"
+#define H253	L63 "." L63 "." L63 "." L60 "a"
+
 #define P(in, h, a, t, u, p, s, k)	{ in, 1, h, a, t, u, p, s, k }
 #define E(in)				{ in, 0, 0, 0, 0, 0, 0, 0, 0 }
 
@@ -44,6 +50,14 @@ static const struct pcase pcases[] = {
 	P("http://h/a%20b", "h", "h", "/a%20b", NULL, 80, 0, UF_HOST_NAME),
 	P("http://h:65535/", "h", "h:65535", "/", NULL, 65535, 0,
 	    UF_HOST_NAME),
+	P("http://" H253 "/", H253, H253, "/", NULL, 80, 0, UF_HOST_NAME),
+	P("http://" H253 "./", H253 ".", H253 ".", "/", NULL, 80, 0,
+	    UF_HOST_NAME),
+	P("https://" L63 ".example/", L63 ".example", L63 ".example", "/",
+	    NULL, 443, 1, UF_HOST_NAME),
+	E("http://" H253 "a/"),
+	E("http://" H253 "../"),
+	E("https://" L63 "a.example/"),
 	E("http://h/a b"),
 	E("http://h/a\tb"),
 	E("http://h/\x7f"),
