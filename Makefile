@@ -67,7 +67,8 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
 LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
 	  src/out.c src/der.c src/trust.c src/ghash.c src/x509.c src/x509msg.c \
 	  src/tlscache.c src/tls12.c src/hkdf.c src/pss.c src/aead.c \
-	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/fetch.c \
+	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
+	  src/splice.c src/resume.c src/redirect.c src/fetch.c \
 	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
 	  src/wget.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)

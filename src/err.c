@@ -180,3 +180,16 @@ uf_note(const char *fmt, ...)
 	buf[n++] = '\n';
 	(void)uf_write_all(2, buf, (size_t)n);
 }
+
+/* see ufetch.h */
+uint64_t
+uf_fnv1a(const void *p, size_t len)
+{
+	const unsigned char	*b = p;
+	uint64_t		h = 14695981039346656037u;
+
+	while (len-- > 0) {
+		h = (h ^ *b++) * 1099511628211u;
+	}
+	return h;
+}

@@ -1,9 +1,33 @@
 /*
- * fetch.c: one URL from connect to the last body byte (see fetch.h).
+ * fetch.c: one URL from the first request to the last body byte, over
+ * the hops of its redirects (see fetch.h).
  *
  * The steps are fetch_send(), fetch_head() and fetch_body(), each with
- * its own timeout wording; uf_fetch() owns the socket and closes it on
- * every path.
+ * its own timeout wording; uf_fetch() owns the connection's fate and
+ * closes it on every path that cannot keep it. What is not this job
+ * lives beside it: the connection (conn.c), moving a body inside the
+ * kernel (splice.c), redirect policy (redirect.c), the checks of -c
+ * (resume.c).
+ *
+ * IMPLEMENTATION NOTES
+ *
+ * Arena lifetimes. uf_fetch() takes struct fetch and f->next (the
+ * next hop's URL, UF_LOC_MAX bytes) from the URL's arena, then the
+ * hop mark. Everything of one hop comes after the mark: the hop's
+ * parsed URL, its proxy, the request head, the Location buffer, the
+ * -i head being held, and (during a handshake) the TLS scratch. A
+ * followed redirect, in follow():
+ *  1. resolves and checks the target (after the mark) and copies it
+ *     into f->next (below it), parsing it once to fail early;
+ *  2. reads past the 3xx body, or closes the connection;
+ *  3. resets the arena to the mark: every byte of the hop is released;
+ *  4. moves the -i heads held so far to the start of the released
+ *     space (arena.h: a reset leaves the bytes where they were, so the
+ *     held ones and this hop's, both after the mark, are still there
+ *     and memmove() may overlap), and allocates them again;
+ *  5. parses f->next anew, after them.
+ * So a chain of ten redirects costs what one hop costs, plus the heads
+ * that -i holds.
  */
 #include <sys/socket.h>
 
@@ -20,7 +44,9 @@
 #include "http.h"
 #include "net.h"
 #include "progress.h"
-#include "tunnel.h"
+#include "redirect.h"
+#include "resume.h"
+#include "splice.h"
 
 struct fetch {
 	struct uf_arena			*a;
@@ -35,13 +61,8 @@ struct fetch {
 	const char			*auth;	/* this hop's Authorization */
 	int				send_body; /* o->body on this hop */
 	int				body_dropped; /* a 303 made a GET */
-	uint64_t			have;	/* -c: bytes already there */
-	int				ranged;	/* a chunked or close-framed
-						   206: at most range_left */
-	uint64_t			range_left; /* bytes more */
-	unsigned			hops;	/* redirects followed */
-	uint64_t			seen[UF_SEEN_MAX]; /* hashes of their
-						   targets, a ring */
+	struct uf_resume		rs;	/* -c */
+	struct uf_redirects		rr;	/* redirects followed */
 	char				*next;	/* UF_LOC_MAX: the next hop */
 	int				discard; /* a 3xx body read to reuse */
 	int				keep;	/* ask to keep the connection */
@@ -212,7 +233,7 @@ fetch_send(struct fetch *f)
 	rq.hdrs = f->o->hdrs;
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
-	rq.range_from = f->have;
+	rq.range_from = f->rs.have;
 	rq.has_body = f->send_body;
 	rq.body_len = f->send_body ? f->o->body->len : 0;
 	rq.body_dropped = f->body_dropped;
@@ -285,14 +306,6 @@ next_span(struct fetch *f, const char *what, const unsigned char **p,
 	return (*f->c->io)->recv_buf(f->c->io, p, n, what);
 }
 
-/* Is status a redirect we follow (RFC 9110 15.4)? */
-static int
-is_redirect(int status)
-{
-	return status == 301 || status == 302 || status == 303
-	    || status == 307 || status == 308;
-}
-
 /*
  * -i and -I write the heads of a successful fetch, those of the
  * redirects followed included (as curl -iL), and nothing at all when
@@ -357,7 +370,7 @@ echo_start(struct fetch *f)
 	    || r->status >= 400) {
 		return UF_OK;
 	}
-	if (is_redirect(r->status) && f->o->max_redirs > 0) {
+	if (uf_redirect_is(r->status) && f->o->max_redirs > 0) {
 		f->cur_mark = uf_arena_mark(f->a);
 		f->cur_cap = uf_arena_avail(f->a);
 		if (f->cur_cap > UF_HEAD_MAX) {
@@ -456,212 +469,6 @@ fetch_head(struct fetch *f)
 	}
 }
 
-/* Can a write to the pipe fd go ahead now? */
-static int
-pipe_room(int fd)
-{
-	struct pollfd	pfd = { fd, POLLOUT, 0 };
-
-	return poll(&pfd, 1, 0) > 0;
-}
-
-/* Copy n bytes from our pipe to the output with read and write. */
-static enum uf_err
-drain(struct fetch *f, int from, int out, size_t n)
-{
-	char	buf[4096];
-	ssize_t	r;
-
-	while (n > 0) {
-		r = read(from, buf, n < sizeof buf ? n : sizeof buf);
-		if (r <= 0) {
-			return uf_fail(UF_E_INTERNAL, "lost bytes in our own "
-			    "pipe");
-		}
-		if (uf_write_all(out, buf, (size_t)r) != 0) {
-			return uf_out_error(f->out, errno);
-		}
-		n -= (size_t)r;
-	}
-	return UF_OK;
-}
-
-enum {
-	SPLICE_DONE,		/* the body is complete */
-	SPLICE_EOF,		/* the connection ended */
-	SPLICE_NOT		/* splice cannot do it: read and write */
-};
-
-/*
- * Move a plain body (framed by Content-Length or the close) from the
- * socket sock to the output inside the kernel: straight into a pipe, or
- * through a pipe of our own into a file. Waits are idle time of T, as
- * for reads; -m is checked before every move. *how says how it ended.
- */
-static enum uf_err
-fetch_splice(struct fetch *f, int sock, uint64_t left, int *how)
-{
-	const struct uf_limits	*lim = &f->c->lim;
-	int		out, is_pipe, p[2] = { -1, -1 };
-	int		dst, moved = 0;
-	enum uf_err	err = UF_OK;
-	ssize_t		n, m, off;
-	size_t		want;
-
-	*how = SPLICE_NOT;
-	out = uf_out_fd(f->out, &is_pipe, &err);
-	if (out < 0) {
-		return err;
-	}
-	/*
-	 * A 64 KiB pipe makes us and the reader wake each other 16 times
-	 * a megabyte; 1 MiB (or what the system allows) lets both batch.
-	 * For the reader a bigger pipe changes nothing else.
-	 */
-	if (!is_pipe) {
-		if (pipe2(p, O_CLOEXEC) != 0) {
-			return UF_OK;
-		}
-		(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	} else if (fcntl(out, F_GETPIPE_SZ) < (1 << 20)
-	    && fcntl(out, F_SETPIPE_SZ, 1 << 20) < 0) {
-		(void)fcntl(out, F_SETPIPE_SZ, 1 << 18);
-	}
-	dst = is_pipe ? out : p[1];
-	if (!f->spliced) {
-		uf_note("moving the body with splice(2)%s",
-		    is_pipe ? "" : " through a pipe");
-		f->spliced = 1;
-	}
-	for (;;) {
-		err = uf_check_end(lim, "reading the body");
-		if (err != UF_OK) {
-			break;
-		}
-		want = left < (1u << 20) ? (size_t)left : 1u << 20;
-		/*
-		 * Non-blocking on both sides, so that a reader that stalls
-		 * the pipe cannot hold us past -m.
-		 */
-		n = splice(sock, NULL, dst, NULL, want, SPLICE_F_MOVE
-		    | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			for (off = 0; !is_pipe && off < n; off += m) {
-				m = splice(p[0], NULL, out, NULL,
-				    (size_t)(n - off), SPLICE_F_MOVE);
-				if (m < 0 && errno == EINVAL) {
-					/* The output refuses splice (a file
-					 * opened with O_APPEND, >>): copy what
-					 * is in our pipe, then stop. */
-					err = drain(f, p[0], out,
-					    (size_t)(n - off));
-					f->splice = 0;
-					break;
-				}
-				if (m <= 0) {
-					err = uf_out_error(f->out, m < 0 ? errno
-					    : EIO);
-					goto done;
-				}
-			}
-			if (err != UF_OK) {
-				goto done;
-			}
-			moved = 1;
-			uf_out_count(f->out, (uint64_t)n);
-			if (uf_http_body_moved(&f->resp, (uint64_t)n)
-			    == UF_HTTP_DONE) {
-				*how = SPLICE_DONE;
-				break;
-			}
-			if (left != UINT64_MAX) {
-				left -= (uint64_t)n;
-			}
-			if (!f->splice) {
-				break;	/* SPLICE_NOT: the rest by read/write */
-			}
-			continue;
-		}
-		if (n == 0) {
-			*how = SPLICE_EOF;
-			break;
-		}
-		if (errno == EINTR) {
-			continue;
-		}
-		if (errno == EAGAIN && is_pipe && !pipe_room(out)) {
-			/* The reader is behind: only -m bounds that wait. */
-			err = uf_net_await(out, POLLOUT, lim, lim->end,
-			    "writing the body");
-			if (err != UF_OK) {
-				goto done;
-			}
-			continue;
-		}
-		if (errno == EAGAIN) {
-			err = uf_net_await(sock, POLLIN, lim, uf_deadline(lim),
-			    "reading the body");
-			if (err != UF_OK) {
-				goto done;
-			}
-			continue;
-		}
-		if (!moved && (errno == EINVAL || errno == ENOSYS)) {
-			break;		/* SPLICE_NOT: read and write instead */
-		}
-		if (errno == ECONNRESET || errno == ENOTCONN
-		    || errno == ETIMEDOUT) {
-			err = uf_fail(UF_E_NET, "error reading the body: %s",
-			    strerror(errno));
-		} else {
-			err = uf_out_error(f->out, errno);
-		}
-		break;
-	}
-done:
-	if (p[0] >= 0) {
-		close(p[0]);
-		close(p[1]);
-	}
-	return err;
-}
-
-/*
- * -c, a 206 without Content-Length: n more body bytes are about to be
- * written. Not a byte past the Content-Range is.
- */
-static enum uf_err
-range_take(struct fetch *f, size_t n)
-{
-	if (!f->ranged) {
-		return UF_OK;
-	}
-	if (n > f->range_left) {
-		return uf_fail(UF_E_PROTO, "bad response: the 206 sends more "
-		    "than its Content-Range bytes %llu-%llu",
-		    (unsigned long long)f->resp.range_first,
-		    (unsigned long long)f->resp.range_last);
-	}
-	f->range_left -= n;
-	return UF_OK;
-}
-
-/* The body ended: all of the range must have come. */
-static enum uf_err
-range_end(struct fetch *f)
-{
-	if (!f->ranged || f->range_left == 0) {
-		return UF_OK;
-	}
-	/* A close-framed body cut short is a cut connection: -c again. */
-	return uf_fail(f->resp.framing == UF_BODY_CLOSE ? UF_E_NET
-	    : UF_E_PROTO, "the 206 ended %llu bytes short of its "
-	    "Content-Range bytes %llu-%llu",
-	    (unsigned long long)f->range_left,
-	    (unsigned long long)f->resp.range_first,
-	    (unsigned long long)f->resp.range_last);
-}
-
 static enum uf_err
 fetch_body(struct fetch *f)
 {
@@ -671,7 +478,7 @@ fetch_body(struct fetch *f)
 	enum uf_err		err;
 	size_t			n, off, used, doff, dlen;
 	uint64_t		left;
-	int			rc, sock, how = SPLICE_NOT;
+	int			rc, sock, how = UF_SPLICE_NOT;
 
 	/* A body may be complete without a byte (HEAD, 204, length 0). */
 	if (uf_http_body(r, NULL, 0, &used, &doff, &dlen) == UF_HTTP_DONE) {
@@ -682,15 +489,16 @@ fetch_body(struct fetch *f)
 		if (f->splice && !f->discard
 		    && (sock = (*io)->splice_fd(io)) >= 0
 		    && uf_http_body_plain(r, &left)) {
-			err = fetch_splice(f, sock, left, &how);
-			if (err != UF_OK || how == SPLICE_DONE) {
+			err = uf_splice(f->out, sock, &f->c->lim, r, left, &how,
+			    &f->spliced);
+			if (err != UF_OK || how == UF_SPLICE_DONE) {
 				return err;
 			}
-			if (how == SPLICE_NOT) {
+			if (how == UF_SPLICE_NOT) {
 				f->splice = 0;
 			}
 		}
-		if (how == SPLICE_EOF) {
+		if (how == UF_SPLICE_EOF) {
 			n = 0;
 		} else {
 			err = next_span(f, "reading the body", &p, &n);
@@ -712,14 +520,14 @@ fetch_body(struct fetch *f)
 				    "without TLS close_notify: the body may be "
 				    "truncated");
 			}
-			return range_end(f);
+			return uf_resume_end(&f->rs, r);
 		}
 		off = 0;
 		do {
 			rc = uf_http_body(r, p + off, n - off, &used, &doff,
 			    &dlen);
 			if (dlen > 0 && !f->discard) {
-				err = range_take(f, dlen);
+				err = uf_resume_take(&f->rs, r, dlen);
 				if (err == UF_OK) {
 					err = uf_out_write(f->out,
 					    p + off + doff, dlen);
@@ -735,7 +543,7 @@ fetch_body(struct fetch *f)
 		} while (rc != UF_HTTP_DONE && off < n);
 		(*io)->recv_ack(io, off);
 		if (rc == UF_HTTP_DONE) {
-			return range_end(f);
+			return uf_resume_end(&f->rs, r);
 		}
 	}
 }
@@ -757,113 +565,27 @@ check_status(struct fetch *f)
 	return uf_fail(UF_E_HTTP, "HTTP Error %d: %s", r->status, clean);
 }
 
-/* see fetch.h */
-void
-uf_conn_init(struct uf_conn *c, void *mem, size_t len)
-{
-	memset(c, 0, sizeof *c);
-	uf_arena_init(&c->a, mem, len);
-	c->sock.fd = -1;
-	c->sock.lim = &c->lim;
-}
-
-/* see fetch.h */
-void
-uf_conn_close(struct uf_conn *c)
-{
-	uf_net_close(&c->sock);
-	c->io = NULL;
-}
-
-/*
- * Connect c to u's origin, or to the proxy (through a CONNECT tunnel
- * for https), with TLS for https.
- */
-static enum uf_err
-conn_open(struct fetch *f)
-{
-	struct uf_conn		*c = f->c;
-	const struct uf_url	*u = f->url, *to = u;
-	enum uf_err		err;
-	int			again = 0;
-
-	if (f->proxy != NULL) {
-		to = &f->proxy->url;
-		uf_note("using proxy %s", f->proxy->name);
-	}
-	/* A server without TLS 1.3 makes us connect once more (tls.h). */
-	do {
-		uf_conn_close(c);
-		uf_arena_reset(&c->a, 0);
-		err = uf_net_connect(&c->sock, to->host, to->port_str,
-		    f->o->family, &c->lim);
-		if (err != UF_OK) {
-			return f->proxy != NULL ? uf_proxy_fail(f->proxy, err)
-			    : err;
-		}
-		if (f->proxy != NULL && u->scheme == UF_HTTPS) {
-			err = uf_tunnel(f->a, &c->sock, f->proxy, u,
-			    f->o->user_agent);
-		}
-		if (err == UF_OK && u->scheme == UF_HTTPS) {
-			err = uf_tls_open(&c->a, f->a, &c->sock, u, &f->o->tls,
-			    &c->io, &again);
-		}
-		if (err != UF_OK) {
-			uf_conn_close(c);
-			return err;
-		}
-	} while (again);
-	if (u->scheme != UF_HTTPS) {
-		/* TLS has its own buffer; plain sockets need one. */
-		c->sock.rx = uf_arena_alloc(&c->a, UF_RXBUF);
-		c->sock.rx_cap = UF_RXBUF;
-		if (c->sock.rx == NULL) {
-			uf_conn_close(c);
-			return no_arena(&c->a);
-		}
-		c->io = &c->sock.vtable;
-	}
-	c->scheme = u->scheme;
-	c->port = u->port;
-	uf_snprintf(c->host, sizeof c->host, "%s", u->host);
-	uf_snprintf(c->proxy_host, sizeof c->proxy_host, "%s",
-	    f->proxy != NULL ? f->proxy->url.host : "");
-	c->proxy_port = f->proxy != NULL ? f->proxy->url.port : 0;
-	return UF_OK;
-}
-
-/*
- * Is c open to u's origin, by the same way (directly, or through the
- * same proxy p)?
- */
-static int
-same_origin(const struct uf_conn *c, const struct uf_url *u,
-    const struct uf_proxy *p)
-{
-	if (c->io == NULL || !uf_url_origin_is(u, c->scheme, c->host,
-	    c->port)) {
-		return 0;
-	}
-	if (p == NULL) {
-		return c->proxy_host[0] == '\0';
-	}
-	return c->proxy_port == p->url.port
-	    && strcasecmp(c->proxy_host, p->url.host) == 0;
-}
-
 /*
  * May the connection carry the next request? Only when we asked to
- * keep it, HTTP allows it, and nothing unasked-for is waiting in the
- * buffers.
+ * keep it, HTTP allows it, and the connection itself can.
  */
 static int
 reusable(const struct fetch *f)
 {
-	const struct uf_io_class	**io = f->c->io;
+	return f->keep && uf_http_persistent(&f->resp)
+	    && uf_conn_reusable(f->c);
+}
 
-	return f->keep && uf_http_persistent(&f->resp) && io != NULL
-	    && !(*io)->pending(io) && (*io)->ended(io) == UF_IO_OPEN;
+/* Connect for this hop (see conn.h). */
+static enum uf_err
+conn_open(struct fetch *f)
+{
+	struct uf_conn_opts	co;
+
+	co.family = f->o->family;
+	co.user_agent = f->o->user_agent;
+	co.tls = &f->o->tls;
+	return uf_conn_open(f->c, f->a, f->url, f->proxy, &co);
 }
 
 /* Send the request and read the response head, parser state afresh. */
@@ -883,18 +605,6 @@ exchange(struct fetch *f)
 	return err;
 }
 
-/* FNV-1a: the redirect targets of one chain, to count repeats. */
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t	h = 14695981039346656037u;
-
-	while (*s != '\0') {
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	}
-	return h;
-}
-
 /*
  * The response is a redirect to follow: check the target and the
  * limits, then make it this fetch's URL, with the method and body it
@@ -908,58 +618,20 @@ follow(struct fetch *f, size_t mark)
 {
 	struct uf_http_resp	*r = &f->resp;
 	struct uf_url		*nu;
+	struct uf_url_from	from;
 	struct uf_proxy		*np;
-	char			clean[256], *base, *to;
-	uint64_t		h;
-	unsigned		i, n, times;
-	size_t			len;
+	char			clean[256], why[300], *to;
 	enum uf_err		err;
 
-	if (r->flags & UF_RESP_LOC_MANY) {
-		return uf_fail(UF_E_PROTO, "bad response: %d with two "
-		    "Location fields", r->status);
+	err = uf_redirect_target(&f->rr, f->a, r, f->url, f->o->max_redirs,
+	    &to);
+	if (err != UF_OK) {
+		return err;
 	}
-	if (r->flags & UF_RESP_LOC_LONG) {
-		return uf_fail(UF_E_PROTO, "redirect target longer than %d "
-		    "bytes", UF_LOC_MAX);
-	}
-	if (f->hops == f->o->max_redirs) {
-		return uf_fail(UF_E_PROTO, "too many redirects (%u); the "
-		    "last was %d", f->hops, r->status);
-	}
-	base = uf_url_absolute(f->a, f->url);
-	to = base != NULL ? uf_url_resolve(f->a, base, r->loc) : NULL;
-	if (to == NULL) {
-		return no_arena(f->a);
-	}
-	len = strlen(to);
-	uf_sanitize(clean, sizeof clean, to, len);
-	if (strncasecmp(to, "http://", 7) != 0
-	    && strncasecmp(to, "https://", 8) != 0) {
-		return uf_fail(UF_E_PROTO, "redirect to %s refused: only "
-		    "http and https are followed", clean);
-	}
-	if (len >= UF_LOC_MAX) {
-		return uf_fail(UF_E_PROTO, "redirect target longer than %d "
-		    "bytes", UF_LOC_MAX);
-	}
-	h = hash_str(to);
-	n = f->hops < UF_SEEN_MAX ? f->hops : UF_SEEN_MAX;
-	for (i = 0, times = 0; i < n; i++) {
-		times += f->seen[i] == h;
-	}
-	if (times >= UF_REPEATS) {
-		return uf_fail(UF_E_PROTO, "redirect loop: %s again after %u "
-		    "redirects", clean, f->hops);
-	}
-	f->seen[f->hops % UF_SEEN_MAX] = h;
+	uf_sanitize(clean, sizeof clean, to, strlen(to));
 	uf_note("%d: following the redirect to %s", r->status, clean);
-
 	/* The method and body of the next request. */
-	if ((r->status == 303 && strcmp(f->method, "HEAD") != 0)
-	    || ((r->status == 301 || r->status == 302)
-	    && strcmp(f->method, "POST") == 0)) {
-		f->method = "GET";
+	if (uf_redirect_method(r->status, &f->method)) {
 		f->body_dropped |= f->send_body;
 		f->send_body = 0;
 	}
@@ -969,20 +641,20 @@ follow(struct fetch *f, size_t mark)
 	if (nu == NULL) {
 		return no_arena(f->a);
 	}
-	if (uf_url_parse(f->a, f->next, nu) != UF_OK) {
-		char	why[256];
-
-		uf_snprintf(why, sizeof why, "%s", uf_err_msg());
-		uf_err_clear();
-		return uf_fail(UF_E_PROTO, "bad redirect target %s: %s", clean,
-		    why);
+	/* The server's URL: a bad one is the server's fault (7). */
+	uf_snprintf(why, sizeof why, "bad redirect target %s", clean);
+	from.code = UF_E_PROTO;
+	from.what = why;
+	err = uf_url_parse_from(f->a, f->next, nu, &from);
+	if (err != UF_OK) {
+		return err;
 	}
 	err = uf_proxy_for(f->a, &f->o->proxy, nu, &np);
 	if (err != UF_OK) {
 		return err;
 	}
 	/* Read past a short body to keep the connection, if we may. */
-	if (same_origin(f->c, nu, np) && reusable(f)
+	if (uf_conn_is_to(f->c, nu, np) && reusable(f)
 	    && (r->framing == UF_BODY_NONE || (r->framing == UF_BODY_LENGTH
 	    && r->length <= UF_DRAIN_MAX))) {
 		f->discard = 1;
@@ -1018,7 +690,6 @@ follow(struct fetch *f, size_t mark)
 		return no_arena(f->a);
 	}
 	f->url = nu;
-	f->hops++;
 	return hop_auth(f);
 }
 
@@ -1060,7 +731,7 @@ hop(struct fetch *f)
 	if (err != UF_OK) {
 		return err;
 	}
-	reused = same_origin(c, f->url, f->proxy);
+	reused = uf_conn_is_to(c, f->url, f->proxy);
 	if (reused) {
 		uf_note("reusing the connection to %s", c->sock.peer);
 	} else {
@@ -1085,76 +756,6 @@ hop(struct fetch *f)
 		}
 	}
 	return err;
-}
-
-/*
- * -c: what the final response means for the bytes we have. A 206 must
- * start where they end; a 200 sends everything again, so we start
- * over; a 416 says there is nothing more: done. *skip is set when the
- * body is not to be written.
- */
-static enum uf_err
-check_resume(struct fetch *f, int *skip)
-{
-	const struct uf_http_resp	*r = &f->resp;
-	uint64_t			span;
-
-	*skip = 0;
-	if (f->have == 0) {
-		return UF_OK;
-	}
-	if (r->status == 206) {
-		if (!(r->flags & UF_RESP_RANGE)
-		    || r->range_first != f->have) {
-			return uf_fail(UF_E_PROTO, "cannot resume: asked for "
-			    "bytes from %llu, the 206 has no matching "
-			    "Content-Range", (unsigned long long)f->have);
-		}
-		/*
-		 * We asked for all from have: a range that stops before the
-		 * end would make FILE look complete, and a body that is not
-		 * the range would run past it or stop short. Checked before
-		 * a byte is written; a body without Content-Length is held
-		 * to the range as it comes (range_take()).
-		 */
-		span = r->range_last - r->range_first + 1;
-		if (r->range_total != UINT64_MAX
-		    && r->range_last + 1 != r->range_total) {
-			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
-			    "stops at byte %llu of %llu",
-			    (unsigned long long)r->range_last,
-			    (unsigned long long)r->range_total);
-		}
-		if (r->framing == UF_BODY_LENGTH && r->length != span) {
-			return uf_fail(UF_E_PROTO, "cannot resume: the 206 "
-			    "has %llu body bytes for its Content-Range bytes "
-			    "%llu-%llu", (unsigned long long)r->length,
-			    (unsigned long long)r->range_first,
-			    (unsigned long long)r->range_last);
-		}
-		f->ranged = r->framing != UF_BODY_LENGTH;
-		f->range_left = span;
-		/* splice(2) would move a close-framed body unchecked. */
-		f->splice &= !f->ranged;
-		uf_note("resuming at byte %llu", (unsigned long long)f->have);
-		return UF_OK;
-	}
-	if (r->status == 416) {
-		if ((r->flags & UF_RESP_RANGE) && r->range_total != f->have) {
-			return uf_fail(UF_E_PROTO, "cannot resume: the server "
-			    "has %llu bytes, %s holds %llu",
-			    (unsigned long long)r->range_total, f->out->tmp,
-			    (unsigned long long)f->have);
-		}
-		uf_note("%s is already complete", f->out->tmp);
-		*skip = 1;
-		return UF_OK;
-	}
-	if (r->status >= 200 && r->status < 300) {
-		uf_note("the server sent the whole body: starting over");
-		return uf_out_restart(f->out);
-	}
-	return UF_OK;
 }
 
 /* see fetch.h */
@@ -1193,14 +794,14 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		goto out;
 	}
 	if (o->resume) {
-		err = uf_out_resume(out, &f->have);
+		err = uf_out_resume(out, &f->rs.have);
 		if (err != UF_OK) {
 			goto out;
 		}
 	}
 	for (;;) {
 		err = hop(f);
-		if (err != UF_OK || !is_redirect(f->resp.status)
+		if (err != UF_OK || !uf_redirect_is(f->resp.status)
 		    || f->resp.loc_len == 0 || o->max_redirs == 0) {
 			break;
 		}
@@ -1210,7 +811,9 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		}
 	}
 	if (err == UF_OK) {
-		err = check_resume(f, &skip);
+		err = uf_resume_check(&f->rs, &f->resp, out, &skip);
+		/* splice(2) would move a close-framed 206 unchecked. */
+		f->splice &= !f->rs.ranged;
 	}
 	if (err == UF_OK && !skip) {
 		err = check_status(f);
@@ -1224,7 +827,7 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		}
 		err = fetch_body(f);
 		/* What a 206 that broke its range sent is not kept. */
-		if (err == UF_E_PROTO && f->ranged) {
+		if (err == UF_E_PROTO && f->rs.ranged) {
 			uf_out_rollback(out);
 		}
 	}

@@ -524,7 +524,7 @@ check_proxy(struct uf_arena *a, size_t mark)
 	enum uf_err	err = UF_OK;
 
 	if (opt.fo.proxy.proxy != NULL && opt.fo.proxy.proxy[0] != '\0') {
-		err = uf_proxy_parse(a, opt.fo.proxy.proxy, &p);
+		err = uf_proxy_parse(a, opt.fo.proxy.proxy, "-x", &p);
 		uf_arena_reset(a, mark);
 	}
 	return err;

@@ -14,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,38 @@ uf_net_await(int fd, short events, const struct uf_limits *lim, uint64_t dl,
 		return uf_fail(UF_E_NET, "poll: %s", strerror(errno));
 	}
 	return UF_OK;
+}
+
+/*
+ * Record a failure to resolve or connect for s, naming the proxy when
+ * s goes through one: the message is then not about the origin.
+ */
+static enum uf_err
+sock_fail(const struct uf_sock *s, enum uf_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum uf_err
+sock_fail(const struct uf_sock *s, enum uf_err e, const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	uf_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (s->proxy == NULL) {
+		return uf_fail(e, "%s", msg);
+	}
+	return uf_fail(e, "proxy %s: %s", s->proxy, msg);
+}
+
+/* A step of s's connect timed out at dl (see uf_fail_timeout()). */
+static enum uf_err
+sock_timeout(const struct uf_sock *s, const struct uf_limits *lim,
+    uint64_t dl, const char *what)
+{
+	return sock_fail(s, UF_E_TIMEOUT, "timed out %s%s", what,
+	    lim->end != 0 && dl == lim->end ? " (max time reached)" : "");
 }
 
 /*
@@ -159,9 +192,9 @@ static const struct uf_io_class	sock_class = {
 	sock_splice_fd
 };
 
-/* see net.h */
-enum uf_err
-uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
+/* The connect loop, with s->proxy set for messages. */
+static enum uf_err
+connect_list(struct uf_sock *s, const struct addrinfo *list,
     const struct uf_limits *lim)
 {
 	const struct addrinfo	*ai;
@@ -197,10 +230,10 @@ uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
 
 			uf_snprintf(what, sizeof what, "connecting to %s",
 			    s->peer);
-			return uf_fail_timeout(lim, dl, what);
+			return sock_timeout(s, lim, dl, what);
 		}
-		return uf_fail(UF_E_NET, "cannot connect to %s: %s", s->peer,
-		    strerror(err));
+		return sock_fail(s, UF_E_NET, "cannot connect to %s: %s",
+		    s->peer, strerror(err));
 	}
 	s->fd = fd;
 	uf_note("connected to %s", s->peer);
@@ -263,12 +296,11 @@ child_resolve(int fd, const char *host, const char *port,
  * could only abandon. The result comes back over a pipe into *w.
  */
 static enum uf_err
-resolve_bounded(const char *host, const char *port,
+resolve_bounded(const struct uf_sock *s, const char *host, const char *port,
     const struct addrinfo *hints, const struct uf_limits *lim,
     struct wire *w)
 {
 	char		*p = (char *)w;
-	enum uf_err	err;
 	size_t		got = 0;
 	ssize_t		n;
 	pid_t		pid;
@@ -307,28 +339,27 @@ resolve_bounded(const char *host, const char *port,
 		continue;
 	}
 	if (got < sizeof *w) {
-		err = uf_check_end(lim, "resolving");
-		if (err != UF_OK) {
-			return err;
+		if (lim->end != 0 && uf_now() >= lim->end) {
+			return sock_timeout(s, lim, lim->end, "resolving");
 		}
-		return uf_fail(UF_E_NET, "cannot resolve host name %s: the "
-		    "resolver process failed", host);
+		return sock_fail(s, UF_E_NET, "cannot resolve host name %s: "
+		    "the resolver process failed", host);
 	}
 	return UF_OK;
 }
 
 /* getaddrinfo() said rc (and errno e, for EAI_SYSTEM) about host. */
 static enum uf_err
-resolve_fail(const char *host, int rc, int e)
+resolve_fail(const struct uf_sock *s, const char *host, int rc, int e)
 {
-	return uf_fail(UF_E_NET, "cannot resolve host name %s: %s", host,
-	    rc == EAI_SYSTEM ? strerror(e) : gai_strerror(rc));
+	return sock_fail(s, UF_E_NET, "cannot resolve host name %s: %s",
+	    host, rc == EAI_SYSTEM ? strerror(e) : gai_strerror(rc));
 }
 
 /* see net.h */
 enum uf_err
 uf_net_connect(struct uf_sock *s, const char *host, const char *port,
-    int family, const struct uf_limits *lim)
+    int family, const struct uf_limits *lim, const char *proxy)
 {
 	struct addrinfo	hints, *res, list[UF_MAX_ADDRS];
 	struct wire	w;
@@ -337,6 +368,7 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 	int		rc;
 
 	s->fd = -1;
+	s->proxy = proxy;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
@@ -353,23 +385,23 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 		rc = getaddrinfo(host, port, &hints, &res);
 	}
 	if (rc == 0) {
-		err = uf_net_connect_list(s, res, lim);
+		err = connect_list(s, res, lim);
 		freeaddrinfo(res);
 		return err;
 	}
 	if (rc != EAI_NONAME || lim->end == 0) {
-		return resolve_fail(host, rc, errno);
+		return resolve_fail(s, host, rc, errno);
 	}
-	err = resolve_bounded(host, port, &hints, lim, &w);
+	err = resolve_bounded(s, host, port, &hints, lim, &w);
 	if (err != UF_OK) {
 		return err;
 	}
 	if (w.rc != 0) {
-		return resolve_fail(host, w.rc, w.err);
+		return resolve_fail(s, host, w.rc, w.err);
 	}
 	if (w.n == 0) {
-		return uf_fail(UF_E_NET, "cannot resolve host name %s: no "
-		    "addresses", host);
+		return sock_fail(s, UF_E_NET, "cannot resolve host name %s: "
+		    "no addresses", host);
 	}
 	memset(list, 0, sizeof list);
 	for (i = 0; i < w.n; i++) {
@@ -380,7 +412,16 @@ uf_net_connect(struct uf_sock *s, const char *host, const char *port,
 		list[i].ai_addr = (struct sockaddr *)&w.a[i].ss;
 		list[i].ai_next = i + 1 < w.n ? &list[i + 1] : NULL;
 	}
-	return uf_net_connect_list(s, list, lim);
+	return connect_list(s, list, lim);
+}
+
+/* see net.h */
+enum uf_err
+uf_net_connect_list(struct uf_sock *s, const struct addrinfo *list,
+    const struct uf_limits *lim)
+{
+	s->proxy = NULL;
+	return connect_list(s, list, lim);
 }
 
 /* see net.h */

@@ -80,6 +80,8 @@ struct uf_sock {
 	unsigned char			*rx;
 	size_t				rx_cap, rx_off, rx_len;
 	int				eof;	/* recv() returned 0 */
+	const char			*proxy;	/* the proxy's name in
+						   messages; NULL: direct */
 	char				peer[80];	/* "addr port N" */
 };
 
@@ -95,10 +97,14 @@ struct uf_sock {
  * is -1. Returns UF_OK, UF_E_NET or UF_E_TIMEOUT. With a -m deadline
  * (lim->end), name resolution runs in a child process that is killed
  * when the deadline passes; without one it takes what the system
- * resolver takes, as urlopen's does.
+ * resolver takes, as urlopen's does. proxy, when not NULL, names the
+ * proxy host is (it MUST outlive s): every failure then says so
+ * ("proxy http://p:3128: cannot connect to ..."), so that it is not
+ * taken for the origin's.
  */
 enum uf_err	uf_net_connect(struct uf_sock *s, const char *host,
-		    const char *port, int family, const struct uf_limits *lim);
+		    const char *port, int family, const struct uf_limits *lim,
+		    const char *proxy);
 
 /*
  * The connect loop of uf_net_connect() over an address list the caller

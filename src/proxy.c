@@ -206,25 +206,21 @@ uf_noproxy_match(const char *list, const struct uf_url *u)
 	return 0;
 }
 
-/* Record err again with "what: " in front of the message recorded. */
-static enum uf_err
-refail(enum uf_err err, const char *what)
-{
-	char	msg[512];
-
-	uf_snprintf(msg, sizeof msg, "%s", uf_err_msg());
-	uf_err_clear();
-	return uf_fail(err, "%s: %s", what, msg);
-}
-
 /* see proxy.h */
 enum uf_err
-uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
+uf_proxy_parse(struct uf_arena *a, const char *s, const char *whence,
+    struct uf_proxy *p)
 {
 	const char	*sep = strstr(s, "://");
-	char		*t, clean[128];
+	struct uf_url_from	from;
+	char		*t, clean[128], what[96];
 	size_t		len = strlen(s), n;
 	enum uf_err	err;
+
+	uf_snprintf(what, sizeof what, "proxy from %s: bad proxy URL",
+	    whence);
+	from.code = UF_E_USAGE;
+	from.what = what;
 
 	if (sep == NULL) {
 		t = uf_arena_alloc(a, len + 8);
@@ -236,12 +232,13 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 		s = t;
 	} else if (sep - s != 4 || strncasecmp(s, "http", 4) != 0) {
 		uf_sanitize(clean, sizeof clean, s, (size_t)(sep - s));
-		return uf_fail(UF_E_USAGE, "unsupported proxy scheme '%s': "
-		    "only http:// proxies are supported", clean);
+		return uf_fail(UF_E_USAGE, "proxy from %s: unsupported proxy "
+		    "scheme '%s': only http:// proxies are supported", whence,
+		    clean);
 	}
-	err = uf_url_parse(a, s, &p->url);
+	err = uf_url_parse_from(a, s, &p->url, &from);
 	if (err != UF_OK) {
-		return refail(err, "bad proxy URL");
+		return err;
 	}
 	n = strlen(p->url.authority) + 8;
 	t = uf_arena_alloc(a, n);
@@ -256,8 +253,9 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 	}
 	n = strlen(p->url.userinfo);
 	if (n > UF_USERINFO_MAX) {
-		return uf_fail(UF_E_USAGE, "credentials in the proxy URL are "
-		    "%zu bytes, over the limit of %d", n, UF_USERINFO_MAX);
+		return uf_fail(UF_E_USAGE, "proxy from %s: credentials in the "
+		    "proxy URL are %zu bytes, over the limit of %d", whence, n,
+		    UF_USERINFO_MAX);
 	}
 	n = UF_BASIC_AUTH_CAP(n);
 	t = uf_arena_alloc(a, n);
@@ -265,9 +263,9 @@ uf_proxy_parse(struct uf_arena *a, const char *s, struct uf_proxy *p)
 		return uf_fail(UF_E_PROTO, "out of arena memory");
 	}
 	if (uf_basic_auth(t, n, p->url.userinfo) == 0) {
-		return uf_fail(UF_E_USAGE, "bad credentials in the proxy URL "
-		    "(a malformed %%-escape, a control character, or a colon "
-		    "in the user name)");
+		return uf_fail(UF_E_USAGE, "proxy from %s: bad credentials in "
+		    "the proxy URL (a malformed %%-escape, a control "
+		    "character, or a colon in the user name)", whence);
 	}
 	p->auth = t;
 	return UF_OK;
@@ -293,8 +291,6 @@ uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
     const struct uf_url *u, struct uf_proxy **pp)
 {
 	const char	*s = cfg->proxy, *var = "-x";
-	char		what[64];
-	enum uf_err	err;
 
 	*pp = NULL;
 	if (s == NULL) {
@@ -311,22 +307,7 @@ uf_proxy_for(struct uf_arena *a, const struct uf_proxy_cfg *cfg,
 	if (*pp == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory");
 	}
-	err = uf_proxy_parse(a, s, *pp);
-	if (err != UF_OK) {
-		uf_snprintf(what, sizeof what, "proxy from %s", var);
-		return refail(err, what);
-	}
-	return UF_OK;
-}
-
-/* see proxy.h */
-enum uf_err
-uf_proxy_fail(const struct uf_proxy *p, enum uf_err err)
-{
-	char	what[300];
-
-	uf_snprintf(what, sizeof what, "proxy %s", p->name);
-	return refail(err, what);
+	return uf_proxy_parse(a, s, var, *pp);
 }
 
 /* see proxy.h */

@@ -66,12 +66,13 @@ void		uf_proxy_cfg_env(struct uf_proxy_cfg *cfg);
 int		uf_noproxy_match(const char *list, const struct uf_url *u);
 
 /*
- * Parse the proxy URL s into *p. Returns UF_OK, or UF_E_USAGE with
- * the reason recorded (a scheme other than http, a malformed URL or
- * %-escape in the credentials), or UF_E_PROTO when the arena is full.
+ * Parse the proxy URL s, which came from whence ("-x", "https_proxy"),
+ * into *p. Returns UF_OK, or UF_E_USAGE with the reason recorded as
+ * "proxy from WHENCE: ..." (a scheme other than http, a malformed URL
+ * or %-escape in the credentials), or UF_E_PROTO when the arena is full.
  */
 enum uf_err	uf_proxy_parse(struct uf_arena *a, const char *s,
-		    struct uf_proxy *p);
+		    const char *whence, struct uf_proxy *p);
 
 /*
  * The proxy for u under cfg (after uf_proxy_cfg_env()): *pp is NULL
@@ -81,13 +82,6 @@ enum uf_err	uf_proxy_parse(struct uf_arena *a, const char *s,
 enum uf_err	uf_proxy_for(struct uf_arena *a,
 		    const struct uf_proxy_cfg *cfg, const struct uf_url *u,
 		    struct uf_proxy **pp);
-
-/*
- * A step towards the proxy p failed with err: record the message again
- * with "proxy NAME: " in front, so that it is not taken for the
- * origin's. Returns err.
- */
-enum uf_err	uf_proxy_fail(const struct uf_proxy *p, enum uf_err err);
 
 /*
  * Write the CONNECT request for u's origin into buf[0..cap) like

@@ -41,17 +41,6 @@ static const char	default_dir[] = "/etc/ssl/certs";
 /* Largest file read from a hashed directory (one PEM certificate). */
 #define DIR_FILE_MAX	12288
 
-static uint32_t
-fnv1a(const unsigned char *p, size_t len)
-{
-	uint32_t	h = 2166136261u;
-
-	while (len-- > 0) {
-		h = (h ^ *p++) * 16777619u;
-	}
-	return h;
-}
-
 static const char	*nonempty(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? s : NULL;
@@ -203,7 +192,7 @@ add_entry(struct uf_trust *t, struct uf_arena *a, const char *body,
 		return -1;
 	}
 	/* Kept blocks of one size are contiguous, each below the last. */
-	e->hash = fnv1a(c.subject.p, c.subject.len);
+	e->hash = (uint32_t)uf_fnv1a(c.subject.p, c.subject.len);
 	e->off = (uint32_t)off;
 	e->len = (uint32_t)len;
 	e->pad = 0;
@@ -608,7 +597,7 @@ uf_trust_find(struct uf_trust *t, struct uf_arena *a, const unsigned char *dn,
 	k.cap = k.buf != NULL ? room : 0;
 	k.full = k.buf == NULL;
 	if (t->file != NULL && t->indexed > 0) {
-		h = fnv1a(dn, len);
+		h = (uint32_t)uf_fnv1a(dn, len);
 		for (i = 0; i < t->nidx; i++) {
 			if (t->idx[i].hash != h) {
 				continue;

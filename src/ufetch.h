@@ -83,6 +83,9 @@ void		uf_sanitize(char *dst, size_t cap, const char *src,
 /* The value of the hex digit c (either case), or -1. */
 int		uf_hexval(unsigned c);
 
+/* FNV-1a (64-bit) of p[0..len): a hash for lookups, not for secrets. */
+uint64_t	uf_fnv1a(const void *p, size_t len);
+
 /* -v: notes ("* ...") on stderr when uf_verbose is set. */
 extern int	uf_verbose;
 

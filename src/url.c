@@ -61,10 +61,17 @@ needs_encoding(unsigned char c)
 	return c >= 0x80 || (c != '\0' && strchr("\"<>\\^`{|}", c) != NULL);
 }
 
+/*
+ * A failure, in the words and with the code of whoever gave the URL
+ * (url.h: from; NULL: the user).
+ */
 static enum uf_err
-bad(const char *why)
+bad(const struct uf_url_from *from, const char *why)
 {
-	return uf_fail(UF_E_USAGE, "malformed URL: %s", why);
+	if (from == NULL) {
+		return uf_fail(UF_E_USAGE, "malformed URL: %s", why);
+	}
+	return uf_fail(from->code, "%s: malformed URL: %s", from->what, why);
 }
 
 static enum uf_err
@@ -93,7 +100,7 @@ valid_ipv4(const char *s, size_t len)
  */
 static enum uf_err
 parse_ipv6(struct uf_arena *a, const char *s, size_t len, struct uf_url *u,
-    size_t *addr_len)
+    size_t *addr_len, const struct uf_url_from *from)
 {
 	char		buf[64];
 	struct in6_addr	in6;
@@ -103,12 +110,12 @@ parse_ipv6(struct uf_arena *a, const char *s, size_t len, struct uf_url *u,
 	pct = memchr(s, '%', len);
 	alen = pct != NULL ? (size_t)(pct - s) : len;
 	if (alen == 0 || alen >= sizeof buf) {
-		return bad("bad IPv6 address");
+		return bad(from, "bad IPv6 address");
 	}
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
 	if (inet_pton(AF_INET6, buf, &in6) != 1) {
-		return bad("bad IPv6 address");
+		return bad(from, "bad IPv6 address");
 	}
 	*addr_len = alen;
 	if (pct == NULL) {
@@ -123,11 +130,11 @@ parse_ipv6(struct uf_arena *a, const char *s, size_t len, struct uf_url *u,
 		zlen -= 2;
 	}
 	if (zlen == 0) {
-		return bad("empty IPv6 zone");
+		return bad(from, "empty IPv6 zone");
 	}
 	for (i = 0; i < zlen; i++) {
 		if (!is_host_char((unsigned char)zone[i]) && zone[i] != '~') {
-			return bad("bad IPv6 zone");
+			return bad(from, "bad IPv6 zone");
 		}
 	}
 	u->host = uf_arena_alloc(a, alen + 1 + zlen + 1);
@@ -143,7 +150,7 @@ parse_ipv6(struct uf_arena *a, const char *s, size_t len, struct uf_url *u,
 
 static enum uf_err
 parse_port(struct uf_arena *a, const char *s, size_t len,
-    const char *dflt, struct uf_url *u)
+    const char *dflt, struct uf_url *u, const struct uf_url_from *from)
 {
 	unsigned long	v = 0;
 	size_t		i;
@@ -153,16 +160,16 @@ parse_port(struct uf_arena *a, const char *s, size_t len,
 		len = strlen(dflt);
 	}
 	if (len > 5) {
-		return bad("bad port");
+		return bad(from, "bad port");
 	}
 	for (i = 0; i < len; i++) {
 		if (!is_digit((unsigned char)s[i])) {
-			return bad("bad port");
+			return bad(from, "bad port");
 		}
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	}
 	if (v == 0 || v > 65535) {
-		return bad("port out of range");
+		return bad(from, "port out of range");
 	}
 	u->port = (unsigned)v;
 	u->port_str = uf_arena_strndup(a, s, len);
@@ -172,7 +179,7 @@ parse_port(struct uf_arena *a, const char *s, size_t len,
 /* Split authority s[0..len) into userinfo, host and port. */
 static enum uf_err
 parse_authority(struct uf_arena *a, const char *s, size_t len,
-    const char *dflt_port, struct uf_url *u)
+    const char *dflt_port, struct uf_url *u, const struct uf_url_from *from)
 {
 	const char	*at, *h, *colon, *end = s + len;
 	size_t		i, n, hlen, alen = 0;
@@ -188,7 +195,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 	if (at != NULL) {
 		for (h = s; h < at; h++) {
 			if (!is_userinfo_char((unsigned char)*h)) {
-				return bad("bad character in user info");
+				return bad(from, "bad character in user info");
 			}
 		}
 		u->userinfo = uf_arena_strndup(a, s, (size_t)(at - s));
@@ -200,22 +207,23 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		h = s;
 	}
 	if (h == end) {
-		return bad("no host");
+		return bad(from, "no host");
 	}
 	if (*h == '[') {
 		const char	*rb = memchr(h, ']', (size_t)(end - h));
 
 		if (rb == NULL) {
-			return bad("unterminated IPv6 address");
+			return bad(from, "unterminated IPv6 address");
 		}
-		err = parse_ipv6(a, h + 1, (size_t)(rb - h - 1), u, &alen);
+		err = parse_ipv6(a, h + 1, (size_t)(rb - h - 1), u, &alen,
+		    from);
 		if (err != UF_OK) {
 			return err;
 		}
 		u->host_kind = UF_HOST_IPV6;
 		colon = rb + 1;
 		if (colon != end && *colon != ':') {
-			return bad("junk after IPv6 address");
+			return bad(from, "junk after IPv6 address");
 		}
 		/* The Host header carries the address without its zone. */
 		u->authority = uf_arena_alloc(a, alen + 2 + (size_t)(end - colon)
@@ -235,27 +243,27 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		}
 		hlen = (size_t)(colon - h);
 		if (hlen == 0) {
-			return bad("no host");
+			return bad(from, "no host");
 		}
 		for (i = 0, n = 0; i < hlen; i++) {
 			unsigned char	c = (unsigned char)h[i];
 
 			if (c >= 0x80) {
-				return bad("non-ASCII host name (use its "
+				return bad(from, "non-ASCII host name (use its "
 				    "xn-- form)");
 			}
 			if (!is_host_char(c)) {
-				return bad("bad character in host name");
+				return bad(from, "bad character in host name");
 			}
 			n = c == '.' ? 0 : n + 1;
 			if (n > UF_LABEL_MAX) {
-				return bad("a label of the host name is "
+				return bad(from, "a label of the host name is "
 				    "longer than 63 bytes");
 			}
 		}
 		/* One final dot is the root, not part of the name. */
 		if (hlen - (h[hlen - 1] == '.') > UF_HOST_MAX) {
-			return bad("host name longer than 253 bytes");
+			return bad(from, "host name longer than 253 bytes");
 		}
 		u->host_kind = UF_HOST_NAME;
 		for (i = 0; i < hlen; i++) {
@@ -266,7 +274,7 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		if (i == hlen) {
 			/* All digits and dots: it must be a real address. */
 			if (!valid_ipv4(h, hlen)) {
-				return bad("bad IPv4 address");
+				return bad(from, "bad IPv4 address");
 			}
 			u->host_kind = UF_HOST_IPV4;
 		}
@@ -277,15 +285,23 @@ parse_authority(struct uf_arena *a, const char *s, size_t len,
 		}
 	}
 	if (colon == end) {
-		return parse_port(a, "", 0, dflt_port, u);
+		return parse_port(a, "", 0, dflt_port, u, from);
 	}
 	return parse_port(a, colon + 1, (size_t)(end - colon - 1), dflt_port,
-	    u);
+	    u, from);
 }
 
 /* see url.h */
 enum uf_err
 uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
+{
+	return uf_url_parse_from(a, s, u, NULL);
+}
+
+/* see url.h */
+enum uf_err
+uf_url_parse_from(struct uf_arena *a, const char *s, struct uf_url *u,
+    const struct uf_url_from *from)
 {
 	const char	*p, *auth, *path, *end;
 	size_t		i, n, slen;
@@ -297,10 +313,10 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 		unsigned char	c = (unsigned char)s[i];
 
 		if (c == ' ') {
-			return bad("contains a space");
+			return bad(from, "contains a space");
 		}
 		if (c < 0x20 || c == 0x7f) {
-			return bad("contains a control character");
+			return bad(from, "contains a control character");
 		}
 	}
 	for (p = s; is_alpha((unsigned char)*p) || is_digit((unsigned char)*p)
@@ -308,7 +324,7 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 		continue;
 	}
 	if (p == s || *p != ':' || !is_alpha((unsigned char)*s)) {
-		return bad("no http:// or https:// scheme");
+		return bad(from, "no http:// or https:// scheme");
 	}
 	n = (size_t)(p - s);
 	for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
@@ -321,18 +337,22 @@ uf_url_parse(struct uf_arena *a, const char *s, struct uf_url *u)
 		char	name[32];
 
 		uf_sanitize(name, sizeof name, s, n);
+		if (from != NULL) {
+			return uf_fail(from->code, "%s: unsupported scheme "
+			    "'%s' (only http and https)", from->what, name);
+		}
 		return uf_fail(UF_E_USAGE, "unsupported scheme '%s' (only "
 		    "http and https)", name);
 	}
 	u->scheme = schemes[i].scheme;
 	if (p[1] != '/' || p[2] != '/') {
-		return bad("no // after the scheme");
+		return bad(from, "no // after the scheme");
 	}
 	auth = p + 3;
 	end = auth + strcspn(auth, "#");
 	path = auth + strcspn(auth, "/?#");
 	err = parse_authority(a, auth, (size_t)(path - auth), schemes[i].port,
-	    u);
+	    u, from);
 	if (err != UF_OK) {
 		return err;
 	}

@@ -65,6 +65,21 @@ enum uf_err	uf_url_parse(struct uf_arena *a, const char *s,
 		    struct uf_url *u);
 
 /*
+ * Whose URL it is, for the words and code of a failure: the user's
+ * (from NULL: UF_E_USAGE, "malformed URL: ..."), or, say, a server's
+ * redirect: then code (UF_E_PROTO) with what ("bad redirect target
+ * T") before the reason.
+ */
+struct uf_url_from {
+	enum uf_err	code;
+	const char	*what;
+};
+
+/* uf_url_parse() for a URL from from (see above). */
+enum uf_err	uf_url_parse_from(struct uf_arena *a, const char *s,
+		    struct uf_url *u, const struct uf_url_from *from);
+
+/*
  * Resolve the reference ref against the absolute URI base as in
  * RFC 3986 section 5.2 (strict: a reference with a scheme is taken as
  * absolute), remove dot segments and recompose the result (section

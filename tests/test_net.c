@@ -325,6 +325,6 @@ Test(net, resolver_failure_is_a_network_error)
 
 	uf_err_clear();
 	cr_expect_eq(uf_net_connect(&s, "nonexistent.invalid", "80",
-	    AF_UNSPEC, &lim), UF_E_NET);
+	    AF_UNSPEC, &lim, NULL), UF_E_NET);
 	cr_expect(strstr(uf_err_msg(), "cannot resolve") != NULL);
 }

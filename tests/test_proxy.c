@@ -267,7 +267,7 @@ Test(proxy, parse)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		clean_env();
-		err = uf_proxy_parse(&a, cases[i].in, &p);
+		err = uf_proxy_parse(&a, cases[i].in, "-x", &p);
 		cr_expect_eq(err, cases[i].err, "%s: %s", cases[i].in,
 		    uf_err_msg());
 		if (err != UF_OK || cases[i].err != UF_OK) {
