@@ -206,6 +206,68 @@ Test(tls, insecure_skips_every_check)
 }
 
 /*
+ * Renegotiation. The server asks for it (HelloRequest) after the
+ * request, with and without a session cache (without one, its new
+ * handshake would be a full one with a second Certificate message,
+ * which ufetch before BR_OPT_NO_RENEGOTIATION copied through a NULL
+ * chain pointer: SIGSEGV), with and without -k. ufetch refuses with a
+ * no_renegotiation warning. A server that tolerates that sends the
+ * response; BearSSL's own server takes it as fatal and hangs up, which
+ * is exit status 6 and says so.
+ */
+static void
+renegotiating_server(unsigned flags, int insecure, int tolerant)
+{
+	static const struct srv_step	tolerates[] = {
+		S_READ, S_RENEG_TOLERANT, S_SEND(OK200("6\r\n\r\nhello\n")),
+		S_END
+	};
+	static const struct srv_step	hangs_up[] = {
+		S_READ, S_RENEG, S_SEND(OK200("6\r\n\r\nhello\n")), S_END
+	};
+	struct srv	s;
+
+	cr_assert_eq(srv_start_tls_flags(&s, tolerant ? tolerates : hangs_up,
+	    &tls_ec, flags), 0);
+	if (insecure) {
+		run_ufetch(&r, NULL, ARGS("-t", "2", "-k",
+		    https(&s, "localhost", "/")));
+	} else {
+		run_ufetch(&r, NULL, ARGS("-t", "2", "--cacert", ca(),
+		    https(&s, "localhost", "/")));
+	}
+	srv_stop(&s);
+	cr_expect_eq(r.sig, 0, "flags %u, -k %d: killed by signal %d", flags,
+	    insecure, r.sig);
+	if (tolerant) {
+		expect_exit(0, NULL);
+		expect_out("hello\n");
+	} else {
+		expect_exit(6, "the server closed the connection when ufetch "
+		    "refused to renegotiate");
+		expect_out("");
+	}
+	cr_expect_eq(s.reneg_refused, 1, "flags %u, -k %d", flags, insecure);
+	cr_expect_eq(s.renegs, 0, "flags %u, -k %d", flags, insecure);
+}
+
+Test(tls, renegotiation_refused_without_session_cache)
+{
+	renegotiating_server(SRV_NO_CACHE, 0, 1);
+	renegotiating_server(SRV_NO_CACHE, 1, 1);
+	renegotiating_server(SRV_NO_CACHE, 0, 0);
+	renegotiating_server(SRV_NO_CACHE, 1, 0);
+}
+
+Test(tls, renegotiation_refused_with_session_cache)
+{
+	renegotiating_server(0, 0, 1);
+	renegotiating_server(0, 1, 1);
+	renegotiating_server(0, 0, 0);
+	renegotiating_server(0, 1, 0);
+}
+
+/*
  * Trust stores.
  */
 
