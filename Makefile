@@ -77,6 +77,7 @@ TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c \
+	   tests/test_der.c tests/test_x509.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
 	   tests/test_proxy.c tests/guard.c tests/srv.c

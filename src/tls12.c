@@ -15,7 +15,11 @@
  * Renegotiation is refused (BR_OPT_NO_RENEGOTIATION: the engine
  * answers a HelloRequest with a no_renegotiation warning and goes on),
  * and the X.509 context takes no chain after the handshake: a second
- * handshake could only hand it a chain it has no buffer for.
+ * handshake could only hand it a chain it has no buffer for. A server
+ * may take the refusal as fatal (BearSSL's does, and closes; OpenSSL's
+ * sends handshake_failure): 'reneg' remembers that it asked, so that
+ * the message says why the session ended instead of blaming the
+ * response or the cipher suites.
  */
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -37,6 +41,7 @@ struct tls12 {
 	struct uf_sock			*sock;
 	const struct uf_tls_peer	*peer;
 	int				shaken;		/* handshake done */
+	int				reneg;		/* it asked for another */
 	int				eof;
 	int				clean;
 	unsigned char			ahead[5];	/* see tls_recv() */
@@ -110,6 +115,9 @@ uf_tls12_aes_first(void)
 	    || br_aes_pwr8_ctr_get_vtable() != NULL;
 }
 
+/* TLS record content type (RFC 5246 6.2.1) BearSSL keeps private. */
+#define UF_REC_HANDSHAKE	22
+
 /* Map BearSSL's last error to the contract's codes and messages. */
 static enum uf_err
 tls_error(struct tls12 *t, int err)
@@ -119,6 +127,11 @@ tls_error(struct tls12 *t, int err)
 	if (err >= BR_ERR_SEND_FATAL_ALERT) {
 		return uf_fail(UF_E_TLS, "TLS failed: sent alert %d",
 		    err - BR_ERR_SEND_FATAL_ALERT);
+	}
+	if (err >= BR_ERR_RECV_FATAL_ALERT && t->reneg) {
+		return uf_fail(UF_E_TLS, "the server ended the TLS session "
+		    "with alert %d when ufetch refused to renegotiate",
+		    err - BR_ERR_RECV_FATAL_ALERT);
 	}
 	if (err >= BR_ERR_RECV_FATAL_ALERT) {
 		return uf_tls_alert_fail(t->peer,
@@ -246,6 +259,18 @@ run(struct tls12 *t, unsigned want, uint64_t dl, int idle, const char *what)
 				if (idle) {
 					dl = uf_deadline(t->sock->lim);
 				}
+				/*
+				 * After the handshake a server's handshake
+				 * record can only be a HelloRequest, which
+				 * the engine refuses.
+				 */
+				if (t->shaken && !t->reneg
+				    && eng->record_type_in
+				    == UF_REC_HANDSHAKE) {
+					t->reneg = 1;
+					uf_note("the server asks to "
+					    "renegotiate: refused");
+				}
 				continue;
 			}
 			if (n == 0) {
@@ -253,6 +278,11 @@ run(struct tls12 *t, unsigned want, uint64_t dl, int idle, const char *what)
 					return uf_fail(UF_E_TLS, "the server "
 					    "closed the connection during the "
 					    "TLS handshake");
+				}
+				if (t->reneg) {
+					return uf_fail(UF_E_TLS, "the server "
+					    "closed the connection when ufetch "
+					    "refused to renegotiate");
 				}
 				t->eof = 1;
 				return UF_OK;

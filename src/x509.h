@@ -3,9 +3,11 @@
  *
  * struct uf_x509 checks a chain against the trust anchors trust.c
  * decodes on demand (only the anchors the chain's issuers name), with
- * BearSSL's br_x509_minimal for signatures, dates, constraints and DNS
- * names, and with our own checks for what it lacks (IP addresses). It
- * serves both TLS engines:
+ * BearSSL's br_x509_minimal for signatures, dates and the CA and
+ * critical-extension rules, and with our own checks for what it lacks
+ * or gets wrong: host names and IP addresses, extendedKeyUsage, the
+ * leaf's keyUsage, key sizes (of the anchor too), non-critical name
+ * constraints. It serves both TLS engines:
  *
  *  - BearSSL's TLS 1.2 engine drives it as a br_x509_class
  *    (uf_x509_class()): the chain is copied, as it arrives, into a
@@ -29,6 +31,7 @@
 #include <bearssl.h>
 
 #include "arena.h"
+#include "der.h"
 #include "trust.h"
 #include "ufetch.h"
 
@@ -37,6 +40,9 @@
 #define UF_CHAIN_CERTS		10
 /* Most trust anchors gathered for one chain. */
 #define UF_CHAIN_ANCHORS	8
+/* The weakest keys we accept, anywhere in a chain or as an anchor. */
+#define UF_RSA_MIN_BITS		2048
+#define UF_EC_MIN_BITS		256
 
 /* Whom the certificate must name; owned by the caller. */
 struct uf_x509_peer {
@@ -45,14 +51,28 @@ struct uf_x509_peer {
 	size_t			iplen;
 };
 
-/* Why our own checks refused a chain (x->why), to word the message. */
+/*
+ * Why our own checks refused a chain (x->why), to word the message;
+ * x->bad is the certificate concerned. A weak anchor dropped (its DN
+ * in x->what, its size in x->bits) is told when the chain is then not
+ * trusted.
+ */
 enum {
 	UF_X509_WHY_NONE,
 	UF_X509_WHY_CHAIN_BIG,	/* over UF_CHAIN_MAX bytes or _CERTS */
 	UF_X509_WHY_IP,		/* the IP address is not in the leaf */
 	UF_X509_WHY_STORE,	/* no store could be read: trust.c said */
 	UF_X509_WHY_LATE,	/* a chain outside any handshake */
-	UF_X509_WHY_NO_ROOM	/* the arena cannot hold the chain */
+	UF_X509_WHY_NO_ROOM,	/* the arena cannot hold the chain */
+	UF_X509_WHY_PARSE,	/* a certificate we cannot read */
+	UF_X509_WHY_WILDCARD,	/* x->what: a wildcard over one label */
+	UF_X509_WHY_EKU,	/* extendedKeyUsage without serverAuth */
+	UF_X509_WHY_KU,		/* keyUsage without digitalSignature */
+	UF_X509_WHY_KEY,	/* a key too small, or of a kind refused */
+	UF_X509_WHY_NC,		/* x->what (x->what_tag) outside the
+				   constraints, x->excluded: excluded */
+	UF_X509_WHY_NC_KIND	/* constraints on other kinds of names,
+				   or malformed */
 };
 
 struct uf_x509 {
@@ -71,6 +91,13 @@ struct uf_x509 {
 	int				over;
 	int				why;		/* UF_X509_WHY_* */
 	enum uf_err			store_err;	/* with _WHY_STORE */
+	size_t				at;	/* where BearSSL stopped:
+						   anchor found or error */
+	size_t				bad;	/* see UF_X509_WHY_* */
+	struct uf_der			what;	/* a name, or a DN */
+	unsigned			what_tag; /* UF_GN_* of what */
+	int				excluded;
+	unsigned			bits;	/* weak anchor's key */
 	br_x509_trust_anchor		tas[UF_CHAIN_ANCHORS];
 	size_t				nta;
 };
@@ -116,6 +143,34 @@ unsigned	uf_x509_check(struct uf_x509 *x,
  */
 const br_x509_pkey	*uf_x509_pkey(const struct uf_x509 *x,
 			    unsigned *usages);
+
+/*
+ * Does the certificate's DNS name pat[0..plen) (a subjectAltName
+ * dNSName, or a CN) name host (no trailing dot)? Letters compare
+ * without regard to case; a leading "*." stands for exactly one
+ * non-empty label and needs at least two labels after it; any other
+ * '*', and an empty label, never match. Returns 1 or 0, or -1 for a
+ * wildcard over a single label ("*.com") that would otherwise match.
+ */
+int	uf_x509_name_match(const unsigned char *pat, size_t plen,
+	    const char *host);
+
+/*
+ * Is the DNS name n[0..nlen) within the nameConstraints subtree
+ * base[0..blen) (RFC 5280 4.2.1.10): the base itself, or the base
+ * with labels added on its left; a base starting with '.' only what is
+ * below it? Letters compare without regard to case. Returns 1 or 0.
+ */
+int	uf_x509_dns_within(const unsigned char *n, size_t nlen,
+	    const unsigned char *base, size_t blen);
+
+/*
+ * Is the IP address ip[0..iplen) (4 or 16 bytes) within the subtree
+ * base[0..2 * iplen) (address, then mask)? Returns 1 or 0 (0 for the
+ * other address family).
+ */
+int	uf_x509_ip_within(const unsigned char *ip, size_t iplen,
+	    const unsigned char *base, size_t blen);
 
 /*
  * Is err (a BearSSL error code) about the certificate chain, and so a

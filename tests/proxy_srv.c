@@ -3,6 +3,7 @@
  */
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -87,8 +88,10 @@ record(struct psrv *p, const struct head *h)
 }
 
 /*
- * The port of "127.0.0.1:PORT" or "localhost:PORT" at s (up to the
- * first of stop); 0 for any other host: we never leave the loopback.
+ * The port of "HOST:PORT" at s (up to the first of stop) when HOST is
+ * 127.0.0.1 or a name; 0 otherwise. Every name stands for 127.0.0.1,
+ * so that tests can reach a loopback server under names that do not
+ * resolve there (www.example.com): we never leave the loopback.
  */
 static unsigned short
 loop_port(const char *s, const char *stop)
@@ -99,7 +102,7 @@ loop_port(const char *s, const char *stop)
 
 	c = memchr(s, ':', n);
 	if (c == NULL || !((c - s == 9 && strncmp(s, "127.0.0.1", 9) == 0)
-	    || (c - s == 9 && strncasecmp(s, "localhost", 9) == 0))) {
+	    || isalpha((unsigned char)*s))) {
 		return 0;
 	}
 	v = strtol(c + 1, NULL, 10);

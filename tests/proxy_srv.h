@@ -1,6 +1,7 @@
 /*
  * proxy_srv.h: a forward HTTP proxy in the test process, on 127.0.0.1,
- * that only ever connects to 127.0.0.1.
+ * that only ever connects to 127.0.0.1, for which every host name
+ * stands (CONNECT www.example.com:PORT reaches 127.0.0.1:PORT).
  *
  * It serves one connection at a time in its own thread. An
  * absolute-form request ("GET http://127.0.0.1:PORT/p HTTP/1.1") is

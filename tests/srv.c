@@ -344,6 +344,117 @@ redirect(struct conn *c, unsigned code, const char *to)
 	(void)c_write(c, head, strlen(head));
 }
 
+/* TLS record content types (RFC 5246 6.2.1); BearSSL's names are private. */
+#define REC_ALERT	21
+#define REC_APP_DATA	23
+
+/*
+ * Wait until fd has n bytes to read, peeking them into buf. Returns 0,
+ * or -1 when the client closed first or the server is stopped.
+ */
+static int
+peek(struct conn *c, unsigned char *buf, size_t n)
+{
+	struct pollfd	pfd = { c->fd, POLLIN, 0 };
+	ssize_t		k;
+
+	while (!c->s->stop) {
+		if (poll(&pfd, 1, 50) <= 0) {
+			continue;
+		}
+		k = recv(c->fd, buf, n, MSG_PEEK);
+		if (k <= 0) {
+			return -1;
+		}
+		if ((size_t)k == n) {
+			return 0;
+		}
+		sleep_ms(5);
+	}
+	return -1;
+}
+
+/*
+ * OP_RENEGOTIATE: send HelloRequest, then drive the engine by hand until
+ * the client's new handshake is done (application data flows again) or
+ * the client answers with an alert: no_renegotiation (encrypted, but an
+ * alert record is all a refusal can be here). BearSSL's server takes
+ * that alert as fatal and ends the connection. A tolerant server
+ * (OP_RENEG_TOLERANT) ignores it: we drop the record unread and put the
+ * engine back into the application-data state, as BearSSL does when it
+ * refuses a renegotiation itself (ssl_hs_server.t0, main); the engine's
+ * count of received records is then one short, so the script may send
+ * but not read after that. Returns 0, or -1 when the connection ended.
+ */
+static int
+renegotiate(struct conn *c, int tolerant)
+{
+	br_ssl_engine_context	*eng = c->eng;
+	unsigned char		*buf, hdr[5], junk[512];
+	size_t			len, left = 0;
+	ssize_t			n;
+	unsigned		st;
+	int			alert = 0;
+
+	if (eng == NULL || !br_ssl_engine_renegotiate(eng)) {
+		return -1;
+	}
+	for (;;) {
+		st = br_ssl_engine_current_state(eng);
+		if (st & BR_SSL_CLOSED) {
+			return -1;
+		}
+		if (st & BR_SSL_SENDREC) {
+			buf = br_ssl_engine_sendrec_buf(eng, &len);
+			n = send(c->fd, buf, len, MSG_NOSIGNAL);
+			if (n <= 0) {
+				return -1;
+			}
+			br_ssl_engine_sendrec_ack(eng, (size_t)n);
+			continue;
+		}
+		if (st & BR_SSL_SENDAPP) {
+			c->s->renegs++;
+			return 0;
+		}
+		if (!(st & BR_SSL_RECVREC)) {
+			return -1;
+		}
+		/* At a record's start, see what it is. */
+		if (left == 0) {
+			if (peek(c, hdr, sizeof hdr) != 0) {
+				return -1;
+			}
+			alert = hdr[0] == REC_ALERT;
+			left = sizeof hdr + ((size_t)hdr[3] << 8 | hdr[4]);
+			if (alert) {
+				c->s->reneg_refused++;
+			}
+		}
+		if (alert && tolerant) {
+			n = recv(c->fd, junk, left < sizeof junk ? left
+			    : sizeof junk, 0);
+			if (n <= 0) {
+				return -1;
+			}
+			left -= (size_t)n;
+			if (left == 0) {
+				eng->application_data = 1;
+				eng->record_type_out = REC_APP_DATA;
+				return 0;
+			}
+			continue;
+		}
+		buf = br_ssl_engine_recvrec_buf(eng, &len);
+		n = recv(c->fd, buf, len < left ? len : left, 0);
+		if (n <= 0) {
+			return -1;
+		}
+		br_ssl_engine_recvrec_ack(eng, (size_t)n);
+		left -= (size_t)n;
+	}
+}
+
 /* Wait until the client closes (or the server is stopped). */
 static void
 hold(struct conn *c)
@@ -483,6 +594,12 @@ play(struct conn *c)
 		case OP_PATTERN:
 			pattern(c, st->len, st->ms);
 			return;
+		case OP_RENEGOTIATE:
+		case OP_RENEG_TOLERANT:
+			if (renegotiate(c, st->op == OP_RENEG_TOLERANT) != 0) {
+				return;
+			}
+			break;
 		case OP_REDIRECT:
 			/* The first len requests; the rest go on. */
 			if ((size_t)s->nreq <= st->len) {
@@ -520,9 +637,10 @@ load_file(const char *name, unsigned char *buf, size_t cap, size_t *len)
 }
 
 struct tls_material {
-	unsigned char		der[3][4096];
-	br_x509_certificate	chain[3];
+	unsigned char		der[SRV_CHAIN_MAX][4096];
+	br_x509_certificate	chain[SRV_CHAIN_MAX];
 	size_t			nchain;
+	unsigned char		keyder[4096];
 	br_skey_decoder_context	key;
 };
 
@@ -572,7 +690,9 @@ play_tls(struct conn *c, const struct tls_material *m)
 	}
 	br_ssl_engine_set_buffer(&sc.eng, iobuf, sizeof iobuf, 1);
 	/* A session cache, so that clients can resume. */
-	br_ssl_server_set_cache(&sc, &c->s->lru->vtable);
+	if (c->s->lru != NULL) {
+		br_ssl_server_set_cache(&sc, &c->s->lru->vtable);
+	}
 	br_ssl_server_reset(&sc);
 	br_sslio_init(&io, &sc.eng, sock_rd, c, sock_wr, c);
 	c->io = &io;
@@ -587,7 +707,7 @@ load_material(const struct srv_tls *tls, struct tls_material *m)
 {
 	size_t	i, len;
 
-	for (i = 0; i < 3 && tls->chain[i] != NULL; i++) {
+	for (i = 0; i < SRV_CHAIN_MAX && tls->chain[i] != NULL; i++) {
 		if (load_file(tls->chain[i], m->der[i], sizeof m->der[i],
 		    &m->chain[i].data_len) != 0) {
 			return -1;
@@ -595,11 +715,11 @@ load_material(const struct srv_tls *tls, struct tls_material *m)
 		m->chain[i].data = m->der[i];
 	}
 	m->nchain = i;
-	if (load_file(tls->key, m->der[2], sizeof m->der[2], &len) != 0) {
+	if (load_file(tls->key, m->keyder, sizeof m->keyder, &len) != 0) {
 		return -1;
 	}
 	br_skey_decoder_init(&m->key);
-	br_skey_decoder_push(&m->key, m->der[2], len);
+	br_skey_decoder_push(&m->key, m->keyder, len);
 	return br_skey_decoder_last_error(&m->key) == 0 ? 0 : -1;
 }
 
@@ -643,6 +763,13 @@ int
 srv_start_tls(struct srv *s, const struct srv_step *steps,
     const struct srv_tls *tls)
 {
+	return srv_start_tls_flags(s, steps, tls, 0);
+}
+
+int
+srv_start_tls_flags(struct srv *s, const struct srv_step *steps,
+    const struct srv_tls *tls, unsigned flags)
+{
 	static struct tls_material	mat[2];
 	static br_ssl_session_cache_lru	lru[2];
 	static unsigned char		lru_mem[2][4096];
@@ -655,9 +782,11 @@ srv_start_tls(struct srv *s, const struct srv_step *steps,
 	if (tls != NULL) {
 		/* A test has at most two TLS servers, each with its own. */
 		s->mat = &mat[next % 2];
-		s->lru = &lru[next % 2];
-		br_ssl_session_cache_lru_init(s->lru, lru_mem[next % 2],
-		    sizeof lru_mem[0]);
+		if (!(flags & SRV_NO_CACHE)) {
+			s->lru = &lru[next % 2];
+			br_ssl_session_cache_lru_init(s->lru,
+			    lru_mem[next % 2], sizeof lru_mem[0]);
+		}
 		next++;
 		if (load_material(tls, s->mat) != 0) {
 			return -1;

@@ -32,8 +32,14 @@ enum srv_op {
 	OP_RELAY,	/* relay to srv.relay_port, dripping its replies */
 	OP_PATTERN,	/* srv_pattern() body of len bytes, honouring a
 			   Range request; cut after ms bytes unless 0 */
-	OP_REDIRECT	/* up to the len-th request: a 3xx (ms) to data,
+	OP_REDIRECT,	/* up to the len-th request: a 3xx (ms) to data,
 			   or to "/rN", and end; later ones go on */
+	OP_RENEGOTIATE,	/* TLS: HelloRequest, then wait for the client's
+			   new handshake (srv.renegs) and go on, or for
+			   its refusal (srv.reneg_refused), which
+			   BearSSL's server takes as fatal */
+	OP_RENEG_TOLERANT /* the same, but a refusal is ignored: the
+			   script goes on, and may send but not read */
 };
 
 struct srv_step {
@@ -57,6 +63,8 @@ struct srv_step {
 #define S_RELAY(n, ms)	{ OP_RELAY, NULL, (n), (ms) }
 #define S_PATTERN(n, cut) { OP_PATTERN, NULL, (n), (cut) }
 #define S_REDIRECT(code, n, to) { OP_REDIRECT, (to), (n), (code) }
+#define S_RENEG		{ OP_RENEGOTIATE, NULL, 0, 0 }
+#define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
 
 /*
@@ -64,8 +72,9 @@ struct srv_step {
  * an EC (SEC1) or RSA (PKCS#1) private key. suites may limit what the
  * server accepts (NULL: BearSSL's full server profile).
  */
+#define SRV_CHAIN_MAX	4
 struct srv_tls {
-	const char	*chain[3];
+	const char	*chain[SRV_CHAIN_MAX];
 	const char	*key;
 	const uint16_t	*suites;
 	size_t		nsuites;
@@ -79,6 +88,8 @@ struct srv {
 	struct tls_material	*mat;		/* loaded by srv_start_tls */
 	char			sni[256];	/* what the client sent */
 	volatile int		handshakes;	/* completed */
+	volatile int		renegs;		/* renegotiations completed */
+	volatile int		reneg_refused;	/* answered by an alert */
 	unsigned short		relay_port;	/* for OP_RELAY */
 	unsigned		relay_fast_ms;	/* relay at full speed first */
 	int			fd;
@@ -92,7 +103,7 @@ struct srv {
 	size_t			body_len;	/* the last request's body: */
 	uint64_t		body_hash;	/*   srv_hash() of it, */
 	char			body[4096];	/*   its first bytes */
-	br_ssl_session_cache_lru	*lru;
+	br_ssl_session_cache_lru	*lru;		/* NULL: none */
 	int			hang_fd;	/* see srv_hang() */
 };
 
@@ -114,9 +125,17 @@ int	srv_send_all(int fd, const void *buf, size_t len);
 /* Start a server playing steps on every connection. Returns 0. */
 int	srv_start(struct srv *s, const struct srv_step *steps);
 
-/* The same over TLS with the certificates of tls (NULL: none). */
+/*
+ * The same over TLS with the certificates of tls (NULL: none). The
+ * server keeps a session cache, so that clients can resume.
+ */
 int	srv_start_tls(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls);
+
+/* srv_start_tls() with flags: SRV_NO_CACHE, a server without a cache. */
+#define SRV_NO_CACHE	1u
+int	srv_start_tls_flags(struct srv *s, const struct srv_step *steps,
+	    const struct srv_tls *tls, unsigned flags);
 
 /*
  * A listener whose accept queue is full, so that a new connect()

@@ -13,6 +13,7 @@
 
 #include <bearssl.h>
 
+#include "proxy_srv.h"
 #include "srv.h"
 
 #define SLACK	slack()
@@ -26,19 +27,8 @@ static const struct srv_tls	tls_ec = {
 	{ "leaf-ec.der", "int.der" }, "leaf-ec.key.der", NULL, 0 };
 static const struct srv_tls	tls_rsa = {
 	{ "leaf-rsa.der", "int.der" }, "leaf-rsa.key.der", NULL, 0 };
-static const struct srv_tls	tls_expired = {
-	{ "expired.der", "int.der" }, "expired.key.der", NULL, 0 };
-static const struct srv_tls	tls_notyet = {
-	{ "notyet.der", "int.der" }, "notyet.key.der", NULL, 0 };
-static const struct srv_tls	tls_wrongname = {
-	{ "wrongname.der", "int.der" }, "wrongname.key.der", NULL, 0 };
 static const struct srv_tls	tls_self = {
 	{ "selfsigned.der" }, "selfsigned.key.der", NULL, 0 };
-static const struct srv_tls	tls_rogue = {
-	{ "rogue-leaf.der", "rogue-root.der" }, "rogue-leaf.key.der", NULL,
-	0 };
-static const struct srv_tls	tls_noint = {
-	{ "leaf-ec.der" }, "leaf-ec.key.der", NULL, 0 };
 
 static const struct srv_step	hello[] = {
 	S_READ, S_SEND(OK200("6\r\n\r\nhello\n")), S_END
@@ -128,70 +118,218 @@ Test(tls, ip_literal_checked_against_ip_addresses_without_sni)
 }
 
 /*
- * Each certificate failure has its own message and exit status 5.
+ * Certificates: one table, each row a chain and key for the server,
+ * the host in the URL, the CA file trusted (NULL: ca.pem), and what
+ * ufetch must do: exit status and a fragment of its message (for 0,
+ * the body arrives). Files are base names under tests/pki: NAME.der,
+ * NAME.key.der. Hosts other than localhost and IP addresses are
+ * reached through the test proxy, for which every name is 127.0.0.1.
  */
+struct cert_case {
+	const char	*name;
+	const char	*chain[SRV_CHAIN_MAX];
+	const char	*key;
+	const char	*host;
+	const char	*cacert;
+	int		code;
+	const char	*msg;
+};
 
-Test(tls, expired)
+/* The usual chain: leaf, then the intermediate; the leaf's key. */
+#define EC_INT(leaf)	{ leaf, "int" }, leaf
+
+static const struct cert_case	cert_cases[] = {
+	{ "ECDSA P-256", EC_INT("leaf-ec"), "localhost", NULL, 0, NULL },
+	{ "RSA-2048", EC_INT("leaf-rsa"), "localhost", NULL, 0, NULL },
+	{ "ECDSA P-384", EC_INT("leaf-p384"), "localhost", NULL, 0,
+	  NULL },
+	{ "IP address", EC_INT("leaf-ec"), "127.0.0.1", NULL, 0, NULL },
+	{ "wildcard", EC_INT("wild-ok"), "www.example.com", NULL, 0,
+	  NULL },
+	{ "wildcard over two labels", EC_INT("wild-ok"),
+	  "a.b.example.com", NULL, 5,
+	  "certificate is not valid for a.b.example.com (it names "
+	  "*.example.com)" },
+	{ "wildcard over no label", EC_INT("wild-ok"), "example.com",
+	  NULL, 5, "certificate is not valid for example.com" },
+	{ "wildcard over one label", EC_INT("wild-com"), "foo.com", NULL,
+	  5, "server certificate '*.com' is not valid for foo.com ('*.com' "
+	  "is a wildcard over one label)" },
+	{ "expired", EC_INT("expired"), "localhost", NULL, 5,
+	  "server certificate 'localhost' has expired (notAfter 2021-01-01, "
+	  "clock " },
+	{ "not yet valid", EC_INT("notyet"), "localhost", NULL, 5,
+	  "is not yet valid (notBefore 2090-01-01, clock " },
+	{ "wrong name", EC_INT("wrongname"), "localhost", NULL, 5,
+	  "certificate is not valid for localhost (it names wrong.example)" },
+	{ "IP address not in it", EC_INT("wrongname"), "127.0.0.1", NULL,
+	  5, "not valid for the IP address 127.0.0.1 (it names "
+	  "wrong.example)" },
+	{ "self-signed", { "selfsigned" }, "selfsigned", "localhost",
+	  NULL, 5, "self-signed certificate 'localhost' is not trusted" },
+	{ "unknown CA", { "rogue-leaf", "rogue-root" }, "rogue-leaf",
+	  "localhost", NULL, 5, "certificate chain ends at 'ufetch rogue CA', "
+	  "a CA that is not trusted (unknown CA; for a private CA, use "
+	  "--cacert or --capath)" },
+	{ "private CA, root not sent", { "rogue-leaf" }, "rogue-leaf",
+	  "localhost", NULL, 5, "certificate issuer 'ufetch rogue CA' is not "
+	  "a trusted CA (for a private CA, use --cacert or --capath; or a "
+	  "missing intermediate certificate: the server sent none)" },
+	{ "missing intermediate", { "leaf-ec" }, "leaf-ec", "localhost",
+	  NULL, 5, "certificate issuer 'ufetch test intermediate CA' is not a "
+	  "trusted CA (for a private CA, use --cacert or --capath; or a "
+	  "missing intermediate certificate: the server sent none)" },
+	{ "name constraints kept", { "nc-good", "nc-ca" }, "nc-good",
+	  "www.example.org", NULL, 0, NULL },
+	{ "name constraints kept, IP", { "nc-good", "nc-ca" }, "nc-good",
+	  "127.0.0.1", NULL, 0, NULL },
+	{ "name outside permitted DNS", { "nc-bad", "nc-ca" }, "nc-bad",
+	  "www.example.com", NULL, 5, "server certificate 'www.example.com': "
+	  "www.example.com is outside the name constraints of chain "
+	  "certificate 'ufetch constrained CA'" },
+	{ "name in excluded DNS", { "nc-excl", "nc-ca" }, "nc-excl",
+	  "bad.example.org", NULL, 5, "bad.example.org is excluded by the "
+	  "name constraints of chain certificate 'ufetch constrained CA'" },
+	{ "IP outside permitted IP", { "nc-ip", "nc-ca" }, "nc-ip",
+	  "127.0.0.1", NULL, 5, "server certificate 'www.example.org': "
+	  "10.1.2.3 is outside the name constraints" },
+	{ "CN outside permitted DNS", { "nc-cn", "nc-ca" }, "nc-cn",
+	  "www.example.com", NULL, 5, "www.example.com is outside the name "
+	  "constraints" },
+	{ "critical name constraints", { "ncc-leaf", "ncc-ca" },
+	  "ncc-leaf", "www.example.org", NULL, 5, "chain certificate "
+	  "'ufetch critically constrained CA' has critical name constraints, "
+	  "which BearSSL cannot check" },
+	{ "directoryName constraints", { "ncd-leaf", "ncd-ca" },
+	  "ncd-leaf", "localhost", NULL, 5, "chain certificate 'ufetch "
+	  "directory-constrained CA' has name constraints ufetch cannot "
+	  "check (not only on DNS names and IP addresses)" },
+	{ "clientAuth only", EC_INT("eku-client"), "localhost", NULL, 5,
+	  "server certificate 'localhost' is not for TLS servers "
+	  "(extendedKeyUsage without serverAuth)" },
+	{ "anyExtendedKeyUsage", EC_INT("eku-any"), "localhost", NULL, 0,
+	  NULL },
+	{ "keyUsage without digitalSignature", EC_INT("ku-nosig"),
+	  "localhost", NULL, 5, "server certificate 'localhost' may not sign "
+	  "(keyUsage without digitalSignature)" },
+	{ "RSA-1024 leaf", EC_INT("rsa1024"), "localhost", NULL, 5,
+	  "server certificate 'localhost' has a 1024-bit RSA key (under 2048 "
+	  "bits)" },
+	{ "RSA-1024 intermediate", { "weak-int-leaf", "weak-int" },
+	  "weak-int-leaf", "localhost", NULL, 5, "chain certificate "
+	  "'ufetch weak intermediate CA' has a 1024-bit RSA key (under 2048 "
+	  "bits)" },
+	{ "RSA-1024 root", { "weak-root-leaf" }, "weak-root-leaf",
+	  "localhost", "weak-root.crt", 5, "trusted CA 'ufetch weak root CA' "
+	  "has a 1024-bit RSA key (under 2048 bits), which ufetch does not "
+	  "use" },
+	{ "P-224 leaf", EC_INT("leaf-p224"), "localhost", NULL, 5,
+	  "server certificate 'localhost' has an EC key on P-224 (under 256 "
+	  "bits)" },
+	{ "pathLenConstraint", { "pathlen-leaf", "int2", "int" },
+	  "pathlen-leaf", "localhost", NULL, 5, "chain certificate "
+	  "'ufetch test intermediate CA' allows 0 CA certificates below it "
+	  "(pathLenConstraint), and the chain has 1" },
+	{ "signed by a non-CA", { "notca-leaf", "leaf-ec", "int" },
+	  "notca-leaf", "localhost", NULL, 5, "chain certificate "
+	  "'localhost' signs another certificate but is not a CA" },
+};
+
+/*
+ * The servers the table runs against: start one on 127.0.0.1 that
+ * sends chain and holds key (base names, as in the table) and answers
+ * a GET with "hello\n"; *port is its port. Returns a handle for stop,
+ * or NULL.
+ */
+typedef void	*cert_server_start(const char *const *chain, const char *key,
+		    unsigned short *port);
+typedef void	cert_server_stop(void *server);
+
+/*
+ * BearSSL's server. It cannot load a key on a curve it lacks (P-224):
+ * such a chain is sent with leaf-ec's key, which is never used, since
+ * ufetch refuses the certificate before any key is.
+ */
+static void *
+bearssl_start(const char *const *chain, const char *key,
+    unsigned short *port)
 {
-	struct srv	s;
+	static char		names[SRV_CHAIN_MAX + 1][64];
+	static struct srv_tls	tls;
+	static struct srv	s;
+	size_t			i;
 
-	fetch_tls(&tls_expired, hello, "localhost", &s);
-	expect_exit(5, "server certificate 'localhost' has expired "
-	    "(notAfter 2021-01-01, clock ");
-	expect_out("");
-	cr_expect_eq(s.handshakes, 0);
+	memset(&tls, 0, sizeof tls);
+	for (i = 0; i < SRV_CHAIN_MAX && chain[i] != NULL; i++) {
+		snprintf(names[i], sizeof names[i], "%s.der", chain[i]);
+		tls.chain[i] = names[i];
+	}
+	snprintf(names[i], sizeof names[i], "%s.key.der", key);
+	tls.key = names[i];
+	if (srv_start_tls(&s, hello, &tls) != 0) {
+		tls.key = "leaf-ec.key.der";
+		if (srv_start_tls(&s, hello, &tls) != 0) {
+			return NULL;
+		}
+	}
+	*port = s.port;
+	return &s;
 }
 
-Test(tls, not_yet_valid)
+static void
+bearssl_stop(void *server)
 {
-	struct srv	s;
-
-	fetch_tls(&tls_notyet, hello, "localhost", &s);
-	expect_exit(5, "is not yet valid (notBefore 2090-01-01, clock ");
+	srv_stop(server);
 }
 
-Test(tls, wrong_name)
+/* Run every row of cert_cases against servers from start. */
+static void
+run_cert_cases(cert_server_start *start, cert_server_stop *stop)
 {
-	struct srv	s;
+	const struct cert_case	*c;
+	struct psrv		p;
+	char			purl[64], file[4200];
+	unsigned short		port;
+	void			*server;
+	size_t			i;
+	int			proxied;
 
-	fetch_tls(&tls_wrongname, hello, "localhost", &s);
-	expect_exit(5, "certificate is not valid for localhost (it names "
-	    "wrong.example)");
+	for (i = 0; i < sizeof cert_cases / sizeof cert_cases[0]; i++) {
+		c = &cert_cases[i];
+		server = start(c->chain, c->key, &port);
+		cr_assert_not_null(server, "%s: no server", c->name);
+		proxied = strcmp(c->host, "localhost") != 0
+		    && strcmp(c->host, "127.0.0.1") != 0;
+		if (proxied) {
+			cr_assert_eq(psrv_start(&p, PSRV_RELAY), 0);
+			psrv_url(purl, sizeof purl, &p, NULL);
+		}
+		snprintf(url, sizeof url, "https://%s:%u/", c->host, port);
+		pki(file, sizeof file, c->cacert != NULL ? c->cacert
+		    : "ca.pem");
+		run_ufetch(&r, NULL, proxied ? ARGS("-t", "2", "--cacert", file,
+		    "-x", purl, url) : ARGS("-t", "2", "--cacert", file, url));
+		if (proxied) {
+			psrv_stop(&p);
+		}
+		stop(server);
+		cr_expect_eq(r.code, c->code, "%s: exit %d, want %d: %s",
+		    c->name, r.code, c->code, r.err);
+		if (c->code == 0) {
+			cr_expect(r.out_len == 6 && memcmp(r.out, "hello\n", 6)
+			    == 0, "%s: body", c->name);
+		} else {
+			cr_expect(strstr(r.err, c->msg) != NULL,
+			    "%s: stderr \"%s\" lacks \"%s\"", c->name, r.err,
+			    c->msg);
+			cr_expect_eq(r.out_len, 0, "%s: body", c->name);
+		}
+	}
 }
 
-Test(tls, ip_address_not_in_the_certificate)
+Test(tls, certificate_cases)
 {
-	struct srv	s;
-
-	fetch_tls(&tls_wrongname, hello, "127.0.0.1", &s);
-	expect_exit(5, "not valid for the IP address 127.0.0.1 (it names "
-	    "wrong.example)");
-}
-
-Test(tls, self_signed)
-{
-	struct srv	s;
-
-	fetch_tls(&tls_self, hello, "localhost", &s);
-	expect_exit(5, "self-signed certificate 'localhost' is not trusted");
-}
-
-Test(tls, unknown_ca)
-{
-	struct srv	s;
-
-	fetch_tls(&tls_rogue, hello, "localhost", &s);
-	expect_exit(5, "ends at 'ufetch rogue CA', a CA that is not trusted "
-	    "(unknown CA)");
-}
-
-Test(tls, missing_intermediate)
-{
-	struct srv	s;
-
-	fetch_tls(&tls_noint, hello, "localhost", &s);
-	expect_exit(5, "issuer 'ufetch test intermediate CA' is not a "
-	    "trusted CA (missing intermediate certificate)");
+	run_cert_cases(bearssl_start, bearssl_stop);
 }
 
 Test(tls, insecure_skips_every_check)
@@ -203,6 +341,68 @@ Test(tls, insecure_skips_every_check)
 	expect_exit(0, NULL);
 	expect_out("hello\n");
 	srv_stop(&s);
+}
+
+/*
+ * Renegotiation. The server asks for it (HelloRequest) after the
+ * request, with and without a session cache (without one, its new
+ * handshake would be a full one with a second Certificate message,
+ * which ufetch before BR_OPT_NO_RENEGOTIATION copied through a NULL
+ * chain pointer: SIGSEGV), with and without -k. ufetch refuses with a
+ * no_renegotiation warning. A server that tolerates that sends the
+ * response; BearSSL's own server takes it as fatal and hangs up, which
+ * is exit status 6 and says so.
+ */
+static void
+renegotiating_server(unsigned flags, int insecure, int tolerant)
+{
+	static const struct srv_step	tolerates[] = {
+		S_READ, S_RENEG_TOLERANT, S_SEND(OK200("6\r\n\r\nhello\n")),
+		S_END
+	};
+	static const struct srv_step	hangs_up[] = {
+		S_READ, S_RENEG, S_SEND(OK200("6\r\n\r\nhello\n")), S_END
+	};
+	struct srv	s;
+
+	cr_assert_eq(srv_start_tls_flags(&s, tolerant ? tolerates : hangs_up,
+	    &tls_ec, flags), 0);
+	if (insecure) {
+		run_ufetch(&r, NULL, ARGS("-t", "2", "-k",
+		    https(&s, "localhost", "/")));
+	} else {
+		run_ufetch(&r, NULL, ARGS("-t", "2", "--cacert", ca(),
+		    https(&s, "localhost", "/")));
+	}
+	srv_stop(&s);
+	cr_expect_eq(r.sig, 0, "flags %u, -k %d: killed by signal %d", flags,
+	    insecure, r.sig);
+	if (tolerant) {
+		expect_exit(0, NULL);
+		expect_out("hello\n");
+	} else {
+		expect_exit(6, "the server closed the connection when ufetch "
+		    "refused to renegotiate");
+		expect_out("");
+	}
+	cr_expect_eq(s.reneg_refused, 1, "flags %u, -k %d", flags, insecure);
+	cr_expect_eq(s.renegs, 0, "flags %u, -k %d", flags, insecure);
+}
+
+Test(tls, renegotiation_refused_without_session_cache)
+{
+	renegotiating_server(SRV_NO_CACHE, 0, 1);
+	renegotiating_server(SRV_NO_CACHE, 1, 1);
+	renegotiating_server(SRV_NO_CACHE, 0, 0);
+	renegotiating_server(SRV_NO_CACHE, 1, 0);
+}
+
+Test(tls, renegotiation_refused_with_session_cache)
+{
+	renegotiating_server(0, 0, 1);
+	renegotiating_server(0, 1, 1);
+	renegotiating_server(0, 0, 0);
+	renegotiating_server(0, 1, 0);
 }
 
 /*

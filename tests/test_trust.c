@@ -1,6 +1,6 @@
 /*
- * test_trust.c: the DER reader, base64, OpenSSL's subject hash, and
- * trust stores built from the test PKI (tests/pki).
+ * test_trust.c: base64, OpenSSL's subject hash, and trust stores
+ * built from the test PKI (tests/pki). The DER reader is test_der.c's.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -41,52 +41,6 @@ root_subject(void)
 
 /* A name that no store has. */
 static const unsigned char	no_name[] = { 0x30, 0x00 };
-
-Test(der, certificate_fields)
-{
-	static const unsigned char	lo4[] = { 127, 0, 0, 1 };
-	static const unsigned char	lo6[16] = { [15] = 1 };
-	static const unsigned char	other[] = { 127, 0, 0, 2 };
-	unsigned char			buf[4096];
-	struct uf_cert			c;
-	struct uf_der			cn, dns;
-	size_t				n;
-
-	n = read_pki("leaf-ec.der", buf, sizeof buf);
-	cr_assert_eq(uf_der_cert(buf, n, &c), 0);
-	cr_assert_eq(uf_der_name_cn(c.subject, &cn), 0);
-	cr_expect(cn.len == 9 && memcmp(cn.p, "localhost", 9) == 0);
-	cr_assert_eq(uf_der_name_cn(c.issuer, &cn), 0);
-	cr_expect(cn.len == 27 && memcmp(cn.p, "ufetch test intermediate CA",
-	    27) == 0);
-	cr_expect(uf_der_san_ip(&c, lo4, 4));
-	cr_expect(uf_der_san_ip(&c, lo6, 16));
-	cr_expect(!uf_der_san_ip(&c, other, 4));
-	cr_expect(!uf_der_san_ip(&c, lo4, 3), "lengths must match too");
-	cr_assert_eq(uf_der_san_dns(&c, 0, &dns), 0);
-	cr_expect(dns.len == 9 && memcmp(dns.p, "localhost", 9) == 0);
-	cr_expect_eq(uf_der_san_dns(&c, 1, &dns), -1);
-}
-
-Test(der, truncated_or_garbage_input_fails_cleanly)
-{
-	unsigned char	buf[4096];
-	struct uf_cert	c;
-	size_t		n, k;
-
-	n = read_pki("leaf-rsa.der", buf, sizeof buf);
-	for (k = 0; k < n; k++) {
-		/* Every truncation either fails or stays inside k bytes. */
-		if (uf_der_cert(buf, k, &c) == 0) {
-			cr_expect(c.subject.p + c.subject.len <= buf + k);
-		}
-	}
-	memset(buf, 0xff, 64);
-	cr_expect_eq(uf_der_cert(buf, 64, &c), -1);
-	buf[0] = 0x30;
-	buf[1] = 0x80;	/* indefinite length: BER, not DER */
-	cr_expect_eq(uf_der_cert(buf, 64, &c), -1);
-}
 
 Test(trust, openssl_subject_hashes)
 {

@@ -11,6 +11,32 @@
 #   rogue-*     a CA nobody trusts and a leaf it signed
 #   other-*     unrelated CAs that fill the bundles
 #   ed-ca       an Ed25519 CA, which BearSSL cannot parse
+#   leaf-p384   ECDSA P-384 leaf, the names of leaf-ec (for TLS 1.3 tests;
+#               its key also as leaf-p384.key.pem)
+#
+# Certificates each check of ufetch's must refuse (or accept):
+#   wild-com    DNS *.com: a wildcard over one label
+#   wild-ok     DNS *.example.com
+#   nc-ca       CA under root with non-critical nameConstraints: permitted
+#               DNS .example.org and IP 127.0.0.0/8, excluded DNS
+#               bad.example.org; it signs
+#     nc-good     DNS www.example.org, IP 127.0.0.1
+#     nc-bad      DNS www.example.com
+#     nc-excl     DNS bad.example.org
+#     nc-ip       DNS www.example.org, IP 127.0.0.1 and 10.1.2.3
+#     nc-cn       no subjectAltName, CN www.example.com
+#   ncc-ca      the same CA with critical nameConstraints; ncc-leaf under it
+#   ncd-ca      CA with non-critical directoryName constraints (which
+#               ufetch does not check); ncd-leaf under it
+#   eku-client  extendedKeyUsage clientAuth only;  eku-any: anyEKU only
+#   ku-nosig    keyUsage keyAgreement only (no digitalSignature)
+#   rsa1024     RSA-1024 leaf;  weak-int: RSA-1024 CA under root, and
+#               weak-int-leaf under it;  weak-root: a self-signed RSA-1024
+#               CA, weak-root-leaf under it
+#   leaf-p224   ECDSA P-224 leaf (a curve BearSSL does not support)
+#   int2        CA under int, whose pathlen:0 forbids it; pathlen-leaf
+#               under int2
+#   notca-leaf  signed by leaf-ec, which is not a CA
 #
 # Bundles: ca.pem (root), bundle.pem (others + root), bundle-crlf.pem
 # (CRLF line ends), bundle-nonl.pem (root last, no final newline),
@@ -55,15 +81,63 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = $ENV::SAN
+[ v3_nosan ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_nc_ca ]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = permitted;DNS:.example.org, permitted;IP:127.0.0.0/255.0.0.0, excluded;DNS:bad.example.org
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_ncc_ca ]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;DNS:.example.org
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_ncd_ca ]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = permitted;dirName:ncd_dir
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ ncd_dir ]
+O = ufetch tests
+[ v3_eku_client ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::SAN
+[ v3_eku_any ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = anyExtendedKeyUsage
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::SAN
+[ v3_ku_nosig ]
+basicConstraints = critical, CA:false
+keyUsage = critical, keyAgreement
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::SAN
 CNF
 
 export SAN="DNS:localhost"
 GOOD="-startdate 20250101000000Z -enddate 21250101000000Z"
 
-eckey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-    -out "$1.key" 2>/dev/null; }
-rsakey() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-    -out "$1.key" 2>/dev/null; }
+# eckey NAME [CURVE], rsakey NAME [BITS]
+eckey() { openssl genpkey -algorithm EC -pkeyopt \
+    "ec_paramgen_curve:${2:-P-256}" -out "$1.key" 2>/dev/null; }
+rsakey() { openssl genpkey -algorithm RSA -pkeyopt \
+    "rsa_keygen_bits:${2:-2048}" -out "$1.key" 2>/dev/null; }
 
 # selfca NAME CN: a self-signed CA certificate
 selfca() {
@@ -105,20 +179,69 @@ eckey rogue-leaf; sign rogue-leaf localhost rogue-root v3_leaf "$GOOD" "$ALL"
 for i in 1 2 3; do
 	rsakey "other-$i"; selfca "other-$i" "ufetch unrelated CA $i"
 done
+eckey leaf-p384 P-384; sign leaf-p384 localhost int v3_leaf "$GOOD" "$ALL"
+
+# For the checks of ufetch's own (see the list at the top).
+eckey wild-com;  sign wild-com '*.com' int v3_leaf "$GOOD" "DNS:*.com"
+eckey wild-ok;   sign wild-ok '*.example.com' int v3_leaf "$GOOD" \
+    "DNS:*.example.com"
+eckey nc-ca;     sign nc-ca "ufetch constrained CA" root v3_nc_ca "$GOOD" \
+    "DNS:unused"
+eckey nc-good;   sign nc-good www.example.org nc-ca v3_leaf "$GOOD" \
+    "DNS:www.example.org, IP:127.0.0.1"
+eckey nc-bad;    sign nc-bad www.example.com nc-ca v3_leaf "$GOOD" \
+    "DNS:www.example.com"
+eckey nc-excl;   sign nc-excl bad.example.org nc-ca v3_leaf "$GOOD" \
+    "DNS:bad.example.org"
+eckey nc-ip;     sign nc-ip www.example.org nc-ca v3_leaf "$GOOD" \
+    "DNS:www.example.org, IP:127.0.0.1, IP:10.1.2.3"
+eckey nc-cn;     sign nc-cn www.example.com nc-ca v3_nosan "$GOOD" ""
+eckey ncc-ca;    sign ncc-ca "ufetch critically constrained CA" root \
+    v3_ncc_ca "$GOOD" "DNS:unused"
+eckey ncc-leaf;  sign ncc-leaf www.example.org ncc-ca v3_leaf "$GOOD" \
+    "DNS:www.example.org"
+eckey ncd-ca;    sign ncd-ca "ufetch directory-constrained CA" root \
+    v3_ncd_ca "$GOOD" "DNS:unused"
+eckey ncd-leaf;  sign ncd-leaf localhost ncd-ca v3_leaf "$GOOD" "$ALL"
+eckey eku-client; sign eku-client localhost int v3_eku_client "$GOOD" "$ALL"
+eckey eku-any;   sign eku-any localhost int v3_eku_any "$GOOD" "$ALL"
+eckey ku-nosig;  sign ku-nosig localhost int v3_ku_nosig "$GOOD" "$ALL"
+rsakey rsa1024 1024; sign rsa1024 localhost int v3_leaf "$GOOD" "$ALL"
+rsakey weak-int 1024; sign weak-int "ufetch weak intermediate CA" root \
+    v3_int "$GOOD" "DNS:unused"
+eckey weak-int-leaf; sign weak-int-leaf localhost weak-int v3_leaf "$GOOD" \
+    "$ALL"
+rsakey weak-root 1024; selfca weak-root "ufetch weak root CA"
+eckey weak-root-leaf; sign weak-root-leaf localhost weak-root v3_leaf \
+    "$GOOD" "$ALL"
+eckey leaf-p224 P-224; sign leaf-p224 localhost int v3_leaf "$GOOD" "$ALL"
+eckey int2;      sign int2 "ufetch second intermediate CA" int v3_int \
+    "$GOOD" "DNS:unused"
+eckey pathlen-leaf; sign pathlen-leaf localhost int2 v3_leaf "$GOOD" "$ALL"
+eckey notca-leaf; sign notca-leaf localhost leaf-ec v3_leaf "$GOOD" "$ALL"
 openssl genpkey -algorithm ED25519 -out ed-ca.key
 openssl req -new -x509 -key ed-ca.key -subj "/CN=ufetch ed25519 CA" \
     -days 36500 -out ed-ca.crt
 
-# Chains the test server sends (leaf first), in DER.
-for c in root int leaf-ec leaf-rsa expired notyet wrongname selfsigned \
-    rogue-root rogue-leaf; do
+# Chains the test server sends (leaf first), in DER, and the leaves'
+# keys (EC as SEC1, RSA as PKCS#1).
+EC_LEAVES="leaf-ec expired notyet wrongname selfsigned rogue-leaf leaf-p384
+    wild-com wild-ok nc-good nc-bad nc-excl nc-ip nc-cn ncc-leaf ncd-leaf
+    eku-client eku-any ku-nosig weak-int-leaf weak-root-leaf
+    leaf-p224 pathlen-leaf notca-leaf"
+RSA_LEAVES="leaf-rsa rsa1024"
+for c in root int rogue-root nc-ca ncc-ca ncd-ca weak-int weak-root int2 \
+    $EC_LEAVES $RSA_LEAVES; do
 	openssl x509 -in "$c.crt" -outform DER -out "$c.der"
 done
-for k in leaf-ec expired notyet wrongname selfsigned rogue-leaf; do
+for k in $EC_LEAVES; do
 	openssl ec -in "$k.key" -outform DER -out "$k.key.der" 2>/dev/null
 done
-openssl rsa -in leaf-rsa.key -traditional -outform DER \
-    -out leaf-rsa.key.der 2>/dev/null
+for k in $RSA_LEAVES; do
+	openssl rsa -in "$k.key" -traditional -outform DER \
+	    -out "$k.key.der" 2>/dev/null
+done
+cp leaf-p384.key leaf-p384.key.pem
 
 # Trust stores.
 cp root.crt ca.pem
