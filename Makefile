@@ -200,8 +200,11 @@ endif
 STATIC_OBJCOPY	?= $(CROSS)objcopy
 BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
 		   -dumpmachine)/libbearssl.a) /usr/lib/libbearssl.a)
+# -Oz: 1.5 KB less code than -Os with TLS 1.3 in, and the same client
+# CPU on 512 MiB over TLS 1.3 (the hot loops are BearSSL's and
+# ghash.c's intrinsics).
 STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -DUF_LIBC='"musl"' \
-		  -Os -ffunction-sections -fdata-sections -I/usr/include/bearssl \
+		  -Oz -ffunction-sections -fdata-sections -I/usr/include/bearssl \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 static: $(STATIC_DIR)/ufetch

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,4 +193,20 @@ uf_fnv1a(const void *p, size_t len)
 		h = (h ^ *b++) * 1099511628211u;
 	}
 	return h;
+}
+
+/* see ufetch.h */
+const char *
+uf_find(const void *h, size_t hlen, const char *n, size_t nlen)
+{
+	const char	*p = h, *end = p + hlen;
+
+	while (nlen <= (size_t)(end - p)
+	    && (p = memchr(p, n[0], (size_t)(end - p) - nlen + 1)) != NULL) {
+		if (memcmp(p, n, nlen) == 0) {
+			return p;
+		}
+		p++;
+	}
+	return NULL;
 }

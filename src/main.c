@@ -122,7 +122,7 @@ message(const char *url, const char *fmt, ...)
 static void
 hide_password(char *dst, size_t cap, const char *url)
 {
-	const char	*p = strstr(url, "://"), *end, *at, *colon;
+	const char	*p = uf_url_scheme_sep(url), *end, *at, *colon;
 
 	uf_snprintf(dst, cap, "%s", url);
 	if (p == NULL) {
@@ -241,19 +241,10 @@ parse_count(const char *s, unsigned *v)
 static enum uf_err
 parse_arg(struct uf_arena *a, const char *arg, struct uf_url *u)
 {
-	const char	*s = arg;
-	char		*t;
-	size_t		len = strlen(arg);
+	const char	*s = uf_url_default_http(a, arg);
 
-	if (strstr(s, "://") == NULL) {
-		t = uf_arena_alloc(a, len + 8);
-		if (t != NULL) {
-			memcpy(t, "http://", 7);
-			memcpy(t + 7, s, len + 1);
-			s = t;
-		}
-	}
-	return uf_url_parse(a, s, u);
+	/* No room for the copy: the arena's own message. */
+	return uf_url_parse(a, s != NULL ? s : arg, u);
 }
 
 /*

@@ -211,10 +211,10 @@ enum uf_err
 uf_proxy_parse(struct uf_arena *a, const char *s, const char *whence,
     struct uf_proxy *p)
 {
-	const char	*sep = strstr(s, "://");
+	const char	*sep = uf_url_scheme_sep(s);
 	struct uf_url_from	from;
 	char		*t, clean[128], what[96];
-	size_t		len = strlen(s), n;
+	size_t		n;
 	enum uf_err	err;
 
 	uf_snprintf(what, sizeof what, "proxy from %s: bad proxy URL",
@@ -223,13 +223,10 @@ uf_proxy_parse(struct uf_arena *a, const char *s, const char *whence,
 	from.what = what;
 
 	if (sep == NULL) {
-		t = uf_arena_alloc(a, len + 8);
-		if (t == NULL) {
+		s = uf_url_default_http(a, s);
+		if (s == NULL) {
 			return uf_fail(UF_E_PROTO, "out of arena memory");
 		}
-		memcpy(t, "http://", 7);
-		memcpy(t + 7, s, len + 1);
-		s = t;
 	} else if (sep - s != 4 || strncasecmp(s, "http", 4) != 0) {
 		uf_sanitize(clean, sizeof clean, s, (size_t)(sep - s));
 		return uf_fail(UF_E_USAGE, "proxy from %s: unsupported proxy "

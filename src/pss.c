@@ -80,7 +80,7 @@ uf_pss_verify(const br_rsa_public_key *pk, const br_hash_class *h,
 	}
 	memcpy(buf, sig, k);
 	/* Fails for a signature not below n (RFC 8017 5.2.2 step 1). */
-	if (!br_rsa_public_get_default()(buf, k, &key)) {
+	if (!br_rsa_i31_public(buf, k, &key)) {
 		return 0;
 	}
 

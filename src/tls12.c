@@ -437,7 +437,7 @@ setup(br_ssl_engine_context *eng)
 	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_rsavrfy(eng, &br_rsa_i31_pkcs1_vrfy);
 	br_ssl_engine_set_default_ecdsa(eng);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	if ((gh = uf_ghash_get()) != 0) {

@@ -152,7 +152,7 @@ uf_trust_base64(const char *in, size_t len, unsigned char *out)
 
 /*
  * Indexing a bundle: the file goes through a window of WINDOW bytes;
- * markers are found with memmem() and each certificate's body is
+ * markers are found with uf_find() and each certificate's body is
  * decoded in one tight loop. (A byte-at-a-time scanner took 1.4 ms for
  * Debian's 144 certificates, most of a small fetch's own time.)
  */
@@ -222,7 +222,7 @@ pem_next(const char *buf, size_t len, int eof, size_t *pos, size_t *body,
 	const char	*p, *nl, *e, *end = buf + len;
 
 	for (;;) {
-		p = memmem(buf + *pos, len - *pos, "-----BEGIN", 10);
+		p = uf_find(buf + *pos, len - *pos, "-----BEGIN", 10);
 		if (p == NULL) {
 			/* Keep a tail that may hold half a marker. */
 			if (eof) {
@@ -243,7 +243,7 @@ pem_next(const char *buf, size_t len, int eof, size_t *pos, size_t *body,
 			*pos = (size_t)(p - buf) + 10;
 			continue;
 		}
-		e = memmem(nl + 1, (size_t)(end - (nl + 1)), "-----END", 8);
+		e = uf_find(nl + 1, (size_t)(end - (nl + 1)), "-----END", 8);
 		if (e == NULL) {
 			*pos = eof ? len : (size_t)(p - buf);
 			return eof ? PEM_CUT : PEM_MORE;

@@ -86,6 +86,14 @@ int		uf_hexval(unsigned c);
 /* FNV-1a (64-bit) of p[0..len): a hash for lookups, not for secrets. */
 uint64_t	uf_fnv1a(const void *p, size_t len);
 
+/*
+ * The first n[0..nlen) in h[0..hlen), or NULL: memmem() for the short
+ * needles we look for ("://", PEM markers), without the C library's
+ * two-way search (2.5 KB of the static binary for strstr and memmem).
+ */
+const char	*uf_find(const void *h, size_t hlen, const char *n,
+		    size_t nlen);
+
 /* -v: notes ("* ...") on stderr when uf_verbose is set. */
 extern int	uf_verbose;
 

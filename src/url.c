@@ -610,3 +610,28 @@ uf_url_origin_is(const struct uf_url *u, enum uf_scheme scheme,
 	return u->scheme == scheme && u->port == port
 	    && strcasecmp(u->host, host) == 0;
 }
+
+/* see url.h */
+const char *
+uf_url_scheme_sep(const char *s)
+{
+	return uf_find(s, strlen(s), "://", 3);
+}
+
+/* see url.h */
+const char *
+uf_url_default_http(struct uf_arena *a, const char *s)
+{
+	size_t	len = strlen(s);
+	char	*t;
+
+	if (uf_url_scheme_sep(s) != NULL) {
+		return s;
+	}
+	t = uf_arena_alloc(a, len + 8);
+	if (t != NULL) {
+		memcpy(t, "http://", 7);
+		memcpy(t + 7, s, len + 1);
+	}
+	return t;
+}

@@ -75,6 +75,14 @@ struct uf_url_from {
 	const char	*what;
 };
 
+/*
+ * Where s's "://" is, or NULL when it has no scheme; with one, s given
+ * as is, without, "http://" + s in a (NULL when a is full): curl and
+ * wget take a URL without a scheme for http.
+ */
+const char	*uf_url_scheme_sep(const char *s);
+const char	*uf_url_default_http(struct uf_arena *a, const char *s);
+
 /* uf_url_parse() for a URL from from (see above). */
 enum uf_err	uf_url_parse_from(struct uf_arena *a, const char *s,
 		    struct uf_url *u, const struct uf_url_from *from);

@@ -426,7 +426,7 @@ check_gathered(struct uf_x509 *x)
 	br_x509_minimal_set_hash(&x->inner, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(&x->inner, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(&x->inner, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(&x->inner, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_rsa(&x->inner, &br_rsa_i31_pkcs1_vrfy);
 	br_x509_minimal_set_ecdsa(&x->inner, br_ec_get_default(),
 	    br_ecdsa_vrfy_asn1_get_default());
 	(*in)->start_chain(in, NULL);
