@@ -70,7 +70,7 @@ LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
 	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
 	  src/splice.c src/resume.c src/redirect.c src/fetch.c \
 	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
-	  src/wget.c
+	  src/wget.c src/msg.c src/opts.c src/job.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
