@@ -81,7 +81,11 @@ UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
-	   tests/test_small.c tests/test_wget.c tests/srv.c
+	   tests/test_small.c tests/test_wget.c tests/test_tls13.c \
+	   tests/srv.c tests/srv13.c
+# The TLS 1.3 test server (srv13.c) uses our key schedule and record
+# protection.
+CLI_OBJ	 = $(B)/hkdf.o $(B)/aead.o $(B)/ghash.o
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 # The tests find the test PKI in the source tree, wherever they run.
 TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'
@@ -101,9 +105,9 @@ $(B)/unit: $(UNIT_SRC) $(LIB_OBJ) $(TEST_HDRS) $(HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
 	    $(LIB_OBJ) $(TEST_LIBS)
 
-$(B)/cli: $(CLI_SRC) $(TEST_HDRS)
+$(B)/cli: $(CLI_SRC) $(CLI_OBJ) $(TEST_HDRS) $(HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
-	    $(TEST_LIBS)
+	    $(CLI_OBJ) $(TEST_LIBS)
 
 # Warnings are errors for both compilers we support; the second one
 # only needs to parse.
