@@ -15,8 +15,10 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,4 +657,481 @@ run_row(const struct row *w)
 ParameterizedTest(size_t *i, tls13, scripted, .timeout = 60)
 {
 	run_row(&rows[*i]);
+}
+
+/*
+ * Interop: openssl s_server -tls1_3 on 127.0.0.1 with the test PKI
+ * (its DER keys converted to PEM into a directory of our own), serving
+ * files from that directory with -WWW.
+ */
+
+#define BIG_LEN		(3u << 20)
+
+struct ossl {
+	pid_t		pid;
+	int		in;		/* its stdin; -1: /dev/null */
+	int		out;		/* its stdout */
+	char		seen[1 << 16];	/* what it printed so far */
+	size_t		seen_len;
+	unsigned short	port;
+};
+
+static struct ossl	ossl = { .pid = -1, .in = -1, .out = -1 };
+static char		tmpdir[64];
+
+/* Is there an openssl in PATH? */
+static int
+have_openssl(void)
+{
+	const char	*path = getenv("PATH");
+	char		dir[4096], file[4200];
+	size_t		n;
+
+	while (path != NULL && *path != '\0') {
+		n = strcspn(path, ":");
+		snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+		snprintf(file, sizeof file, "%s/openssl", n > 0 ? dir : ".");
+		if (access(file, X_OK) == 0) {
+			return 1;
+		}
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/* Run argv (argv[0] found in PATH) in dir; its exit status. */
+static int
+run_in(const char *dir, const char *const *argv)
+{
+	pid_t	pid = fork();
+	int	st, null;
+
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (chdir(dir) != 0) {
+			_exit(126);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+		return -1;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* tmpdir/name.key.pem from tests/pki/name.key.der. */
+static void
+pem_key(const char *name)
+{
+	char	der[4200], pem[128];
+
+	snprintf(pem, sizeof pem, "%s.key.der", name);
+	pki(der, sizeof der, pem);
+	snprintf(pem, sizeof pem, "%s.key.pem", name);
+	cr_assert_eq(run_in(tmpdir, ARGS("openssl", "pkey", "-inform", "DER",
+	    "-in", der, "-out", pem)), 0, "openssl pkey cannot convert %s",
+	    der);
+}
+
+static void
+put_bytes(const char *name, size_t len)
+{
+	static unsigned char	buf[65536];
+	char			path[128];
+	size_t			i, j, k;
+	int			fd;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(fd, 0);
+	for (i = 0; i < len; i += k) {
+		k = len - i < sizeof buf ? len - i : sizeof buf;
+		for (j = 0; j < k; j++) {
+			buf[j] = srv_pattern(i + j);
+		}
+		cr_assert_eq(write(fd, buf, k), (ssize_t)k);
+	}
+	close(fd);
+}
+
+/*
+ * Skip without openssl; else make tmpdir with hello.txt ("hello\n"),
+ * big.bin (BIG_LEN bytes of srv_pattern()) and the keys in PEM.
+ */
+static void
+ossl_setup(void)
+{
+	char	hello[128];
+
+	if (!have_openssl()) {
+		cr_skip_test("openssl is not installed: the TLS 1.3 interop "
+		    "tests need openssl s_server");
+	}
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/ufetch-ossl-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	put_bytes("big.bin", BIG_LEN);
+	snprintf(hello, sizeof hello, "%s/hello.txt", tmpdir);
+	put_file(hello, "hello\n");
+	pem_key("leaf-ec");
+	pem_key("leaf-rsa");
+}
+
+/* Stop the server, if any, and remove tmpdir: after every test. */
+static void
+ossl_teardown(void)
+{
+	char	path[4200];
+	DIR	*d;
+	struct dirent	*e;
+
+	if (ossl.pid > 0) {
+		kill(ossl.pid, SIGKILL);
+		waitpid(ossl.pid, NULL, 0);
+		ossl.pid = -1;
+	}
+	if (ossl.in >= 0) {
+		close(ossl.in);
+		ossl.in = -1;
+	}
+	if (ossl.out >= 0) {
+		close(ossl.out);
+		ossl.out = -1;
+	}
+	if (tmpdir[0] == '\0' || (d = opendir(tmpdir)) == NULL) {
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+			unlink(path);
+		}
+	}
+	closedir(d);
+	rmdir(tmpdir);
+	tmpdir[0] = '\0';
+}
+
+/*
+ * Wait up to 10 s for s_server to print what (counted from its output's
+ * offset from); returns where it is, or NULL.
+ */
+static const char *
+ossl_wait(size_t from, const char *what)
+{
+	struct pollfd	pfd = { ossl.out, POLLIN, 0 };
+	double		end = now_secs() + 10;
+	const char	*at;
+	ssize_t		n;
+
+	for (;;) {
+		ossl.seen[ossl.seen_len] = '\0';
+		at = strstr(ossl.seen + from, what);
+		if (at != NULL || now_secs() > end
+		    || ossl.seen_len == sizeof ossl.seen - 1) {
+			return at;
+		}
+		if (poll(&pfd, 1, 100) <= 0) {
+			continue;
+		}
+		n = read(ossl.out, ossl.seen + ossl.seen_len,
+		    sizeof ossl.seen - 1 - ossl.seen_len);
+		if (n <= 0) {
+			return NULL;
+		}
+		ossl.seen_len += (size_t)n;
+	}
+}
+
+/*
+ * Start s_server -tls1_3 (all versions if tls12 is set) with leaf
+ * (NAME.crt and NAME.key.pem; chain: int.crt after it), the options
+ * opt (NULL-terminated), in tmpdir, serving files (www) or talking on
+ * a pipe to its stdin; wait for its port.
+ */
+static void
+ossl_start(const char *leaf, int chain, const char *const *opt, int www,
+    int tls12)
+{
+	char		cert[4200], key[128], inter[4200], name[128];
+	const char	*argv[40], *p;
+	int		po[2], pi[2] = { -1, -1 };
+	size_t		n = 0, i;
+
+	snprintf(name, sizeof name, "%s.crt", leaf);
+	pki(cert, sizeof cert, name);
+	snprintf(key, sizeof key, "%s.key.pem", leaf);
+	pki(inter, sizeof inter, "int.crt");
+	argv[n++] = "openssl";
+	argv[n++] = "s_server";
+	argv[n++] = "-accept";
+	argv[n++] = "127.0.0.1:0";
+	argv[n++] = "-naccept";
+	argv[n++] = "1";
+	if (!tls12) {
+		argv[n++] = "-tls1_3";
+	}
+	argv[n++] = "-cert";
+	argv[n++] = cert;
+	argv[n++] = "-key";
+	argv[n++] = key;
+	if (chain) {
+		argv[n++] = "-cert_chain";
+		argv[n++] = inter;
+	}
+	argv[n++] = www ? "-WWW" : "-msg";
+	for (i = 0; opt != NULL && opt[i] != NULL; i++) {
+		argv[n++] = opt[i];
+	}
+	argv[n] = NULL;
+	cr_assert_eq(pipe2(po, O_CLOEXEC), 0);
+	cr_assert(www || pipe2(pi, O_CLOEXEC) == 0);
+	ossl.seen_len = 0;
+	ossl.pid = fork();
+	if (ossl.pid == 0) {
+		/* Never outlive the test, whatever happens to it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(www ? open("/dev/null", O_RDONLY) : pi[0], 0);
+		dup2(po[1], 1);
+		dup2(po[1], 2);
+		if (chdir(tmpdir) != 0) {
+			_exit(126);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_gt(ossl.pid, 0);
+	close(po[1]);
+	ossl.out = po[0];
+	if (!www) {
+		close(pi[0]);
+		ossl.in = pi[1];
+	}
+	p = ossl_wait(0, "ACCEPT 127.0.0.1:");
+	cr_assert_not_null(p, "openssl s_server did not start: %s",
+	    ossl.seen);
+	ossl.port = (unsigned short)strtoul(p + strlen("ACCEPT 127.0.0.1:"),
+	    NULL, 10);
+	cr_assert_gt(ossl.port, 0);
+}
+
+/* Does tmpdir/out.bin hold exactly BIG_LEN bytes of srv_pattern()? */
+static int
+big_ok(void)
+{
+	static unsigned char	buf[65536];
+	char			path[128];
+	size_t			at = 0, i;
+	ssize_t			n;
+	int			fd, ok = 1;
+
+	snprintf(path, sizeof path, "%s/out.bin", tmpdir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		return 0;
+	}
+	while (ok && (n = read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < (size_t)n; i++) {
+			ok &= buf[i] == srv_pattern(at + i);
+		}
+		at += (size_t)n;
+	}
+	close(fd);
+	return ok && at == BIG_LEN;
+}
+
+struct orow {
+	const char	*name;
+	const char	*leaf;		/* tests/pki NAME.crt, NAME.key.der */
+	int		chain;		/* int.crt after it */
+	const char	*opt[4];	/* s_server options */
+	int		big;		/* big.bin, checked byte by byte */
+	int		code;
+	const char	*msg;		/* in stderr (ufetch -v) */
+};
+
+#define SUITE(s)	{ "-ciphersuites", (s) }
+#define GROUP(g)	{ "-groups", (g) }
+#define SIGALG(s)	{ "-sigalgs", (s) }
+#define NOTE(s, g)	"* TLS 1.3, " s ", key share " g "\n"
+#define AES128		"TLS_AES_128_GCM_SHA256"
+#define HRR		" (after a HelloRetryRequest)"
+
+static const struct orow	orows[] = {
+	{ "TLS_AES_128_GCM_SHA256", "leaf-ec", 1, SUITE(AES128), 0, 0,
+	  NOTE(AES128, "x25519") },
+	{ "TLS_AES_256_GCM_SHA384", "leaf-ec", 1,
+	  SUITE("TLS_AES_256_GCM_SHA384"), 1, 0,
+	  NOTE("TLS_AES_256_GCM_SHA384", "x25519") },
+	{ "TLS_CHACHA20_POLY1305_SHA256", "leaf-ec", 1,
+	  SUITE("TLS_CHACHA20_POLY1305_SHA256"), 1, 0,
+	  NOTE("TLS_CHACHA20_POLY1305_SHA256", "x25519") },
+	{ "X25519", "leaf-ec", 1, GROUP("X25519"), 0, 0,
+	  NOTE(AES128, "x25519") },
+	{ "P-256, after a HelloRetryRequest", "leaf-ec", 1, GROUP("P-256"),
+	  0, 0, NOTE(AES128, "P-256" HRR) },
+	{ "P-384, after a HelloRetryRequest", "leaf-ec", 1, GROUP("P-384"),
+	  0, 0, NOTE(AES128, "P-384" HRR) },
+	{ "ecdsa_secp256r1_sha256", "leaf-ec", 1,
+	  SIGALG("ecdsa_secp256r1_sha256"), 0, 0, NOTE(AES128, "x25519") },
+	{ "ecdsa_secp384r1_sha384", "leaf-p384", 1,
+	  SIGALG("ecdsa_secp384r1_sha384"), 0, 0, NOTE(AES128, "x25519") },
+	{ "rsa_pss_rsae_sha256", "leaf-rsa", 1,
+	  SIGALG("rsa_pss_rsae_sha256"), 0, 0, NOTE(AES128, "x25519") },
+	{ "rsa_pss_rsae_sha384", "leaf-rsa", 1,
+	  SIGALG("rsa_pss_rsae_sha384"), 0, 0, NOTE(AES128, "x25519") },
+	{ "rsa_pss_rsae_sha512", "leaf-rsa", 1,
+	  SIGALG("rsa_pss_rsae_sha512"), 0, 0, NOTE(AES128, "x25519") },
+	{ "records of 512 bytes", "leaf-ec", 1, { "-max_send_frag", "512" },
+	  1, 0, NOTE(AES128, "x25519") },
+	{ "3 MiB byte-exact", "leaf-rsa", 1, { NULL }, 1, 0,
+	  NOTE(AES128, "x25519") },
+	{ "an expired certificate", "expired", 1, { NULL }, 0, CERT_ERR,
+	  "server certificate 'localhost' has expired (notAfter 2021-01-01, "
+	  "clock " },
+	{ "a certificate for another name", "wrongname", 1, { NULL }, 0,
+	  CERT_ERR, "certificate is not valid for localhost (it names "
+	  "wrong.example)" },
+	{ "a self-signed certificate", "selfsigned", 0, { NULL }, 0,
+	  CERT_ERR, "self-signed certificate 'localhost' is not trusted" },
+};
+
+#define NOROWS	(sizeof orows / sizeof orows[0])
+
+ParameterizedTestParameters(tls13_interop, openssl)
+{
+	static size_t	idx[NOROWS];
+	size_t		i;
+
+	for (i = 0; i < NOROWS; i++) {
+		idx[i] = i;
+	}
+	return cr_make_param_array(size_t, idx, NOROWS);
+}
+
+/* Run one row against s_server -WWW. */
+static void
+run_orow(const struct orow *w)
+{
+	char		url[256], name[128], file[4200], out[128];
+	struct stat	st;
+
+	/* Skipped before there is anything to clean up. */
+	snprintf(name, sizeof name, "%s.key.der", w->leaf);
+	if (stat(pki(file, sizeof file, name), &st) != 0) {
+		cr_skip_test("%s: tests/pki/%s.* is not there yet", w->name,
+		    w->leaf);
+	}
+	ossl_setup();
+	if (strcmp(w->leaf, "leaf-ec") != 0
+	    && strcmp(w->leaf, "leaf-rsa") != 0) {
+		pem_key(w->leaf);
+	}
+	ossl_start(w->leaf, w->chain, w->opt, 1, 0);
+	snprintf(url, sizeof url, "https://localhost:%u/%s", ossl.port,
+	    w->big ? "big.bin" : "hello.txt");
+	snprintf(out, sizeof out, "%s/out.bin", tmpdir);
+	run_ufetch(&r, NULL, w->big ? ARGS("-v", "-t", T_SECS, "--cacert",
+	    ca(), "-o", out, url) : ARGS("-v", "-t", T_SECS, "--cacert",
+	    ca(), url));
+	cr_expect_eq(r.code, w->code, "%s: exit %d (signal %d), want %d; "
+	    "stderr: %s", w->name, r.code, r.sig, w->code, r.err);
+	cr_expect(strstr(r.err, w->msg) != NULL, "%s: stderr \"%s\" lacks "
+	    "\"%s\"", w->name, r.err, w->msg);
+	if (w->code != 0) {
+		cr_expect_eq(r.out_len, 0, "%s: %zu bytes out", w->name,
+		    r.out_len);
+	} else if (w->big) {
+		cr_expect(big_ok(), "%s: %s is not big.bin", w->name, out);
+	} else {
+		cr_expect(r.out_len == 6 && memcmp(r.out, "hello\n", 6) == 0,
+		    "%s: stdout \"%.*s\"", w->name, (int)r.out_len, r.out);
+	}
+}
+
+ParameterizedTest(size_t *i, tls13_interop, openssl, .timeout = 60,
+    .fini = ossl_teardown)
+{
+	run_orow(&orows[*i]);
+}
+
+/*
+ * KeyUpdate: s_server (commands on its stdin, -msg on its stdout) asks
+ * for one before the first response; ufetch must answer with its own
+ * KeyUpdate, and its second request (keep-alive) must decrypt under
+ * its new keys.
+ */
+Test(tls13_interop, key_update_requested, .timeout = 60,
+    .fini = ossl_teardown)
+{
+	static const char	resp1[] = OK200("4\r\n\r\none\n");
+	static const char	resp2[] = OK200("4\r\n\r\ntwo\n");
+	const char		*get1, *ku, *get2;
+	char			url[256];
+	int			po[2], st;
+	pid_t			pid;
+
+	ossl_setup();
+	ossl_start("leaf-ec", 1, NULL, 0, 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", ossl.port);
+	cr_assert_eq(pipe2(po, O_CLOEXEC), 0);
+	pid = spawn_ufetch(po[1], -1, ARGS("-t", T_SECS, "--cacert", ca(),
+	    url, url));
+	close(po[1]);
+	get1 = ossl_wait(0, "GET / HTTP/1.1");
+	cr_assert_not_null(get1, "no request: %s", ossl.seen);
+	cr_assert_eq(write(ossl.in, "K\n", 2), 2);
+	/* Its KeyUpdate went out: only then the response (stdin reads). */
+	cr_assert_not_null(ossl_wait(0, ">>> TLS 1.3, Handshake [length "
+	    "0005], KeyUpdate"), "s_server sent no KeyUpdate: %s", ossl.seen);
+	cr_assert_eq(write(ossl.in, resp1, sizeof resp1 - 1),
+	    (ssize_t)sizeof resp1 - 1);
+	ku = ossl_wait(0, "<<< TLS 1.3, Handshake [length 0005], KeyUpdate");
+	get2 = ossl_wait((size_t)(get1 - ossl.seen) + 1, "GET / HTTP/1.1");
+	cr_expect_not_null(ku, "ufetch sent no KeyUpdate: %s", ossl.seen);
+	cr_expect(get2 != NULL && ku != NULL && ku < get2, "no second "
+	    "request after ufetch's KeyUpdate: %s", ossl.seen);
+	if (get2 != NULL) {
+		cr_assert_eq(write(ossl.in, resp2, sizeof resp2 - 1),
+		    (ssize_t)sizeof resp2 - 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "ufetch: status "
+	    "%#x", st);
+	r.out_len = (size_t)read(po[0], r.out, sizeof r.out);
+	close(po[0]);
+	cr_expect(r.out_len == 8 && memcmp(r.out, "one\ntwo\n", 8) == 0,
+	    "stdout \"%.*s\"", (int)r.out_len, r.out);
+}
+
+/*
+ * The downgrade sentinel on the fallback connection: the first
+ * connection gets a TLS 1.2 ServerHello (srv13, as an attacker would
+ * send), the second is relayed to s_server, which speaks TLS 1.3 and
+ * so puts the sentinel into its TLS 1.2 ServerHello's random.
+ */
+Test(tls13_interop, sentinel_on_the_fallback_connection, .timeout = 60,
+    .fini = ossl_teardown)
+{
+	static const struct srv13_conf	conf = { .mut = M_TLS12 };
+	struct srv13			s;
+	char				url[256];
+
+	ossl_setup();
+	ossl_start("leaf-ec", 1, NULL, 1, 1);
+	memset(&s, 0, sizeof s);
+	s.relay_port = ossl.port;
+	cr_assert_eq(srv13_start(&s, &conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/hello.txt", s.port);
+	run_ufetch(&r, NULL, ARGS("-t", T_SECS, "--cacert", ca(), url));
+	srv13_stop(&s);
+	expect_exit(6, "TLS downgrade detected: localhost answered with TLS "
+	    "1.2 and the sign of a TLS 1.3 server (RFC 8446 sentinel)");
+	expect_out("");
+	cr_expect_eq(s.nconn, 2, "%d connections", s.nconn);
+	cr_expect(s.ch13 == 1 && s.ch12 == 1, "ClientHellos: %d with TLS 1.3, "
+	    "%d without", s.ch13, s.ch12);
 }
