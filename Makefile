@@ -77,7 +77,7 @@ TEST_HDRS = $(wildcard $(S)/tests/*.h)
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
-	   tests/test_proxy.c tests/guard.c tests/srv.c
+	   tests/test_proxy.c tests/test_tls13msg.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
