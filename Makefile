@@ -154,16 +154,17 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust
+FUZZ_TARGETS	= url http der trust tls13
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
 
-build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS)
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
-build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h
+build/fuzz/mkseeds: fuzz/mkseeds.c fuzz/fuzz_tls13.h tests/http_cases.h \
+    tests/url_cases.h tests/rfc8448_msgs.h
 	@mkdir -p build/fuzz
 	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
 	    fuzz/mkseeds.c
