@@ -1345,6 +1345,14 @@ handshake(struct conn *c)
 	case M_ALERT_HS:
 		(void)send_alert(c, ALERT_FATAL, UF_ALERT_HANDSHAKE_FAILURE);
 		return -1;
+	case M_PROTECTED_FIRST:
+		memset(c->rbuf, 0, REC_HEADER + 32);
+		c->rbuf[0] = CT_APP;
+		c->rbuf[1] = 3;
+		c->rbuf[2] = 3;
+		c->rbuf[4] = 32;
+		(void)srv_send_all(c->fd, c->rbuf, REC_HEADER + 32);
+		return -1;
 	case M_BIG_PLAIN:
 		memset(c->rbuf, 0, sizeof c->rbuf);
 		c->rbuf[REC_HEADER] = UF_HS_SERVER_HELLO;

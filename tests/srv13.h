@@ -54,6 +54,7 @@ enum srv13_mut {
 	M_BIG_CIPHER,		/* a record over 2^14 + 256 bytes */
 	M_UNKNOWN_TYPE,		/* a record of content type 24 */
 	M_ALERT_HS,		/* a handshake_failure alert instead */
+	M_PROTECTED_FIRST,	/* a protected record before it */
 	/* TLS 1.2 answers */
 	M_TLS12,		/* a TLS 1.2 ServerHello; later connections
 				   are relayed to relay_port */
