@@ -164,6 +164,9 @@ put(struct b *b, const void *src, size_t n)
 	if (n > b->cap - b->len) {
 		abort();
 	}
+	if (n == 0) {
+		return;
+	}
 	memcpy(b->p + b->len, src, n);
 	b->len += n;
 }
