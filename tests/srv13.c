@@ -1156,6 +1156,40 @@ app_secrets(struct conn *c)
 }
 
 /*
+ * ClientHello ch[0..len) without its lengths of message and extension
+ * block, without its cookie and (unless keep_share) its key_share, into
+ * out (MSG_MAX bytes): what RFC 8446 4.1.2 says the second ClientHello
+ * keeps of the first. Returns its length.
+ */
+static size_t
+ch_kept(const unsigned char *ch, size_t len, int keep_share,
+    unsigned char *out)
+{
+	struct r	r = { ch + UF_HS_HEADER, len - UF_HS_HEADER, 0 }, exts;
+	struct b	b = { out, MSG_MAX, 0 };
+	const unsigned char	*start = r.p, *e;
+	unsigned	type;
+	size_t		n;
+
+	(void)take(&r, 2 + UF_TLS_RANDOM);
+	(void)vec(&r, 1);
+	(void)vec(&r, 2);
+	(void)vec(&r, 1);
+	put(&b, start, (size_t)(r.p - start));
+	exts = vec(&r, 2);
+	while (!exts.bad && exts.left > 0) {
+		e = exts.p;
+		type = get(&exts, 2);
+		n = vec(&exts, 2).left;
+		if ((keep_share || type != UF_EXT_KEY_SHARE)
+		    && type != UF_EXT_COOKIE && !exts.bad) {
+			put(&b, e, 4 + n);
+		}
+	}
+	return b.len;
+}
+
+/*
  * The HelloRetryRequest exchange, when the configuration or the
  * mutation asks for one: the transcript restarts with message_hash
  * (RFC 8446 4.4.1), the second ClientHello replaces the first.
@@ -1165,8 +1199,9 @@ static int
 retry(struct conn *c, size_t ch_len)
 {
 	unsigned char	mh[UF_HS_HEADER + UF_HASH_MAX];
+	unsigned char	kept1[MSG_MAX], kept2[MSG_MAX];
 	unsigned	group = c->group;
-	size_t		len;
+	size_t		len, n1;
 
 	switch (c->mut) {
 	case M_HRR_UNOFFERED:
@@ -1189,6 +1224,7 @@ retry(struct conn *c, size_t ch_len)
 	mh[2] = 0;
 	mh[3] = (unsigned char)c->hlen;
 	hash_of(c->hash, c->ch, ch_len, mh + UF_HS_HEADER);
+	n1 = ch_kept(c->ch, ch_len, group == 0, kept1);
 	c->hash->init(&c->th.vtable);
 	th_add(c, mh, UF_HS_HEADER + c->hlen);
 	add_sh(c, 1, group);
@@ -1204,6 +1240,9 @@ retry(struct conn *c, size_t ch_len)
 		c->s->cookie_ok = c->h.cookie_len == sizeof cookie - 1
 		    && memcmp(c->h.cookie, cookie, sizeof cookie - 1) == 0;
 	}
+	c->s->ch2_same = n1 == ch_kept(c->ch, len, group == 0, kept2)
+	    && memcmp(kept1, kept2, n1) == 0 && c->h.nshare == 1
+	    && (group == 0 || c->h.group[0] == group);
 	th_add(c, c->ch, len);
 	if (c->mut == M_HRR_TWICE) {
 		add_sh(c, 1, UF_GROUP_SECP384R1);

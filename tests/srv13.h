@@ -165,6 +165,10 @@ struct srv13 {
 	int			fin_ok;		/* its Finished verified */
 	int			empty_cert;	/* empty, with our context */
 	int			cookie_ok;	/* echoed in ClientHello 2 */
+	int			ch2_same;	/* ClientHello 2 is the first
+						   but for key_share, cookie,
+						   and its one share is for
+						   the group asked for */
 	int			hrr;		/* HRRs sent */
 	int			ku;		/* KeyUpdates received */
 	int			nreq;		/* requests read */

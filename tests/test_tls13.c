@@ -646,6 +646,9 @@ run_row(const struct row *w)
 	if (w->code == 0) {
 		cr_expect_eq(s.cookie_ok, w->conf.cookie, "%s: cookie %s",
 		    w->name, s.cookie_ok ? "echoed" : "not echoed");
+		cr_expect_eq(s.ch2_same, w->hrr > 0, "%s: the second "
+		    "ClientHello %s the first but for key_share and cookie",
+		    w->name, s.ch2_same ? "is" : "is not");
 		cr_expect_eq(s.empty_cert, w->conf.cr, "%s: empty Certificate "
 		    "%s", w->name, s.empty_cert ? "sent" : "not sent");
 		cr_expect_eq(w->tls12 ? s12.nreq : s.nreq, w->twice ? 2 : 1,
