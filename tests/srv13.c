@@ -108,6 +108,7 @@ struct conn {
 	br_hash_compat_context	th;
 	struct dir		wr, rd;
 	int			tamper;		/* the next record's tag */
+	int			hold;		/* stall: no end of stream */
 
 	unsigned char		rbuf[REC_HEADER + CIPHER_MAX];
 	unsigned char		hs[MSG_MAX * 2];	/* client messages */
@@ -1454,6 +1455,10 @@ handshake(struct conn *c)
 	if (!c->hrr && send_ccs(c, c->mut == M_CCS_BAD ? 2 : 1) != 0) {
 		return -1;
 	}
+	if (c->mut == M_STALL) {
+		c->hold = 1;
+		return -1;
+	}
 	handshake_keys(c);
 	if (server_flight(c) != 0) {
 		return -1;
@@ -1592,6 +1597,9 @@ play(struct conn *c)
 		case P_REC:
 			rc = rec(c, st->arg, st->data, st->len);
 			break;
+		case P_STALL:
+			c->hold = 1;
+			return;
 		case P_END:
 			break;
 		}
@@ -1677,7 +1685,9 @@ serve_conn(struct srv13 *s, int fd)
 	}
 	s->sni = c.h.sni;
 	/* The end of our side; the client's alert may still come. */
-	shutdown(fd, SHUT_WR);
+	if (!c.hold) {
+		shutdown(fd, SHUT_WR);
+	}
 	drain(&c);
 }
 

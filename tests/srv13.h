@@ -88,7 +88,8 @@ enum srv13_mut {
 	M_CV_CURVE,		/* scheme ecdsa_secp384r1_sha384 */
 	M_NO_CV,		/* no CertificateVerify */
 	M_FIN_TAMPER,		/* a Finished that does not verify */
-	M_FIN_MORE		/* a NewSessionTicket in Finished's record */
+	M_FIN_MORE,		/* a NewSessionTicket in Finished's record */
+	M_STALL			/* nothing after the ServerHello */
 };
 
 /* Post-handshake steps. */
@@ -108,7 +109,8 @@ enum srv13_op {
 	P_BIG,		/* an application-data record of len bytes */
 	P_CCS,		/* a ChangeCipherSpec record */
 	P_ZERO,		/* a record of len zeros: no content type */
-	P_REC		/* data[0..len) as one record of content type arg */
+	P_REC,		/* data[0..len) as one record of content type arg */
+	P_STALL		/* send nothing more until the client closes */
 };
 
 struct srv13_step {
@@ -131,6 +133,7 @@ struct srv13_step {
 #define R_CCS		{ P_CCS, NULL, 0, 0 }
 #define R_ZERO(n)	{ P_ZERO, NULL, (n), 0 }
 #define R_REC(t, s)	{ P_REC, (s), sizeof(s) - 1, (t) }
+#define R_STALL		{ P_STALL, NULL, 0, 0 }
 #define R_END		{ P_END, NULL, 0, 0 }
 
 struct srv13_conf {

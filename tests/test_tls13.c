@@ -437,6 +437,9 @@ static const struct row	rows[] = {
 	  .alert = ILLEGAL },
 	{ .name = "no CertificateVerify", .conf = { .mut = M_NO_CV },
 	  .code = TLS_ERR, .msg = out_of_order, .alert = UNEXPECTED },
+	{ .name = "-k does not skip the CertificateVerify",
+	  .conf = { .mut = M_CV_ROGUE }, .code = TLS_ERR, .msg = bad_cv,
+	  .alert = DECRYPT, .opt = "-k" },
 	{ .name = "a tampered Finished", .conf = { .mut = M_FIN_TAMPER },
 	  .code = TLS_ERR, .msg = "a Finished that does not verify",
 	  .alert = DECRYPT },
@@ -664,6 +667,44 @@ run_row(const struct row *w)
 ParameterizedTest(size_t *i, tls13, scripted, .timeout = 60)
 {
 	run_row(&rows[*i]);
+}
+
+/*
+ * Time (CONTRACT section 4): the handshake has T in all, each read
+ * after it T of idle time.
+ */
+static void
+stall(const struct srv13_conf *conf, const char *msg)
+{
+	struct srv13	s;
+	char		url[256];
+
+	memset(&s, 0, sizeof s);
+	cr_assert_eq(srv13_start(&s, conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", s.port);
+	run_ufetch(&r, NULL, ARGS("-t", "0.5", "--cacert", ca(), url));
+	srv13_stop(&s);
+	expect_exit(9, msg);
+	expect_secs(0.5);
+	cr_expect_eq(s.alert, -1, "alert %d on a timeout", s.alert);
+}
+
+Test(tls13, silent_after_the_server_hello)
+{
+	static const struct srv13_conf	conf = { .mut = M_STALL };
+
+	stall(&conf, "timed out during the TLS handshake");
+}
+
+Test(tls13, silent_mid_body)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")), R_STALL
+	};
+	static const struct srv13_conf	conf = { .steps = steps };
+
+	stall(&conf, "timed out reading the body");
+	expect_out("0123456789");
 }
 
 /*
