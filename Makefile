@@ -80,11 +80,15 @@ UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 	   tests/test_der.c tests/test_x509.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
-	   tests/test_proxy.c tests/guard.c tests/srv.c
+	   tests/test_proxy.c tests/test_tls13msg.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
-	   tests/test_small.c tests/test_wget.c tests/test_out.c tests/srv.c
+	   tests/test_small.c tests/test_wget.c tests/test_out.c \
+	   tests/test_tls13.c tests/srv.c tests/srv13.c
+# The TLS 1.3 test server (srv13.c) uses our key schedule and record
+# protection.
+CLI_OBJ	 = $(B)/hkdf.o $(B)/aead.o $(B)/ghash.o
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 # The tests find the test PKI in the source tree, wherever they run.
 TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'
@@ -104,9 +108,9 @@ $(B)/unit: $(UNIT_SRC) $(LIB_OBJ) $(TEST_HDRS) $(HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
 	    $(LIB_OBJ) $(TEST_LIBS)
 
-$(B)/cli: $(CLI_SRC) $(TEST_HDRS)
+$(B)/cli: $(CLI_SRC) $(CLI_OBJ) $(TEST_HDRS) $(HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
-	    $(TEST_LIBS)
+	    $(CLI_OBJ) $(TEST_LIBS)
 
 # Warnings are errors for both compilers we support; the second one
 # only needs to parse.
@@ -153,17 +157,17 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust pss
+FUZZ_TARGETS	= url http der trust pss tls13
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
 
-build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS)
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
-build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h \
-    tests/hex.h tests/pss/vectors.h
+build/fuzz/mkseeds: fuzz/mkseeds.c fuzz/fuzz_tls13.h tests/http_cases.h \
+    tests/url_cases.h tests/hex.h tests/pss/vectors.h tests/rfc8448_msgs.h
 	@mkdir -p build/fuzz
 	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
 	    fuzz/mkseeds.c
