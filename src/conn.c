@@ -22,6 +22,9 @@ uf_conn_init(struct uf_conn *c, void *mem, size_t len)
 void
 uf_conn_close(struct uf_conn *c)
 {
+	if (c->io != NULL) {
+		(*c->io)->close(c->io);
+	}
 	uf_net_close(&c->sock);
 	c->io = NULL;
 }

@@ -186,10 +186,11 @@ static void		sock_recv_ack(const struct uf_io_class **ctx,
 static int		sock_pending(const struct uf_io_class *const *ctx);
 static int		sock_ended(const struct uf_io_class *const *ctx);
 static int		sock_splice_fd(const struct uf_io_class *const *ctx);
+static void		sock_close(const struct uf_io_class **ctx);
 
 static const struct uf_io_class	sock_class = {
 	sock_write, sock_recv_buf, sock_recv_ack, sock_pending, sock_ended,
-	sock_splice_fd
+	sock_splice_fd, sock_close
 };
 
 /* The connect loop, with s->proxy set for messages. */
@@ -537,4 +538,11 @@ sock_splice_fd(const struct uf_io_class *const *ctx)
 	const struct uf_sock	*s = (const struct uf_sock *)(const void *)ctx;
 
 	return s->rx_off == s->rx_len && !s->eof ? s->fd : -1;
+}
+
+/* Plain TCP says nothing before its FIN. */
+static void
+sock_close(const struct uf_io_class **ctx)
+{
+	(void)ctx;
 }

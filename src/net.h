@@ -53,6 +53,12 @@ struct uf_io_class {
 	 * then knows nothing of them.
 	 */
 	int		(*splice_fd)(const struct uf_io_class *const *ctx);
+	/*
+	 * The connection is about to be closed: tell the peer, as TLS
+	 * wants (close_notify, RFC 8446 6.1), unless an error alert was
+	 * sent already. Best effort: nothing is waited for.
+	 */
+	void		(*close)(const struct uf_io_class **ctx);
 };
 
 /*

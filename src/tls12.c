@@ -412,9 +412,30 @@ tls_splice_fd(const struct uf_io_class *const *ctx)
 	return -1;
 }
 
+/* close_notify, if the engine can still send it, without waiting. */
+static void
+tls_close(const struct uf_io_class **ctx)
+{
+	struct tls12		*t = of(ctx);
+	br_ssl_engine_context	*eng = &t->cc.eng;
+	unsigned char		*buf;
+	size_t			len;
+	ssize_t			n;
+
+	if (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED) {
+		return;
+	}
+	br_ssl_engine_close(eng);
+	while ((buf = br_ssl_engine_sendrec_buf(eng, &len)) != NULL
+	    && (n = send(t->sock->fd, buf, len, MSG_NOSIGNAL
+	    | MSG_DONTWAIT)) > 0) {
+		br_ssl_engine_sendrec_ack(eng, (size_t)n);
+	}
+}
+
 static const struct uf_io_class	tls_class = {
 	tls_write, tls_recv_buf, tls_recv_ack, tls_pending, tls_ended,
-	tls_splice_fd
+	tls_splice_fd, tls_close
 };
 
 /* BearSSL's engine as we use it: suites, hashes, AEADs, no renegotiation. */

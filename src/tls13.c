@@ -299,9 +299,15 @@ tls12_answer(struct tls13 *t, const struct uf_tls13_sh *sh, int *fallback)
 	if (uf_tls13_downgraded(sh->random)) {
 		uf_tls13_send_alert(t, UF_ALERT_ILLEGAL_PARAMETER);
 		return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered "
-		    "with TLS 1.2 and the sign of a TLS 1.3 server (RFC 8446 "
+		    "with TLS %s and the sign of a TLS 1.3 server (RFC 8446 "
 		    "sentinel); someone in between removed TLS 1.3 from "
-		    "ufetch's offer", t->peer->name);
+		    "ufetch's offer", t->peer->name,
+		    sh->random[UF_TLS_RANDOM - 1] == 1 ? "1.2"
+		    : "1.1 or older");
+	}
+	if (sh->legacy_version > UF_TLS12_VERSION) {
+		return uf_tls13_bad(t, UF_ALERT_PROTOCOL_VERSION, "a ServerHello "
+		    "version above TLS 1.2 without supported_versions");
 	}
 	if (sh->legacy_version != UF_TLS12_VERSION) {
 		uf_tls13_send_alert(t, UF_ALERT_PROTOCOL_VERSION);
@@ -993,9 +999,15 @@ t13_splice_fd(const struct uf_io_class *const *ctx)
 	return -1;
 }
 
+static void
+t13_close(const struct uf_io_class **ctx)
+{
+	uf_tls13_send_alert(of(ctx), UF_ALERT_CLOSE_NOTIFY);
+}
+
 static const struct uf_io_class	t13_class = {
 	t13_write, t13_recv_buf, t13_recv_ack, t13_pending, t13_ended,
-	t13_splice_fd
+	t13_splice_fd, t13_close
 };
 
 /* see tls13.h */

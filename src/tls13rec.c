@@ -70,9 +70,14 @@ uf_tls13_send_alert(struct tls13 *t, unsigned alert)
 	unsigned char	a[ALERT_LEN] = { ALERT_FATAL, (unsigned char)alert };
 	size_t		n;
 
-	if (t->sbuf == NULL || t->sock->fd < 0) {
+	if (t->sbuf == NULL || t->sock->fd < 0 || t->alerted) {
 		return;
 	}
+	/* close_notify is the one closure alert we send (6.1). */
+	if (alert == UF_ALERT_CLOSE_NOTIFY) {
+		a[0] = ALERT_WARNING;
+	}
+	t->alerted = 1;
 	n = seal(t, UF_CT_ALERT, a, sizeof a, 0);
 	(void)send(t->sock->fd, t->sbuf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }

@@ -73,6 +73,7 @@ struct tls13 {
 
 	int				shaken;		/* server Finished seen */
 	int				ccs_sent;
+	int				alerted;	/* an alert went out */
 	int				eof;		/* TCP end, no close_notify */
 	int				clean;		/* close_notify */
 	uint64_t			dl;		/* the step's deadline */
@@ -86,7 +87,10 @@ struct tls13 {
  */
 enum uf_err	uf_tls13_bad(struct tls13 *t, unsigned alert, const char *why);
 
-/* Send a fatal alert, best effort: nothing is waited for. */
+/*
+ * Send alert (fatal, or close_notify), best effort: nothing is waited
+ * for; after the first, nothing more is sent.
+ */
 void		uf_tls13_send_alert(struct tls13 *t, unsigned alert);
 
 /*

@@ -464,6 +464,11 @@ hold(struct conn *c)
 	while (!c->s->stop && c_read(c, buf, sizeof buf) > 0) {
 		continue;
 	}
+	/* Did the client end with close_notify (BearSSL: closed, no error)? */
+	if (c->eng != NULL) {
+		c->s->close_notify = br_ssl_engine_current_state(c->eng)
+		    == BR_SSL_CLOSED && br_ssl_engine_last_error(c->eng) == 0;
+	}
 }
 
 /* Read at most chunk bytes every ms until the client closes. */

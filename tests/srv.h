@@ -105,6 +105,8 @@ struct srv {
 	char			body[4096];	/*   its first bytes */
 	br_ssl_session_cache_lru	*lru;		/* NULL: none */
 	int			hang_fd;	/* see srv_hang() */
+	volatile int		close_notify;	/* TLS: the client's, seen
+						   at S_HOLD */
 };
 
 /* The byte at offset i of an S_PATTERN body. */

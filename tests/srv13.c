@@ -580,6 +580,9 @@ rec_read(struct conn *c, unsigned *type, unsigned char **p, size_t *len)
 		*type = body[--n];
 		prot = 1;
 	}
+	if (*type == CT_ALERT && n == 2 && body[1] == UF_ALERT_CLOSE_NOTIFY) {
+		c->s->close_notify = prot;
+	}
 	/* The first alert that is not close_notify. */
 	if (*type == CT_ALERT && n == 2 && body[1] != UF_ALERT_CLOSE_NOTIFY
 	    && c->s->alert < 0) {
@@ -830,7 +833,8 @@ send_sh12(struct conn *c)
 		random[31] = c->mut == M_TLS12_SENTINEL ? 1 : 0;
 	}
 	at = msg_open(&b, UF_HS_SERVER_HELLO);
-	put16(&b, c->mut == M_TLS11 ? TLS11_VERSION : UF_TLS12_VERSION);
+	put16(&b, c->mut == M_TLS11 ? TLS11_VERSION : c->mut == M_V0304
+	    ? UF_TLS13_VERSION : UF_TLS12_VERSION);
 	put(&b, random, sizeof random);
 	put8(&b, c->h.sid_len);
 	put(&b, c->h.sid, c->h.sid_len);
@@ -1383,6 +1387,7 @@ handshake(struct conn *c)
 	case M_TLS11_SENTINEL:
 	case M_TLS12_SUITE:
 	case M_TLS11:
+	case M_V0304:
 		(void)send_sh12(c);
 		return -1;
 	case M_ALERT_HS:

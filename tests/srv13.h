@@ -62,6 +62,8 @@ enum srv13_mut {
 	M_TLS11_SENTINEL,	/* ... with the TLS 1.1 one (00) */
 	M_TLS12_SUITE,		/* ... for a suite the client did not offer */
 	M_TLS11,		/* legacy_version TLS 1.1 */
+	M_V0304,		/* legacy_version 0x0304, and no
+				   supported_versions */
 	M_TLS12_AFTER_HRR,	/* a TLS 1.2 ServerHello after an HRR */
 	/* The encrypted flight */
 	M_PLAIN_EE,		/* EncryptedExtensions in plaintext */
@@ -165,6 +167,7 @@ struct srv13 {
 	int			alert;		/* its alert; -1: none */
 	int			alert_level;
 	int			alert_protected;
+	int			close_notify;	/* a protected one came */
 	int			fin_ok;		/* its Finished verified */
 	int			empty_cert;	/* empty, with our context */
 	int			cookie_ok;	/* echoed in ClientHello 2 */

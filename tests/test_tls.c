@@ -581,6 +581,21 @@ Test(tls, record_dribbled_byte_by_byte_is_idle_time, .timeout = 15)
 	cr_expect_gt(r.secs, 1.0, "the record really was dribbled");
 }
 
+/* A client that closes a TLS 1.2 connection says so first (RFC 5246 7.2.1). */
+Test(tls, closes_with_close_notify)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nhi\n"),
+		S_HOLD, S_END
+	};
+	struct srv	s;
+
+	fetch_tls(&tls_ec, steps, "localhost", &s);
+	expect_exit(0, NULL);
+	expect_out("hi\n");
+	cr_expect(s.close_notify, "ufetch closed without close_notify");
+}
+
 Test(tls, silent_after_the_handshake)
 {
 	static const struct srv_step	steps[] = { S_READ, S_HOLD, S_END };

@@ -354,7 +354,13 @@ static const struct row	rows[] = {
 	  "and the sign of a TLS 1.3 server", .alert = ILLEGAL, .plain = 1 },
 	{ .name = "the TLS 1.1 downgrade sentinel",
 	  .conf = { .mut = M_TLS11_SENTINEL }, .code = TLS_ERR,
-	  .msg = "TLS downgrade detected", .alert = ILLEGAL, .plain = 1 },
+	  .msg = "TLS downgrade detected: localhost answered with TLS 1.1 "
+	  "or older", .alert = ILLEGAL, .plain = 1 },
+	{ .name = "legacy_version 0x0304 without supported_versions",
+	  .conf = { .mut = M_V0304 }, .code = TLS_ERR,
+	  .msg = "a ServerHello version above TLS 1.2 without "
+	  "supported_versions", .alert = UF_ALERT_PROTOCOL_VERSION,
+	  .plain = 1 },
 	{ .name = "a TLS 1.2 suite never offered",
 	  .conf = { .mut = M_TLS12_SUITE }, .code = TLS_ERR,
 	  .msg = "a cipher suite ufetch did not offer", .alert = ILLEGAL,
@@ -626,6 +632,11 @@ run_row(const struct row *w)
 
 	cr_expect_eq(s.alert, alert, "%s: ufetch sent alert %d, want %d "
 	    "(server: %s)", w->name, s.alert, alert, s.why);
+	/* RFC 8446 6.1: a client that closes says so first. */
+	if (w->code == 0 && !w->tls12) {
+		cr_expect(s.close_notify, "%s: no close_notify from ufetch",
+		    w->name);
+	}
 	if (alert >= 0) {
 		cr_expect_eq(s.alert_level, 2, "%s: alert level %d", w->name,
 		    s.alert_level);
