@@ -2,11 +2,11 @@
  * aead.c: TLS 1.3 record protection over BearSSL's AES-GCM and
  * ChaCha20-Poly1305; the contract is in aead.h.
  *
- * The implementations are the ones the TLS 1.2 engine already links
- * (src/tls12.c), so that TLS 1.3 costs no second AES or GHASH: AES-NI
- * where the CPU has it, else BearSSL's constant-time bitsliced AES;
- * our GHASH (src/ghash.c) where the CPU has PCLMULQDQ, else BearSSL's
- * constant-time multiply. A record is one br_gcm_run (or one Poly1305
+ * The implementations are the ones the TLS 1.2 engine links (src/
+ * tls12.c), so that TLS 1.3 costs no second AES or GHASH: AES-NI and
+ * our GHASH (src/ghash.c, PCLMULQDQ) on x86-64; elsewhere AES
+ * instructions where the CPU has them, else BearSSL's constant-time
+ * bitsliced AES and multiply (see uf_aead_aes()). A record is one br_gcm_run (or one Poly1305
  * run) over the data in place: no copy, no split.
  */
 #include <stdint.h>
@@ -20,16 +20,6 @@
 #define CHACHA20_KEY	32
 #define SEQ_BYTES	8	/* the sequence number's share of the nonce */
 
-/* What br_ssl_engine_set_default_aes_gcm picks for a 64-bit or 32-bit
- * CPU without AES-NI or PCLMULQDQ. */
-#if UINTPTR_MAX > 0xffffffffu
-#define AES_CTR_PORTABLE	br_aes_ct64_ctr_vtable
-#define GHASH_PORTABLE		br_ghash_ctmul64
-#else
-#define AES_CTR_PORTABLE	br_aes_ct_ctr_vtable
-#define GHASH_PORTABLE		br_ghash_ctmul
-#endif
-
 /* The x86-64 ChaCha20 and Poly1305 of src/tls12.c (see its note). */
 #if defined(__x86_64__)
 #define CHACHA20_RUN	br_chacha20_sse2_run
@@ -39,20 +29,49 @@
 #define POLY1305_RUN	br_poly1305_ctmul_run
 #endif
 
-/* The AES-CTR to use, asked once a run: CPUID traps to the hypervisor
- * in a VM, and every traffic key asks. */
-static const br_block_ctr_class *
-aes_ctr(void)
-{
-	static const br_block_ctr_class	*vt;
+/*
+ * The AES-CTR and GHASH to use, chosen once a run. On x86-64 only the
+ * CPU's instructions (uf_aead_aes() says UF_AES_NONE without them, and
+ * no AES suite is offered); elsewhere what br_ssl_engine_set_default_
+ * aes_gcm picks for a CPU without AES instructions, for 64 or 32 bits.
+ */
+static const br_block_ctr_class	*aes_vt;
+static br_ghash			aes_gh;
+static int			aes_level = -1;
 
-	if (vt == NULL) {
-		vt = br_aes_x86ni_ctr_get_vtable();
-		if (vt == NULL) {
-			vt = &AES_CTR_PORTABLE;
-		}
+/* see aead.h */
+int
+uf_aead_aes(void)
+{
+	if (aes_level >= 0) {
+		return aes_level;
 	}
-	return vt;
+	aes_vt = br_aes_x86ni_ctr_get_vtable();
+	aes_gh = uf_ghash_get();
+#if defined(__x86_64__)
+	aes_level = aes_vt != NULL && aes_gh != 0 ? UF_AES_FAST : UF_AES_NONE;
+#else
+	if (aes_vt == NULL) {
+		aes_vt = br_aes_pwr8_ctr_get_vtable();
+	}
+	aes_level = aes_vt != NULL ? UF_AES_FAST : UF_AES_SLOW;
+#if UINTPTR_MAX > 0xffffffffu
+	if (aes_vt == NULL) {
+		aes_vt = &br_aes_ct64_ctr_vtable;
+	}
+	if (aes_gh == 0) {
+		aes_gh = &br_ghash_ctmul64;
+	}
+#else
+	if (aes_vt == NULL) {
+		aes_vt = &br_aes_ct_ctr_vtable;
+	}
+	if (aes_gh == 0) {
+		aes_gh = &br_ghash_ctmul;
+	}
+#endif
+#endif
+	return aes_level;
 }
 
 /* see aead.h */
@@ -76,9 +95,6 @@ void
 uf_aead_init(struct uf_aead *a, unsigned suite, const unsigned char *key,
     const unsigned char *iv)
 {
-	const br_block_ctr_class	*vt;
-	br_ghash			gh;
-
 	a->suite = suite;
 	a->seq = 0;
 	memcpy(a->iv, iv, UF_AEAD_IV);
@@ -86,12 +102,10 @@ uf_aead_init(struct uf_aead *a, unsigned suite, const unsigned char *key,
 		memcpy(a->key, key, CHACHA20_KEY);
 		return;
 	}
-	vt = aes_ctr();
-	vt->init(&a->aes.vtable, key, uf_aead_key_len(suite));
-	if ((gh = uf_ghash_get()) == 0) {
-		gh = &GHASH_PORTABLE;
-	}
-	br_gcm_init(&a->gcm, &a->aes.vtable, gh);
+	/* Only an offered suite comes here: uf_aead_aes() said so. */
+	(void)uf_aead_aes();
+	aes_vt->init(&a->aes.vtable, key, uf_aead_key_len(suite));
+	br_gcm_init(&a->gcm, &a->aes.vtable, aes_gh);
 }
 
 /* RFC 8446 5.3: the IV XOR the sequence number, left-padded with zeros

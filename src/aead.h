@@ -37,6 +37,22 @@ struct uf_aead {
 	br_gcm_context		gcm;
 };
 
+/*
+ * How AES-GCM stands on this CPU: UF_AES_FAST with AES instructions
+ * (and, on x86-64, PCLMULQDQ for GHASH); UF_AES_SLOW with BearSSL's
+ * constant-time code, several times slower than ChaCha20; UF_AES_NONE
+ * on x86-64 CPUs without those instructions (from before 2010, and a
+ * few small ones since), where ufetch links no software AES at all
+ * (5.8 KB of the static binary) and speaks ChaCha20-Poly1305 only.
+ * Asked once a run: CPUID traps to the hypervisor in a VM.
+ */
+enum {
+	UF_AES_NONE,
+	UF_AES_SLOW,
+	UF_AES_FAST
+};
+int	uf_aead_aes(void);
+
 /* The key length of suite (16 or 32), or 0 when it is not one of ours. */
 size_t	uf_aead_key_len(unsigned suite);
 

@@ -9,18 +9,75 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aead.h"
 #include "fmt.h"
 #include "tls13.h"
 #include "tls_inner.h"
 #include "tlscache.h"
 
+/*
+ * The suites, AES-GCM first and ChaCha20-Poly1305 first; without AES,
+ * the ChaCha20 ones of the second list alone (the first CHACHA_ONLY_*).
+ */
+static const uint16_t	suites13_aes[] = {
+	UF_TLS_AES_128_GCM_SHA256, UF_TLS_AES_256_GCM_SHA384,
+	UF_TLS_CHACHA20_POLY1305_SHA256
+};
+static const uint16_t	suites13_chacha[] = {
+	UF_TLS_CHACHA20_POLY1305_SHA256, UF_TLS_AES_128_GCM_SHA256,
+	UF_TLS_AES_256_GCM_SHA384
+};
+#define CHACHA_ONLY_13	1
+static const uint16_t	suites12_aes[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+};
+static const uint16_t	suites12_chacha[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+};
+#define CHACHA_ONLY_12	2
+
+/* see tls_inner.h */
+size_t
+uf_tls_suites(int v13, const uint16_t **s)
+{
+	switch (uf_aead_aes()) {
+	case UF_AES_FAST:
+		*s = v13 ? suites13_aes : suites12_aes;
+		return v13 ? sizeof suites13_aes / sizeof suites13_aes[0]
+		    : sizeof suites12_aes / sizeof suites12_aes[0];
+	case UF_AES_SLOW:
+		*s = v13 ? suites13_chacha : suites12_chacha;
+		return v13 ? sizeof suites13_chacha / sizeof suites13_chacha[0]
+		    : sizeof suites12_chacha / sizeof suites12_chacha[0];
+	}
+	*s = v13 ? suites13_chacha : suites12_chacha;
+	return v13 ? CHACHA_ONLY_13 : CHACHA_ONLY_12;
+}
+
 /* see tls.h */
 const char *
 uf_tls_describe(void)
 {
-	return uf_tls12_aes_first() ? "TLS 1.3 (ufetch's own) and TLS 1.2 "
-	    "(BearSSL), AES-GCM first" : "TLS 1.3 (ufetch's own) and TLS 1.2 "
-	    "(BearSSL), ChaCha20-Poly1305 first";
+	switch (uf_aead_aes()) {
+	case UF_AES_FAST:
+		return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), AES-GCM "
+		    "first";
+	case UF_AES_SLOW:
+		return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), "
+		    "ChaCha20-Poly1305 first";
+	}
+	return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), "
+	    "ChaCha20-Poly1305 only (no AES instructions)";
 }
 
 /* see tls_inner.h */

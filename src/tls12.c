@@ -30,6 +30,7 @@
 
 #include <bearssl.h>
 
+#include "aead.h"
 #include "ghash.h"
 #include "tls_inner.h"
 #include "tlscache.h"
@@ -47,24 +48,6 @@ struct tls12 {
 	unsigned char			ahead[5];	/* see tls_recv() */
 	size_t				ahead_off;
 	size_t				ahead_len;
-};
-
-static const uint16_t	suites_aes[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-};
-
-static const uint16_t	suites_chacha[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
 /* BearSSL's engine errors (bearssl_ssl.h), as words for a message. */
@@ -102,18 +85,6 @@ static const struct {
 	{ BR_ERR_NO_CLIENT_AUTH,	"no client authentication" },
 	{ BR_ERR_IO,			"I/O error" },
 };
-
-/*
- * BearSSL's AES-GCM matches OpenSSL where the CPU has AES instructions;
- * without them its constant-time AES is several times slower than its
- * ChaCha20 (notes/bearssl.md 4.2).
- */
-int
-uf_tls12_aes_first(void)
-{
-	return br_aes_x86ni_ctr_get_vtable() != NULL
-	    || br_aes_pwr8_ctr_get_vtable() != NULL;
-}
 
 /* TLS record content type (RFC 5246 6.2.1) BearSSL keeps private. */
 #define UF_REC_HANDSHAKE	22
@@ -442,16 +413,12 @@ static const struct uf_io_class	tls_class = {
 static void
 setup(br_ssl_engine_context *eng)
 {
-	br_ghash	gh;
+	const uint16_t	*suites;
+	size_t		n;
 
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	if (uf_tls12_aes_first()) {
-		br_ssl_engine_set_suites(eng, suites_aes,
-		    sizeof suites_aes / sizeof suites_aes[0]);
-	} else {
-		br_ssl_engine_set_suites(eng, suites_chacha,
-		    sizeof suites_chacha / sizeof suites_chacha[0]);
-	}
+	n = uf_tls_suites(0, &suites);
+	br_ssl_engine_set_suites(eng, suites, n);
 	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
@@ -460,11 +427,17 @@ setup(br_ssl_engine_context *eng)
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_rsavrfy(eng, &br_rsa_i31_pkcs1_vrfy);
 	br_ssl_engine_set_default_ecdsa(eng);
-	br_ssl_engine_set_default_aes_gcm(eng);
-	if ((gh = uf_ghash_get()) != 0) {
-		br_ssl_engine_set_ghash(eng, gh);
-	}
 #if defined(__x86_64__)
+	/*
+	 * AES-GCM with AES-NI and our GHASH only; a CPU without them gets
+	 * no AES suite offered (aead.h), and no software AES is linked.
+	 */
+	if (uf_aead_aes() == UF_AES_FAST) {
+		br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable,
+		    &br_sslrec_out_gcm_vtable);
+		br_ssl_engine_set_aes_ctr(eng, br_aes_x86ni_ctr_get_vtable());
+		br_ssl_engine_set_ghash(eng, uf_ghash_get());
+	}
 	/*
 	 * SSE2 and 64-bit multiplies are always there: the portable
 	 * ChaCha20 and Poly1305 that set_default_chapol would also link
@@ -475,6 +448,10 @@ setup(br_ssl_engine_context *eng)
 	br_ssl_engine_set_chacha20(eng, &br_chacha20_sse2_run);
 	br_ssl_engine_set_poly1305(eng, &br_poly1305_ctmulq_run);
 #else
+	br_ssl_engine_set_default_aes_gcm(eng);
+	if (uf_ghash_get() != 0) {
+		br_ssl_engine_set_ghash(eng, uf_ghash_get());
+	}
 	br_ssl_engine_set_default_chapol(eng);
 #endif
 }

@@ -259,6 +259,18 @@ send_hello(struct tls13 *t, struct uf_arena *a, struct hs *h, int first)
 	return uf_tls13_write(t, UF_CT_HANDSHAKE, h->chbuf, h->chlen, first);
 }
 
+/* Is suite in list[0..n)? */
+static int
+offered(const uint16_t *list, size_t n, unsigned suite)
+{
+	while (n-- > 0) {
+		if (list[n] == suite) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Checks a ServerHello and a HelloRetryRequest share: the version,
  * the session ID, the compression and the suite.
@@ -280,7 +292,7 @@ check_hello(struct tls13 *t, struct hs *h, const struct uf_tls13_sh *sh)
 		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
 		    "a compression method other than none");
 	}
-	if (suite_hash(sh->suite) == NULL) {
+	if (!offered(h->ch.suites, h->ch.nsuites, sh->suite)) {
 		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
 		    "a cipher suite ufetch did not offer");
 	}
@@ -293,7 +305,8 @@ check_hello(struct tls13 *t, struct hs *h, const struct uf_tls13_sh *sh)
 
 /* The server selected TLS 1.2 or lower. */
 static enum uf_err
-tls12_answer(struct tls13 *t, const struct uf_tls13_sh *sh, int *fallback)
+tls12_answer(struct tls13 *t, const struct hs *h,
+    const struct uf_tls13_sh *sh, int *fallback)
 {
 	/* Before anything else (RFC 8446 4.1.3). */
 	if (uf_tls13_downgraded(sh->random)) {
@@ -314,7 +327,7 @@ tls12_answer(struct tls13 *t, const struct uf_tls13_sh *sh, int *fallback)
 		return uf_fail(UF_E_TLS, "the server speaks only TLS 1.1 or "
 		    "older; ufetch speaks TLS 1.2 and 1.3");
 	}
-	if (!uf_tls13_offers12(sh->suite)) {
+	if (!offered(h->ch.suites12, h->ch.nsuites12, sh->suite)) {
 		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
 		    "a cipher suite ufetch did not offer");
 	}
@@ -687,7 +700,8 @@ handshake(struct tls13 *t, struct uf_arena *a, struct hs *h,
 		    "/dev/urandom)");
 	}
 	h->ch.sni = t->peer->iplen > 0 ? NULL : t->peer->name;
-	h->ch.aes_first = uf_tls12_aes_first();
+	h->ch.nsuites = uf_tls_suites(1, &h->ch.suites);
+	h->ch.nsuites12 = uf_tls_suites(0, &h->ch.suites12);
 	err = make_share(h, UF_GROUP_X25519);
 	if (err == UF_OK) {
 		err = send_hello(t, a, h, 1);
@@ -703,7 +717,7 @@ handshake(struct tls13 *t, struct uf_arena *a, struct hs *h,
 		return uf_tls13_bad(t, alert, why);
 	}
 	if (!sh.tls13) {
-		return tls12_answer(t, &sh, fallback);
+		return tls12_answer(t, h, &sh, fallback);
 	}
 	if (sh.hrr) {
 		err = hello_retry(t, a, h, &sh, len);

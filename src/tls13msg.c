@@ -7,8 +7,6 @@
  */
 #include <string.h>
 
-#include <bearssl.h>
-
 #include "tls13msg.h"
 
 /*
@@ -25,27 +23,6 @@ static const unsigned char	hrr_random[UF_TLS_RANDOM] = {
 /* The downgrade sentinel's first seven bytes, "DOWNGRD" (RFC 8446 4.1.3). */
 static const unsigned char	downgrade[7] = {
 	0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44
-};
-
-/* TLS 1.3 suites, in the order of ch->aes_first and the other. */
-static const uint16_t	suites13_aes[] = {
-	0x1301, 0x1302, 0x1303
-};
-static const uint16_t	suites13_chacha[] = {
-	0x1303, 0x1301, 0x1302
-};
-
-/*
- * The TLS 1.2 suites BearSSL's engine does (tls12.c), so that a 1.2
- * server answers with one we can then make again with BearSSL.
- */
-static const uint16_t	suites12[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
 };
 
 static const uint16_t	groups[] = {
@@ -157,9 +134,8 @@ uf_tls13_client_hello(unsigned char *buf, size_t cap,
 	put8(&w, UF_TLS_SESSION_ID);
 	put(&w, ch->sid, UF_TLS_SESSION_ID);
 	suites = open_len(&w, 2);
-	put_list16(&w, ch->aes_first ? suites13_aes : suites13_chacha,
-	    sizeof suites13_aes / sizeof suites13_aes[0], 0);
-	put_list16(&w, suites12, sizeof suites12 / sizeof suites12[0], 0);
+	put_list16(&w, ch->suites, ch->nsuites, 0);
+	put_list16(&w, ch->suites12, ch->nsuites12, 0);
 	close_len(&w, suites, 2);
 	put8(&w, 1);		/* compression methods: null only */
 	put8(&w, 0);
@@ -319,20 +295,6 @@ malformed(const char **why, const char *what)
 {
 	*why = what;
 	return UF_ALERT_DECODE_ERROR;
-}
-
-/* see tls13msg.h */
-int
-uf_tls13_offers12(unsigned suite)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof suites12 / sizeof suites12[0]; i++) {
-		if (suites12[i] == suite) {
-			return 1;
-		}
-	}
-	return 0;
 }
 
 /* see tls13msg.h */

@@ -91,8 +91,9 @@
 /*
  * What our ClientHello says. sni is NULL for an IP address. The key
  * share is for group; cookie is NULL except after a HelloRetryRequest
- * that sent one. aes_first orders the suites (AES-GCM before
- * ChaCha20-Poly1305 where the CPU has AES instructions).
+ * that sent one. suites are the TLS 1.3 cipher suites to offer, best
+ * first; suites12 the TLS 1.2 ones (those BearSSL's engine makes), so
+ * that a TLS 1.2 server can answer.
  */
 struct uf_tls13_ch {
 	unsigned char		random[UF_TLS_RANDOM];
@@ -103,14 +104,18 @@ struct uf_tls13_ch {
 	size_t			share_len;
 	const unsigned char	*cookie;
 	size_t			cookie_len;
-	int			aes_first;
+	const uint16_t		*suites;
+	size_t			nsuites;
+	const uint16_t		*suites12;
+	size_t			nsuites12;
 };
 
 /*
  * Write the ClientHello of ch, header included, into buf (cap bytes).
  * It offers TLS 1.3 and, so that a TLS 1.2 server can still answer
- * (we then connect again with BearSSL's engine), TLS 1.2 and its
- * ECDHE suites. Returns the message length, or 0 when it does not fit.
+ * (we then connect again with BearSSL's engine), TLS 1.2 and the suites
+ * of ch->suites12. Returns the message length, or 0 when it does not
+ * fit.
  */
 size_t	uf_tls13_client_hello(unsigned char *buf, size_t cap,
 	    const struct uf_tls13_ch *ch);
@@ -148,9 +153,6 @@ struct uf_tls13_sh {
  */
 unsigned	uf_tls13_parse_sh(const unsigned char *msg, size_t len,
 		    struct uf_tls13_sh *sh, const char **why);
-
-/* Is suite one of the TLS 1.2 suites our ClientHello offers? */
-int	uf_tls13_offers12(unsigned suite);
 
 /*
  * Does random[0..UF_TLS_RANDOM) end with the RFC 8446 4.1.3 downgrade

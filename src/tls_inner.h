@@ -58,7 +58,12 @@ enum uf_err	uf_tls12_open(struct uf_arena *ca, struct uf_arena *a,
 		    const struct uf_tls_opts *o,
 		    const struct uf_io_class ***io);
 
-/* Does BearSSL have AES instructions here (else ChaCha20 comes first)? */
-int		uf_tls12_aes_first(void);
+/*
+ * The cipher suites to offer over TLS 1.3 (v13 set) or TLS 1.2, best
+ * first for this CPU (aead.h: uf_aead_aes()): AES-GCM first with AES
+ * instructions, ChaCha20-Poly1305 first without, ChaCha20-Poly1305
+ * only where no AES is linked. Returns their number, *s the list.
+ */
+size_t		uf_tls_suites(int v13, const uint16_t **s);
 
 #endif
