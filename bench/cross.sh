@@ -3,8 +3,10 @@
 # run under qemu-user against nginx on loopback, over HTTP and HTTPS
 # (test PKI, --cacert tests/pki/ca.pem, host localhost), bodies compared
 # byte for byte with the served files; the native dynamic and static
-# builds run the same rows for comparison. Each cross binary must also
-# be at most 250,000 bytes. Prints sizes and one PASS/FAIL line per row,
+# builds run the same rows for comparison, and so does the native
+# static build under qemu-x86_64 -cpu qemu64, an x86-64 CPU without
+# AES-NI and PCLMULQDQ (ufetch then speaks ChaCha20-Poly1305 only, over
+# TLS 1.3 and 1.2). Each cross binary must also be at most 250,000 bytes. Prints sizes and one PASS/FAIL line per row,
 # exits non-zero if any row fails (2: a tool or toolchain is missing).
 # Not part of make check: it needs the cross toolchains (README, Cross
 # builds). Environment: CROSS (prefixes, default "aarch64-linux-gnu-
@@ -24,6 +26,9 @@ names=() bins=() runs=()
 make -s -C "$repo" ufetch static >&2
 names+=(native-dynamic) bins+=("$repo/ufetch") runs+=("")
 names+=(native-static) bins+=("$repo/build/static/ufetch") runs+=("")
+need cross.sh qemu-x86_64-static
+names+=(x86-64-no-aes) bins+=("$repo/build/static/ufetch")
+runs+=("qemu-x86_64-static -cpu qemu64")
 for c in $cross; do
 	t=${c%-}
 	t=${t##*/}
@@ -34,7 +39,7 @@ for c in $cross; do
 done
 
 bench_tmp ufetch-cross
-read -r p_http p_https < <(free_ports 2)
+read -r p_http p_https p_https12 < <(free_ports 3)
 tls_pem
 head -c 100 /dev/urandom > "$tmp/www/small.bin"
 head -c 3M /dev/urandom > "$tmp/www/big.bin"
@@ -47,11 +52,16 @@ nginx_start 64 <<EOF
         listen 127.0.0.1:$p_https ssl; root $tmp/www;
         ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
     }
+    server {
+        listen 127.0.0.1:$p_https12 ssl; root $tmp/www; ssl_protocols TLSv1.2;
+        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
+    }
 EOF
 nginx_wait curl -sf --cacert "$pki/ca.pem" -o /dev/null \
 	"https://localhost:$p_https/small.bin"
 
 H=http://localhost:$p_http S=https://localhost:$p_https
+S12=https://localhost:$p_https12
 nfail=0 nrows=0
 # row NAME EXPECTED-FILE... -- UFETCH-ARGS: standard output must be the
 # concatenation of the expected files, and the exit status 0.
@@ -61,7 +71,7 @@ row() {
 	while [ "$1" != -- ]; do exp+=("$tmp/www/$1"); shift; done
 	shift
 	t0=$(date +%s.%N)
-	# shellcheck disable=SC2086   # $run is empty or one word
+	# shellcheck disable=SC2086   # $run is words, or empty
 	$run "$bin" -q -t 30 --cacert "$pki/ca.pem" "$@" > "$tmp/out" \
 		2> "$tmp/err" || rc=$?
 	t1=$(date +%s.%N)
@@ -80,7 +90,17 @@ for i in "${!names[@]}"; do
 	label=${names[$i]} bin=${bins[$i]} run=${runs[$i]}
 	size=$(stat -c %s "$bin")
 	echo "$label: $(file -b "$bin" | cut -d, -f1-2,4), $size bytes${run:+, under $run}"
-	if [ -n "$run" ]; then
+	# shellcheck disable=SC2086
+	echo "  $($run "$bin" -V | sed -n 3p)"
+	if [ "$label" = x86-64-no-aes ]; then
+		res=PASS
+		# shellcheck disable=SC2086
+		$run "$bin" -V | grep -q 'ChaCha20-Poly1305 only' ||
+			{ res=FAIL; nfail=$((nfail + 1)); }
+		nrows=$((nrows + 1))
+		printf '%-4s %-20s %-34s\n' "$res" "$label" "-V: ChaCha20-Poly1305 only"
+	fi
+	if [ -n "$run" ] && [ "$label" != x86-64-no-aes ]; then
 		res=PASS
 		[ "$size" -le "$max" ] || { res=FAIL; nfail=$((nfail + 1)); }
 		nrows=$((nrows + 1))
@@ -92,6 +112,7 @@ for i in "${!names[@]}"; do
 	row "https 100 B" small.bin -- "$S/small.bin"
 	row "https 3 MiB" big.bin -- "$S/big.bin"
 	row "https 0 B" empty.bin -- "$S/empty.bin"
+	row "https TLS 1.2 only, 3 MiB" big.bin -- "$S12/big.bin"
 	row "https 3 URLs, one connection" small.bin big.bin small.bin -- \
 		"$S/small.bin" "$S/big.bin" "$S/small.bin"
 	row "http -o FILE 3 MiB" -- -o "$tmp/file.out" "$H/big.bin"
