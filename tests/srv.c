@@ -555,6 +555,11 @@ play(struct conn *c)
 				return;
 			}
 			break;
+		case OP_RAW:
+			if (srv_send_all(c->fd, st->data, st->len) != 0) {
+				return;
+			}
+			break;
 		case OP_DRIP:
 			for (i = 0; i < st->len && !s->stop; i++) {
 				if (c_write(c, st->data + i, 1) != 0) {

@@ -38,8 +38,9 @@ enum srv_op {
 			   new handshake (srv.renegs) and go on, or for
 			   its refusal (srv.reneg_refused), which
 			   BearSSL's server takes as fatal */
-	OP_RENEG_TOLERANT /* the same, but a refusal is ignored: the
+	OP_RENEG_TOLERANT, /* the same, but a refusal is ignored: the
 			   script goes on, and may send but not read */
+	OP_RAW		/* send data[0..len) on the socket, past TLS */
 };
 
 struct srv_step {
@@ -65,6 +66,7 @@ struct srv_step {
 #define S_REDIRECT(code, n, to) { OP_REDIRECT, (to), (n), (code) }
 #define S_RENEG		{ OP_RENEGOTIATE, NULL, 0, 0 }
 #define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
+#define S_RAW(s)	{ OP_RAW, (s), sizeof(s) - 1, 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
 
 /*

@@ -581,6 +581,26 @@ Test(tls, record_dribbled_byte_by_byte_is_idle_time, .timeout = 15)
 	cr_expect_gt(r.secs, 1.0, "the record really was dribbled");
 }
 
+/*
+ * Bytes that are no TLS record, in the middle of a body: a bad record,
+ * not "the server does not speak TLS 1.2" (issue 12, item 5).
+ */
+Test(tls, garbage_inside_the_body_is_a_bad_record)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+		    "0123456789"), S_RAW("GET / HTTP/1.1\r\n\r\n"), S_HOLD,
+		S_END
+	};
+	struct srv	s;
+
+	fetch_tls(&tls_ec, steps, "localhost", &s);
+	expect_exit(6, "bad TLS record from the server");
+	cr_expect(strstr(r.err, "speak TLS") == NULL, "%s", r.err);
+	/* What came before it was streamed, as any body is. */
+	expect_out("0123456789");
+}
+
 /* A client that closes a TLS 1.2 connection says so first (RFC 5246 7.2.1). */
 Test(tls, closes_with_close_notify)
 {
