@@ -435,17 +435,15 @@ uf_net_close(struct uf_sock *s)
 	}
 }
 
-static enum uf_err
-sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
-    const char *what)
+/* see net.h */
+enum uf_err
+uf_net_send_all(const struct uf_sock *s, const void *buf, size_t len,
+    uint64_t dl, const char *what, enum uf_err code)
 {
-	struct uf_sock		*s = (struct uf_sock *)(void *)ctx;
 	const unsigned char	*p = buf;
 	enum uf_err		err;
-	uint64_t		dl;
 	ssize_t			n;
 
-	dl = uf_deadline(s->lim);
 	while (len > 0) {
 		n = send(s->fd, p, len, MSG_NOSIGNAL);
 		if (n > 0) {
@@ -463,10 +461,20 @@ sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
 			}
 			continue;
 		}
-		return uf_fail(UF_E_NET, "error %s: %s", what,
+		return uf_fail(code, "error %s: %s", what,
 		    n < 0 ? strerror(errno) : "nothing sent");
 	}
 	return UF_OK;
+}
+
+static enum uf_err
+sock_write(const struct uf_io_class **ctx, const void *buf, size_t len,
+    const char *what)
+{
+	struct uf_sock	*s = (struct uf_sock *)(void *)ctx;
+
+	return uf_net_send_all(s, buf, len, uf_deadline(s->lim), what,
+	    UF_E_NET);
 }
 
 static enum uf_err

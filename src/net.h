@@ -120,6 +120,14 @@ struct addrinfo;
 enum uf_err	uf_net_connect_list(struct uf_sock *s,
 		    const struct addrinfo *list, const struct uf_limits *lim);
 
+/*
+ * Send all of buf[0..len) on s's socket before the absolute deadline dl
+ * (0: none), waiting as needed. Returns UF_OK, the timeout of the step
+ * named by what, or code with "error WHAT: reason" recorded.
+ */
+enum uf_err	uf_net_send_all(const struct uf_sock *s, const void *buf,
+		    size_t len, uint64_t dl, const char *what, enum uf_err code);
+
 /* Close the socket (if open); s->fd becomes -1. */
 void		uf_net_close(struct uf_sock *s);
 

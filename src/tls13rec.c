@@ -103,37 +103,6 @@ uf_tls13_set_keys(struct tls13 *t, int rd, const unsigned char *secret)
 	memset(key, 0, sizeof key);
 }
 
-/* Send all of buf[0..len) within t->dl. */
-static enum uf_err
-send_all(struct tls13 *t, const unsigned char *buf, size_t len)
-{
-	enum uf_err	err;
-	ssize_t		n;
-
-	while (len > 0) {
-		n = send(t->sock->fd, buf, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			err = uf_net_await(t->sock->fd, POLLOUT, t->sock->lim,
-			    t->dl, t->what);
-			if (err != UF_OK) {
-				return err;
-			}
-			continue;
-		}
-		return uf_fail(t->shaken ? UF_E_NET : UF_E_TLS, "error %s: %s",
-		    t->what, n < 0 ? strerror(errno) : "nothing sent");
-	}
-	return UF_OK;
-}
-
 /* see tls13rec.h */
 enum uf_err
 uf_tls13_write(struct tls13 *t, unsigned type, const unsigned char *data,
@@ -144,7 +113,8 @@ uf_tls13_write(struct tls13 *t, unsigned type, const unsigned char *data,
 
 	do {
 		k = len < UF_REC_PLAIN_MAX ? len : UF_REC_PLAIN_MAX;
-		err = send_all(t, t->sbuf, seal(t, type, data, k, first));
+		err = uf_net_send_all(t->sock, t->sbuf, seal(t, type, data, k,
+		    first), t->dl, t->what, t->shaken ? UF_E_NET : UF_E_TLS);
 		data += k;
 		len -= k;
 	} while (err == UF_OK && len > 0);

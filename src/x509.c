@@ -30,22 +30,34 @@ of(const br_x509_class *const *ctx)
 	return (struct uf_x509 *)(void *)ctx;
 }
 
-static void
-vx_start_chain(const br_x509_class **ctx, const char *server_name)
+/*
+ * A new chain: nothing of the last one counts. Returns 0, or -1 (the
+ * chain refused, with why) outside a handshake.
+ */
+static int
+new_chain(struct uf_x509 *x)
 {
-	struct uf_x509	*x = of(ctx);
-
-	(void)server_name;	/* we check x->peer, which it came from */
 	x->len = 0;
 	x->ncert = 0;
 	x->nta = 0;
 	x->why = UF_X509_WHY_NONE;
 	x->what.p = NULL;
 	x->excluded = 0;
-	x->over = 0;
-	if (x->a == NULL) {
+	x->over = x->a == NULL;
+	if (x->over) {
 		x->why = UF_X509_WHY_LATE;
-		x->over = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+vx_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct uf_x509	*x = of(ctx);
+
+	(void)server_name;	/* we check x->peer, which it came from */
+	if (new_chain(x) != 0) {
 		return;
 	}
 	/* Only the engine's path copies; TLS 1.3 hands over spans. */
@@ -514,15 +526,7 @@ uf_x509_check(struct uf_x509 *x, const unsigned char *const *certs,
 {
 	size_t	i;
 
-	x->ncert = 0;
-	x->nta = 0;
-	x->len = 0;
-	x->why = UF_X509_WHY_NONE;
-	x->what.p = NULL;
-	x->excluded = 0;
-	x->over = 0;
-	if (x->a == NULL) {
-		x->why = UF_X509_WHY_LATE;
+	if (new_chain(x) != 0) {
 		return BR_ERR_X509_LIMIT_EXCEEDED;
 	}
 	if (n > UF_CHAIN_CERTS) {
