@@ -464,8 +464,15 @@ hold(struct conn *c)
 	while (!c->s->stop && c_read(c, buf, sizeof buf) > 0) {
 		continue;
 	}
-	/* Did the client end with close_notify? (Its reply may fail.) */
+	/*
+	 * Did the client end with close_notify? (Our reply to it may then
+	 * fail.) The test may have stopped us before we read it, the
+	 * client being gone: it is in the socket, and c_read() takes it.
+	 */
 	if (c->eng != NULL) {
+		while (c_read(c, buf, sizeof buf) > 0) {
+			continue;
+		}
 		c->s->close_notify = c->eng->shutdown_recv;
 	}
 }
