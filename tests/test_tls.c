@@ -233,6 +233,9 @@ static const struct cert_case	cert_cases[] = {
 	{ "signed by a non-CA", { "notca-leaf", "leaf-ec", "int" },
 	  "notca-leaf", "localhost", NULL, 5, "chain certificate "
 	  "'localhost' signs another certificate but is not a CA" },
+	/* RFC 8446 4.4.2.4: SHA-1 signatures are not to be validated. */
+	{ "SHA-1 signature", EC_INT("sha1-leaf"), "localhost", NULL, 5,
+	  "SHA-1 signature" },
 };
 
 /*

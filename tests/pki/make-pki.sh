@@ -37,6 +37,8 @@
 #   int2        CA under int, whose pathlen:0 forbids it; pathlen-leaf
 #               under int2
 #   notca-leaf  signed by leaf-ec, which is not a CA
+#   sha1-leaf   signed by int with SHA-1 (refused; RFC 8446 4.4.2.4
+#               recommends it, and MD5 has no ECDSA form to test)
 #
 # Bundles: ca.pem (root), bundle.pem (others + root), bundle-crlf.pem
 # (CRLF line ends), bundle-nonl.pem (root last, no final newline),
@@ -219,6 +221,7 @@ eckey int2;      sign int2 "ufetch second intermediate CA" int v3_int \
     "$GOOD" "DNS:unused"
 eckey pathlen-leaf; sign pathlen-leaf localhost int2 v3_leaf "$GOOD" "$ALL"
 eckey notca-leaf; sign notca-leaf localhost leaf-ec v3_leaf "$GOOD" "$ALL"
+eckey sha1-leaf; sign sha1-leaf localhost int v3_leaf "$GOOD -md sha1" "$ALL"
 openssl genpkey -algorithm ED25519 -out ed-ca.key
 openssl req -new -x509 -key ed-ca.key -subj "/CN=ufetch ed25519 CA" \
     -days 36500 -out ed-ca.crt
@@ -228,7 +231,7 @@ openssl req -new -x509 -key ed-ca.key -subj "/CN=ufetch ed25519 CA" \
 EC_LEAVES="leaf-ec expired notyet wrongname selfsigned rogue-leaf leaf-p384
     wild-com wild-ok nc-good nc-bad nc-excl nc-ip nc-cn ncc-leaf ncd-leaf
     eku-client eku-any ku-nosig weak-int-leaf weak-root-leaf
-    leaf-p224 pathlen-leaf notca-leaf"
+    leaf-p224 pathlen-leaf notca-leaf sha1-leaf"
 RSA_LEAVES="leaf-rsa rsa1024"
 for c in root int rogue-root nc-ca ncc-ca ncd-ca weak-int weak-root int2 \
     $EC_LEAVES $RSA_LEAVES; do
