@@ -7,6 +7,8 @@
 #   b. 1 GiB to /dev/null, alternating runs: ufetch client CPU <= 0.8 of
 #      curl's (and, for context, curl held to ufetch's suite)
 #   c. peak RSS of one ufetch fetching 10 vs 1,000 URLs: diff <= 64 KiB
+#   d. a new connection per URL (two origins in turn), servers with and
+#      without session tickets: what resumption saves, ufetch and curl
 # A report: prints PASS/FAIL and exits 0 (non-zero only if it cannot run).
 # Environment: UFETCH (binary), RUNS (hyperfine runs, default 50),
 # BULK_RUNS (default 5), NURLS (default 1000), KEEP=1 keeps the temp dir.
@@ -26,7 +28,7 @@ bench_tmp ufetch-https
 
 v6=0
 have_v6 && v6=1
-read -r p1 p2 < <(free_ports 2 "$v6")
+read -r p1 p2 p3 p4 < <(free_ports 4 "$v6")
 tls_pem
 bundle=$tmp/bundle.pem ca=$pki/ca.pem
 cat /etc/ssl/certs/ca-certificates.crt "$pki/root.crt" > "$bundle"
@@ -44,6 +46,12 @@ nginx_start 1024 <<EOF
         listen 127.0.0.1:$p2 ssl backlog=4096; $(l6 "$p2")
         ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
         ssl_protocols TLSv1.2 TLSv1.3; ssl_buffer_size 16k;
+        root $tmp/www;
+    }
+    server {    # d.: no tickets, no session cache: every handshake is full
+        listen 127.0.0.1:$p3 ssl; listen 127.0.0.1:$p4 ssl;
+        ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
+        ssl_protocols TLSv1.2 TLSv1.3; ssl_session_tickets off; ssl_session_cache off;
         root $tmp/www;
     }
 EOF
@@ -165,6 +173,39 @@ nres=$(SSL_CERT_FILE=$bundle "$uf" -v -o /dev/null - < "$tmp/list$nmany" 2>&1 | 
 echo "(handshakes in the $nmany-URL run: $nmany, of which $nres resumed)"
 echo
 
+# d. Resumption.  URLs alternate between two origins, so each is a new
+# connection (ufetch keeps one); the second of each origin onwards can
+# resume (curl, which keeps a pool, is sent "Connection: close").  Client
+# CPU and wall, median of 5, per connection.
+nres_urls=200
+echo "== d. $nres_urls URLs, a new TLS connection each, with and without session tickets (median of 5)"
+for pair in "$p1:$p2" "$p3:$p4"; do
+	awk -v n="$nres_urls" -v a="${pair%:*}" -v b="${pair#*:}" 'BEGIN { for (i = 0; i < n; i++)
+		printf "https://localhost:%d/small\n", (i % 2 ? b : a) }' > "$tmp/res${pair%:*}"
+done
+declare -A dres
+for c in ufetch curl; do
+	for p in "$p1" "$p3"; do
+		if [ "$c" = ufetch ]; then cmd=("$uf" -q -o /dev/null -)
+		else cmd=(xargs curl -s -H "Connection: close" --cacert "$bundle"); fi
+		for _ in 1 2 3 4 5; do
+			SSL_CERT_FILE=$bundle /usr/bin/time -f '%e %U %S' -o "$tmp/t" \
+				"${cmd[@]}" < "$tmp/res$p" > /dev/null
+			awk '{ printf "%.6f %.6f\n", $1, $2 + $3 }' "$tmp/t"
+		done | sort -n -k2 | sed -n 3p > "$tmp/med"
+		read -r w u < "$tmp/med"
+		dres[$c,$p]="$(echo "$w * 1000 / $nres_urls" | bc -l | xargs printf '%.3f') $(echo "$u * 1000 / $nres_urls" | bc -l | xargs printf '%.3f')"
+	done
+done
+ures=$(SSL_CERT_FILE=$bundle "$uf" -v -o /dev/null - < "$tmp/res$p1" 2>&1 | grep -c 'session resumed' || true)
+cres=$(SSL_CERT_FILE=$bundle "$uf" -v -o /dev/null - < "$tmp/res$p3" 2>&1 | grep -c 'session resumed' || true)
+echo "ufetch handshakes resumed: $ures of $nres_urls with tickets, $cres of $nres_urls without"
+printf '%-34s %14s %14s\n' "per connection, ms (wall / CPU)" "with tickets" "without"
+for c in ufetch curl; do
+	printf '%-34s %14s %14s\n' "$c" "${dres[$c,$p1]/ / / }" "${dres[$c,$p3]/ / / }"
+done
+echo
+
 # Summary.
 read -r uf_b_mean uf_b_med cu_b_mean cu_b_med uf_k_mean uf_k_med cu_k_mean cu_k_med \
     uf_c_mean uf_c_med cu_c_mean cu_c_med < <(python3 - "$tmp" <<'EOF'
@@ -203,5 +244,11 @@ printf '%-52s %8s %8s %8s  %s\n' \
 	"b. 1 GiB vs curl held to $uf_suite, CPU s" "$uc" "$c2c" "$(r "$uc" "$c2c")" "(context, same suite)"
 memrow ca.pem
 memrow bundle
+read -r _ ucr < <(echo "${dres[ufetch,$p1]}") ; read -r _ ucf < <(echo "${dres[ufetch,$p3]}")
+read -r _ ccr < <(echo "${dres[curl,$p1]}") ; read -r _ ccf < <(echo "${dres[curl,$p3]}")
+printf '%-52s %8s %8s %8s  %s\n' \
+	"d. resumed connection, client CPU ms" "$ucr" "$ccr" "$(r "$ucr" "$ccr")" "(context)" \
+	"d. full handshake, client CPU ms" "$ucf" "$ccf" "$(r "$ucf" "$ccf")" "(context)" \
+	"d. ufetch resumed / full, client CPU" "$ucr" "$ucf" "$(r "$ucr" "$ucf")" "(context)"
 echo "ciphers: ufetch $uf_name; curl $cu_cs"
 echo "========================================================================================"

@@ -36,7 +36,9 @@ server_hello(const uint8_t *p, size_t n)
 {
 	struct uf_tls13_sh	sh;
 	const char		*why = NULL;
-	unsigned		alert = uf_tls13_parse_sh(p, n, &sh, &why);
+	/* Either way: with pre_shared_key offered, and without. */
+	unsigned		alert = uf_tls13_parse_sh(p, n, n & 1, &sh,
+				    &why);
 
 	if (alert != 0) {
 		refused(alert, why);
@@ -104,6 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t		*p = data + 1;
 	size_t			n = size - 1, len;
 	unsigned		alert = 0, v;
+	struct uf_tls13_nst	nst;
 
 	if (size == 0) {
 		return 0;
@@ -145,7 +148,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	case FUZZ13_NST:
-		alert = uf_tls13_parse_nst(p, n, &why);
+		alert = uf_tls13_parse_nst(p, n, &nst, &why);
+		if (alert == 0) {
+			inside(p, n, nst.nonce, nst.nonce_len);
+			inside(p, n, nst.ticket, nst.ticket_len);
+		}
 		break;
 	case FUZZ13_UNPAD:
 		unpad(p, n);

@@ -44,6 +44,7 @@
 #include "tls13.h"
 #include "tls13msg.h"
 #include "tls13rec.h"
+#include "tlscache.h"
 
 /* The context string of the server's CertificateVerify (RFC 8446 4.4.3). */
 static const char	cv_context[] = "TLS 1.3, server CertificateVerify";
@@ -51,6 +52,12 @@ static const char	cv_context[] = "TLS 1.3, server CertificateVerify";
 
 /* The largest ClientHello without SNI and cookie, with room to spare. */
 #define CH_BASE		512
+
+/* Ticket times: ages in milliseconds, lifetimes in seconds (4.6.1). */
+#define NS_PER_MS	1000000u
+#define NS_PER_S	1000000000u
+/* The longest a ticket may be used (7 days, RFC 8446 4.6.1). */
+#define TICKET_MAX_LIFETIME	604800u
 
 struct hs {
 	struct uf_x509		x;
@@ -69,6 +76,8 @@ struct hs {
 	int			cr;		/* a CertificateRequest came */
 	unsigned char		cr_ctx[255];
 	size_t			cr_ctx_len;
+	struct uf_ticket	tk;		/* offered when ch.ticket */
+	int			resumed;	/* the server took it */
 };
 
 static const br_hash_class *
@@ -241,20 +250,71 @@ finished(struct tls13 *t, const unsigned char *base,
 	br_hmac_out(&hc, out);
 }
 
+/* The early secret of psk[0..len) (zeros without one) under hc. */
+static void
+early_secret(const br_hash_class *hc, const unsigned char *psk, size_t len,
+    unsigned char *out)
+{
+	unsigned char	zero[UF_HASH_MAX];
+
+	memset(zero, 0, sizeof zero);
+	uf_hkdf_extract(hc, NULL, 0, psk != NULL ? psk : zero,
+	    psk != NULL ? len : uf_hash_len(hc), out);
+}
+
+/*
+ * The PSK binder (RFC 8446 4.2.11.2) of our ClientHello in h->chbuf:
+ * an HMAC, with the finished key of the binder key, of the transcript
+ * up to the binders list: the ClientHello's part alone, or after a
+ * HelloRetryRequest the transcript so far (in h->th, under the same
+ * hash) and then that part.
+ */
+static void
+put_binder(struct hs *h, size_t binders, int after_hrr)
+{
+	const br_hash_class	*hc = suite_hash(h->tk.suite);
+	br_hash_compat_context	c;
+	br_hmac_key_context	kc;
+	br_hmac_context		mc;
+	unsigned char		early[UF_HASH_MAX], bk[UF_HASH_MAX];
+	unsigned char		fk[UF_HASH_MAX], th[UF_HASH_MAX];
+	unsigned char		empty[UF_HASH_MAX];
+	size_t			hl = uf_hash_len(hc);
+
+	if (after_hrr) {
+		c = h->th;
+	} else {
+		hc->init(&c.vtable);
+	}
+	c.vtable->update(&c.vtable, h->chbuf, binders);
+	c.vtable->out(&c.vtable, th);
+	hash_of(hc, NULL, 0, empty);
+	early_secret(hc, h->tk.psk, h->tk.psk_len, early);
+	uf_hkdf_derive_secret(hc, early, "res binder", empty, bk);
+	uf_hkdf_expand_label(hc, bk, "finished", NULL, 0, fk, hl);
+	br_hmac_key_init(&kc, hc, fk, hl);
+	br_hmac_init(&mc, &kc, 0);
+	br_hmac_update(&mc, th, hl);
+	br_hmac_out(&mc, h->chbuf + binders + UF_BINDER_AT);
+}
+
 /* Send our ClientHello in h->ch (the first one when first is set). */
 static enum uf_err
 send_hello(struct tls13 *t, struct uf_arena *a, struct hs *h, int first)
 {
 	size_t	cap = CH_BASE + (h->ch.sni != NULL ? strlen(h->ch.sni) : 0)
-		    + h->ch.cookie_len;
+		    + h->ch.cookie_len + h->ch.ticket_len, binders = 0;
 
 	h->chbuf = uf_arena_alloc(a, cap);
 	if (h->chbuf == NULL) {
 		return uf_fail(UF_E_PROTO, "out of arena memory for TLS");
 	}
-	h->chlen = uf_tls13_client_hello(h->chbuf, cap, &h->ch);
+	h->chlen = uf_tls13_client_hello(h->chbuf, cap, &h->ch, &binders);
 	if (h->chlen == 0) {
 		return uf_fail(UF_E_INTERNAL, "ClientHello does not fit");
+	}
+	if (h->ch.ticket != NULL) {
+		put_binder(h, binders, !first);
 	}
 	return uf_tls13_write(t, UF_CT_HANDSHAKE, h->chbuf, h->chlen, first);
 }
@@ -383,6 +443,11 @@ hello_retry(struct tls13 *t, struct uf_arena *a, struct hs *h,
 	}
 	h->ch.cookie = sh->cookie;
 	h->ch.cookie_len = sh->cookie_len;
+	/* A PSK of another hash than the suite's is no longer offered. */
+	if (h->ch.ticket != NULL && suite_hash(h->tk.suite) != t->hash) {
+		h->ch.ticket = NULL;
+		h->ch.ticket_len = 0;
+	}
 	/* Middlebox compatibility: one ChangeCipherSpec, before it. */
 	err = uf_tls13_write(t, UF_CT_CCS, ccs, sizeof ccs, 0);
 	t->ccs_sent = 1;
@@ -414,6 +479,14 @@ server_hello(struct tls13 *t, struct hs *h, const struct uf_tls13_sh *sh,
 		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
 		    "a key share for a group ufetch sent none for");
 	}
+	/* We offer one PSK, and only with a suite of its hash (4.2.11). */
+	if (sh->psk && (sh->psk_identity != 0 || h->ch.ticket == NULL
+	    || suite_hash(sh->suite) != suite_hash(h->tk.suite))) {
+		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
+		    "a pre-shared key ufetch did not offer, or with another "
+		    "hash");
+	}
+	h->resumed = sh->psk;
 	dhlen = ecdh(h, sh->share, sh->share_len, dh);
 	if (dhlen == 0) {
 		return uf_tls13_bad(t, UF_ALERT_ILLEGAL_PARAMETER,
@@ -432,7 +505,8 @@ server_hello(struct tls13 *t, struct hs *h, const struct uf_tls13_sh *sh,
 	/* The key schedule up to the handshake secret (RFC 8446 7.1). */
 	memset(zero, 0, sizeof zero);
 	hash_of(t->hash, NULL, 0, empty);
-	uf_hkdf_extract(t->hash, NULL, 0, zero, t->hlen, early);
+	early_secret(t->hash, h->resumed ? h->tk.psk : NULL, h->tk.psk_len,
+	    early);
 	uf_hkdf_derive_secret(t->hash, early, "derived", empty, derived);
 	uf_hkdf_extract(t->hash, derived, t->hlen, dh, dhlen, h->secret);
 	uf_hkdf_derive_secret(t->hash, h->secret, "c hs traffic", thash,
@@ -677,6 +751,11 @@ finish(struct tls13 *t, struct hs *h, size_t len)
 		finished(t, h->c_hs, thash, msg + UF_HS_HEADER);
 		err = uf_tls13_write(t, UF_CT_HANDSHAKE, msg,
 		    UF_HS_HEADER + t->hlen, 0);
+		/* Tickets to come are keyed from this transcript (7.1). */
+		th_add(h, msg, UF_HS_HEADER + t->hlen);
+		th_out(h, thash);
+		uf_hkdf_derive_secret(t->hash, master, "res master", thash,
+		    t->res);
 	}
 	uf_tls13_set_keys(t, 1, s_ap);
 	uf_tls13_set_keys(t, 0, c_ap);
@@ -684,85 +763,17 @@ finish(struct tls13 *t, struct hs *h, size_t len)
 	return err;
 }
 
+/*
+ * The server proves who it is: [CertificateRequest] Certificate
+ * CertificateVerify.
+ */
 static enum uf_err
-handshake(struct tls13 *t, struct uf_arena *a, struct hs *h,
-    const struct uf_tls_opts *o, int *fallback)
+authenticate(struct tls13 *t, struct hs *h)
 {
-	struct uf_tls13_sh	sh;
-	const char		*why;
-	unsigned		alert, type;
-	size_t			len;
-	enum uf_err		err;
-
-	if (uf_tls_seed(h->ch.random, sizeof h->ch.random) != 0
-	    || uf_tls_seed(h->ch.sid, sizeof h->ch.sid) != 0) {
-		return uf_fail(UF_E_INTERNAL, "no random source (getrandom, "
-		    "/dev/urandom)");
-	}
-	h->ch.sni = t->peer->iplen > 0 ? NULL : t->peer->name;
-	h->ch.nsuites = uf_tls_suites(1, &h->ch.suites);
-	h->ch.nsuites12 = uf_tls_suites(0, &h->ch.suites12);
-	err = make_share(h, UF_GROUP_X25519);
-	if (err == UF_OK) {
-		err = send_hello(t, a, h, 1);
-	}
-	if (err == UF_OK) {
-		err = expect(t, UF_HS_SERVER_HELLO, &len);
-	}
-	if (err != UF_OK) {
-		return err;
-	}
-	alert = uf_tls13_parse_sh(t->hs + UF_HS_HEADER, len, &sh, &why);
-	if (alert != 0) {
-		return uf_tls13_bad(t, alert, why);
-	}
-	if (!sh.tls13) {
-		return tls12_answer(t, h, &sh, fallback);
-	}
-	if (sh.hrr) {
-		err = hello_retry(t, a, h, &sh, len);
-		if (err != UF_OK) {
-			return err;
-		}
-		uf_tls13_hs_take(t, len);
-		err = expect(t, UF_HS_SERVER_HELLO, &len);
-		if (err != UF_OK) {
-			return err;
-		}
-		alert = uf_tls13_parse_sh(t->hs + UF_HS_HEADER, len, &sh, &why);
-		if (alert == 0 && !sh.tls13) {
-			alert = UF_ALERT_ILLEGAL_PARAMETER;
-			why = "a TLS 1.2 ServerHello after a HelloRetryRequest";
-		}
-		if (alert == 0 && sh.hrr) {
-			alert = UF_ALERT_UNEXPECTED_MESSAGE;
-			why = "a second HelloRetryRequest";
-		}
-		if (alert != 0) {
-			return uf_tls13_bad(t, alert, why);
-		}
-	}
-	err = server_hello(t, h, &sh, len);
-	if (err != UF_OK) {
-		return err;
-	}
-	uf_tls13_hs_take(t, len);
-	if (t->hs_len != 0) {
-		return uf_tls13_bad(t, UF_ALERT_UNEXPECTED_MESSAGE,
-		    "more in the record of its ServerHello");
-	}
-
-	err = expect(t, UF_HS_ENCRYPTED_EXTENSIONS, &len);
-	if (err != UF_OK) {
-		return err;
-	}
-	alert = uf_tls13_parse_ee(t->hs + UF_HS_HEADER, len, h->ch.sni != NULL,
-	    &why);
-	if (alert != 0) {
-		return uf_tls13_bad(t, alert, why);
-	}
-	th_msg(t, h, len);
-	uf_tls13_hs_take(t, len);
+	const char	*why;
+	unsigned	alert, type;
+	size_t		len;
+	enum uf_err	err;
 
 	err = uf_tls13_hs_next(t, &type, &len);
 	if (err == UF_OK && type == UF_HS_CERTIFICATE_REQUEST) {
@@ -800,14 +811,117 @@ handshake(struct tls13 *t, struct uf_arena *a, struct hs *h,
 	}
 	uf_tls13_hs_take(t, len);
 
+	return UF_OK;
+}
+
+static enum uf_err
+handshake(struct tls13 *t, struct uf_arena *a, struct hs *h,
+    const struct uf_tls_opts *o, int *fallback)
+{
+	struct uf_tls13_sh	sh;
+	const char		*why;
+	unsigned		alert;
+	size_t			len;
+	enum uf_err		err;
+
+	if (uf_tls_seed(h->ch.random, sizeof h->ch.random) != 0
+	    || uf_tls_seed(h->ch.sid, sizeof h->ch.sid) != 0) {
+		return uf_fail(UF_E_INTERNAL, "no random source (getrandom, "
+		    "/dev/urandom)");
+	}
+	h->ch.sni = t->peer->iplen > 0 ? NULL : t->peer->name;
+	h->ch.nsuites = uf_tls_suites(1, &h->ch.suites);
+	h->ch.nsuites12 = uf_tls_suites(0, &h->ch.suites12);
+	/* A ticket from an earlier connection of the run: offered once. */
+	if (uf_tlscache_take_ticket(t->peer->name, t->peer->port, &h->tk)
+	    == 0) {
+		h->ch.ticket = h->tk.ticket;
+		h->ch.ticket_len = h->tk.len;
+		h->ch.ticket_age = (uint32_t)((uf_now() - h->tk.got)
+		    / NS_PER_MS) + h->tk.age_add;
+		h->ch.binder_len = uf_hash_len(suite_hash(h->tk.suite));
+	}
+	err = make_share(h, UF_GROUP_X25519);
+	if (err == UF_OK) {
+		err = send_hello(t, a, h, 1);
+	}
+	if (err == UF_OK) {
+		err = expect(t, UF_HS_SERVER_HELLO, &len);
+	}
+	if (err != UF_OK) {
+		return err;
+	}
+	alert = uf_tls13_parse_sh(t->hs + UF_HS_HEADER, len,
+	    h->ch.ticket != NULL, &sh, &why);
+	if (alert != 0) {
+		return uf_tls13_bad(t, alert, why);
+	}
+	if (!sh.tls13) {
+		return tls12_answer(t, h, &sh, fallback);
+	}
+	if (sh.hrr) {
+		err = hello_retry(t, a, h, &sh, len);
+		if (err != UF_OK) {
+			return err;
+		}
+		uf_tls13_hs_take(t, len);
+		err = expect(t, UF_HS_SERVER_HELLO, &len);
+		if (err != UF_OK) {
+			return err;
+		}
+		alert = uf_tls13_parse_sh(t->hs + UF_HS_HEADER, len,
+		    h->ch.ticket != NULL, &sh, &why);
+		if (alert == 0 && !sh.tls13) {
+			alert = UF_ALERT_ILLEGAL_PARAMETER;
+			why = "a TLS 1.2 ServerHello after a HelloRetryRequest";
+		}
+		if (alert == 0 && sh.hrr) {
+			alert = UF_ALERT_UNEXPECTED_MESSAGE;
+			why = "a second HelloRetryRequest";
+		}
+		if (alert != 0) {
+			return uf_tls13_bad(t, alert, why);
+		}
+	}
+	err = server_hello(t, h, &sh, len);
+	if (err != UF_OK) {
+		return err;
+	}
+	uf_tls13_hs_take(t, len);
+	if (t->hs_len != 0) {
+		return uf_tls13_bad(t, UF_ALERT_UNEXPECTED_MESSAGE,
+		    "more in the record of its ServerHello");
+	}
+
+	err = expect(t, UF_HS_ENCRYPTED_EXTENSIONS, &len);
+	if (err != UF_OK) {
+		return err;
+	}
+	alert = uf_tls13_parse_ee(t->hs + UF_HS_HEADER, len, h->ch.sni != NULL,
+	    &why);
+	if (alert != 0) {
+		return uf_tls13_bad(t, alert, why);
+	}
+	th_msg(t, h, len);
+	uf_tls13_hs_take(t, len);
+
+	/* A resumed session was authenticated when its ticket came. */
+	if (!h->resumed) {
+		err = authenticate(t, h);
+		if (err != UF_OK) {
+			return err;
+		}
+	}
+
 	err = expect(t, UF_HS_FINISHED, &len);
 	if (err == UF_OK) {
 		err = finish(t, h, len);
 	}
 	if (err == UF_OK) {
-		uf_note("TLS 1.3, %s, key share %s%s%s", suite_name(t->suite),
-		    group_name(h->group), h->hrr_suite != 0
-		    ? " (after a HelloRetryRequest)" : "",
+		uf_note("TLS 1.3, %s, key share %s%s%s%s",
+		    suite_name(t->suite), group_name(h->group),
+		    h->hrr_suite != 0 ? " (after a HelloRetryRequest)" : "",
+		    h->resumed ? ", session resumed" : "",
 		    o->insecure ? ", certificate NOT checked (-k)" : "");
 	}
 	return err;
@@ -856,6 +970,39 @@ key_update(struct tls13 *t, size_t len, int last)
 }
 
 /*
+ * A NewSessionTicket: kept for the next connection to this server, if
+ * it is short enough and lives at all (tlscache.h).
+ */
+static enum uf_err
+new_ticket(struct tls13 *t, size_t len)
+{
+	struct uf_tls13_nst	nst;
+	struct uf_ticket	tk;
+	const char		*why;
+	unsigned		alert;
+
+	alert = uf_tls13_parse_nst(t->hs + UF_HS_HEADER, len, &nst, &why);
+	if (alert != 0) {
+		return uf_tls13_bad(t, alert, why);
+	}
+	if (nst.lifetime == 0 || nst.ticket_len > UF_TICKET_MAX) {
+		return UF_OK;
+	}
+	tk.suite = t->suite;
+	tk.age_add = nst.age_add;
+	tk.got = uf_now();
+	tk.until = tk.got + (uint64_t)(nst.lifetime < TICKET_MAX_LIFETIME
+	    ? nst.lifetime : TICKET_MAX_LIFETIME) * NS_PER_S;
+	tk.psk_len = t->hlen;
+	uf_hkdf_expand_label(t->hash, t->res, "resumption", nst.nonce,
+	    nst.nonce_len, tk.psk, t->hlen);
+	memcpy(tk.ticket, nst.ticket, nst.ticket_len);
+	tk.len = nst.ticket_len;
+	uf_tlscache_keep_ticket(t->peer->name, t->peer->port, &tk);
+	return UF_OK;
+}
+
+/*
  * Handshake bytes after the handshake, p[0..n), the whole rest of
  * their record: gathered in t->phs and acted on message by message.
  * A NewSessionTicket too big for it is skipped unread.
@@ -863,8 +1010,6 @@ key_update(struct tls13 *t, size_t len, int last)
 static enum uf_err
 post_handshake(struct tls13 *t, const unsigned char *p, size_t n)
 {
-	const char	*why;
-	unsigned	alert;
 	size_t		k, len;
 	enum uf_err	err;
 
@@ -900,10 +1045,7 @@ post_handshake(struct tls13 *t, const unsigned char *p, size_t n)
 			}
 			switch (t->hs[0]) {
 			case UF_HS_NEW_SESSION_TICKET:
-				alert = uf_tls13_parse_nst(t->hs + UF_HS_HEADER,
-				    len, &why);
-				err = alert != 0 ? uf_tls13_bad(t, alert, why)
-				    : UF_OK;
+				err = new_ticket(t, len);
 				break;
 			case UF_HS_KEY_UPDATE:
 				err = key_update(t, len, n == 0

@@ -121,10 +121,10 @@ put_list16(struct wr *w, const uint16_t *v, size_t n, size_t lenlen)
 /* see tls13msg.h */
 size_t
 uf_tls13_client_hello(unsigned char *buf, size_t cap,
-    const struct uf_tls13_ch *ch)
+    const struct uf_tls13_ch *ch, size_t *binders)
 {
 	struct wr	w = { buf, cap, 0, 0 };
-	size_t		body, suites, exts, ext, list;
+	size_t		body, suites, exts, ext, list, i;
 
 	put8(&w, UF_HS_CLIENT_HELLO);
 	body = open_len(&w, 3);
@@ -180,6 +180,29 @@ uf_tls13_client_hello(unsigned char *buf, size_t cap,
 		ext = open_len(&w, 2);
 		put16(&w, (unsigned)ch->cookie_len);
 		put(&w, ch->cookie, ch->cookie_len);
+		close_len(&w, ext, 2);
+	}
+	put16(&w, UF_EXT_PSK_KEY_EXCHANGE_MODES);
+	put16(&w, 2);
+	put8(&w, 1);
+	put8(&w, UF_PSK_DHE_KE);
+	/* pre_shared_key MUST be the last extension (4.2.11). */
+	if (ch->ticket != NULL) {
+		put16(&w, UF_EXT_PRE_SHARED_KEY);
+		ext = open_len(&w, 2);
+		list = open_len(&w, 2);
+		put16(&w, (unsigned)ch->ticket_len);
+		put(&w, ch->ticket, ch->ticket_len);
+		put16(&w, ch->ticket_age >> 16);
+		put16(&w, ch->ticket_age & 0xffff);
+		close_len(&w, list, 2);
+		*binders = w.len;
+		list = open_len(&w, 2);
+		put8(&w, (unsigned)ch->binder_len);
+		for (i = 0; i < ch->binder_len; i++) {
+			put8(&w, 0);
+		}
+		close_len(&w, list, 2);
 		close_len(&w, ext, 2);
 	}
 	close_len(&w, exts, 2);
@@ -251,6 +274,8 @@ ext_bit(unsigned type)
 		return 1u << 3;
 	case UF_EXT_COOKIE:
 		return 1u << 4;
+	case UF_EXT_PRE_SHARED_KEY:
+		return 1u << 5;
 	}
 	return 0;
 }
@@ -274,6 +299,7 @@ check_ext(unsigned type, unsigned allowed, unsigned *seen, const char **why)
 		case UF_EXT_SUPPORTED_VERSIONS:
 		case UF_EXT_KEY_SHARE:
 		case UF_EXT_COOKIE:
+		case UF_EXT_PSK_KEY_EXCHANGE_MODES:
 		case EXT_EC_POINT_FORMATS:
 			*why = "an extension in a message where it does not "
 			    "belong";
@@ -309,14 +335,16 @@ uf_tls13_downgraded(const unsigned char *random)
 
 /* The extensions of a 1.3 ServerHello or HelloRetryRequest. */
 static unsigned
-sh_extensions(struct rd *exts, struct uf_tls13_sh *sh, const char **why)
+sh_extensions(struct rd *exts, int offered_psk, struct uf_tls13_sh *sh,
+    const char **why)
 {
 	unsigned	seen = 0, type, alert, allowed;
 	struct rd	e, v;
 
 	allowed = ext_bit(UF_EXT_SUPPORTED_VERSIONS)
 	    | ext_bit(UF_EXT_KEY_SHARE)
-	    | (sh->hrr ? ext_bit(UF_EXT_COOKIE) : 0);
+	    | (sh->hrr ? ext_bit(UF_EXT_COOKIE) : 0)
+	    | (offered_psk && !sh->hrr ? ext_bit(UF_EXT_PRE_SHARED_KEY) : 0);
 	while (exts->left > 0) {
 		type = get(exts, 2);
 		e = vec(exts, 2);
@@ -350,6 +378,10 @@ sh_extensions(struct rd *exts, struct uf_tls13_sh *sh, const char **why)
 				e.bad = 1;
 			}
 			break;
+		case UF_EXT_PRE_SHARED_KEY:
+			sh->psk = 1;
+			sh->psk_identity = get(&e, 2);
+			break;
 		}
 		if (e.bad || e.left != 0) {
 			return malformed(why, "a malformed extension");
@@ -364,7 +396,7 @@ sh_extensions(struct rd *exts, struct uf_tls13_sh *sh, const char **why)
 
 /* see tls13msg.h */
 unsigned
-uf_tls13_parse_sh(const unsigned char *msg, size_t len,
+uf_tls13_parse_sh(const unsigned char *msg, size_t len, int offered_psk,
     struct uf_tls13_sh *sh, const char **why)
 {
 	struct rd	r = { msg, len, 0 }, exts, sid;
@@ -414,7 +446,7 @@ uf_tls13_parse_sh(const unsigned char *msg, size_t len,
 		return 0;
 	}
 	sh->group = 0;
-	return sh_extensions(&exts, sh, why);
+	return sh_extensions(&exts, offered_psk, sh, why);
 }
 
 /* see tls13msg.h */
@@ -552,19 +584,25 @@ uf_tls13_parse_ku(const unsigned char *msg, size_t len, unsigned *request,
 
 /* see tls13msg.h */
 unsigned
-uf_tls13_parse_nst(const unsigned char *msg, size_t len, const char **why)
+uf_tls13_parse_nst(const unsigned char *msg, size_t len,
+    struct uf_tls13_nst *nst, const char **why)
 {
-	struct rd	r = { msg, len, 0 }, nonce, ticket, exts;
+	struct rd	r = { msg, len, 0 }, nonce, ticket;
 
-	(void)take(&r, 8);	/* lifetime, age_add */
+	nst->lifetime = (uint32_t)get(&r, 2) << 16;
+	nst->lifetime |= get(&r, 2);
+	nst->age_add = (uint32_t)get(&r, 2) << 16;
+	nst->age_add |= get(&r, 2);
 	nonce = vec(&r, 1);
 	ticket = vec(&r, 2);
-	exts = vec(&r, 2);
-	(void)nonce;
-	(void)exts;
+	(void)vec(&r, 2);	/* extensions */
 	if (r.bad || r.left != 0 || ticket.left == 0) {
 		return malformed(why, "a malformed NewSessionTicket");
 	}
+	nst->nonce = nonce.p;
+	nst->nonce_len = nonce.left;
+	nst->ticket = ticket.p;
+	nst->ticket_len = ticket.left;
 	return 0;
 }
 

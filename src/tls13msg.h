@@ -38,9 +38,14 @@
 #define UF_EXT_SERVER_NAME		0
 #define UF_EXT_SUPPORTED_GROUPS		10
 #define UF_EXT_SIGNATURE_ALGORITHMS	13
+#define UF_EXT_PRE_SHARED_KEY		41
 #define UF_EXT_SUPPORTED_VERSIONS	43
 #define UF_EXT_COOKIE			44
+#define UF_EXT_PSK_KEY_EXCHANGE_MODES	45
 #define UF_EXT_KEY_SHARE		51
+
+/* psk_key_exchange_modes: only with (EC)DHE (RFC 8446 4.2.9). */
+#define UF_PSK_DHE_KE			1
 
 /* Named groups (RFC 8446 4.2.7). */
 #define UF_GROUP_SECP256R1	0x0017
@@ -108,17 +113,27 @@ struct uf_tls13_ch {
 	size_t			nsuites;
 	const uint16_t		*suites12;
 	size_t			nsuites12;
+	const unsigned char	*ticket;	/* NULL: no PSK offered */
+	size_t			ticket_len;
+	uint32_t		ticket_age;	/* obfuscated */
+	size_t			binder_len;	/* the PSK's hash length */
 };
 
 /*
  * Write the ClientHello of ch, header included, into buf (cap bytes).
  * It offers TLS 1.3 and, so that a TLS 1.2 server can still answer
  * (we then connect again with BearSSL's engine), TLS 1.2 and the suites
- * of ch->suites12. Returns the message length, or 0 when it does not
- * fit.
+ * of ch->suites12; psk_key_exchange_modes (psk_dhe_ke) always, so that
+ * servers send tickets. With a ticket, pre_shared_key comes last, with
+ * one identity and a binder of binder_len zero bytes: *binders is then
+ * where its binders list starts (the ClientHello up to there is what
+ * the binder signs, RFC 8446 4.2.11.2), and the binder itself is at
+ * buf + *binders + UF_BINDER_AT. Returns the message length, or 0 when
+ * it does not fit.
  */
+#define UF_BINDER_AT	3	/* the list's length, the binder's length */
 size_t	uf_tls13_client_hello(unsigned char *buf, size_t cap,
-	    const struct uf_tls13_ch *ch);
+	    const struct uf_tls13_ch *ch, size_t *binders);
 
 /*
  * A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4).
@@ -142,6 +157,8 @@ struct uf_tls13_sh {
 	size_t			share_len;
 	const unsigned char	*cookie;	/* NULL: none */
 	size_t			cookie_len;
+	int			psk;		/* pre_shared_key present */
+	unsigned		psk_identity;	/* ... the one selected */
 };
 
 /*
@@ -150,9 +167,10 @@ struct uf_tls13_sh {
  * HelloRetryRequest's own rules); the caller checks the values
  * against what it sent. With tls13 unset, extensions are not looked
  * at beyond their framing: the server answered as TLS 1.2 or lower.
+ * pre_shared_key is allowed in a ServerHello when offered_psk is set.
  */
 unsigned	uf_tls13_parse_sh(const unsigned char *msg, size_t len,
-		    struct uf_tls13_sh *sh, const char **why);
+		    int offered_psk, struct uf_tls13_sh *sh, const char **why);
 
 /*
  * Does random[0..UF_TLS_RANDOM) end with the RFC 8446 4.1.3 downgrade
@@ -194,9 +212,19 @@ unsigned	uf_tls13_parse_cv(const unsigned char *msg, size_t len,
 unsigned	uf_tls13_parse_ku(const unsigned char *msg, size_t len,
 		    unsigned *request, const char **why);
 
-/* NewSessionTicket: checked for form only (we keep no tickets yet). */
+/* A NewSessionTicket (RFC 8446 4.6.1); spans into the message. */
+struct uf_tls13_nst {
+	uint32_t		lifetime;	/* seconds */
+	uint32_t		age_add;
+	const unsigned char	*nonce;
+	size_t			nonce_len;
+	const unsigned char	*ticket;
+	size_t			ticket_len;
+};
+
+/* NewSessionTicket; its extensions are not looked at (4.6.1). */
 unsigned	uf_tls13_parse_nst(const unsigned char *msg, size_t len,
-		    const char **why);
+		    struct uf_tls13_nst *nst, const char **why);
 
 /*
  * TLSInnerPlaintext (RFC 8446 5.2): the content type is the last

@@ -46,6 +46,8 @@ struct tls13 {
 	int				rd_on, wr_on;
 	unsigned char			rsecret[UF_HASH_MAX];
 	unsigned char			wsecret[UF_HASH_MAX];
+	unsigned char			res[UF_HASH_MAX]; /* resumption
+							   master secret */
 
 	/*
 	 * The record being read: header and body in rbuf, 'have' bytes

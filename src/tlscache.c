@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "ufetch.h"
 #include "tlscache.h"
 
 /*
@@ -15,6 +16,7 @@ static struct entry {
 	unsigned			port;
 	int				tls12;	/* no TLS 1.3 */
 	br_ssl_session_parameters	sp;
+	struct uf_ticket		tk;
 } cache[UF_TLS_CACHE];
 static unsigned	next_entry;
 
@@ -79,4 +81,27 @@ uf_tlscache_tls12(const char *name, unsigned port)
 	struct entry	*e = find(name, port);
 
 	return e != NULL && e->tls12;
+}
+
+/* see tlscache.h */
+void
+uf_tlscache_keep_ticket(const char *name, unsigned port,
+    const struct uf_ticket *tk)
+{
+	get(name, port)->tk = *tk;
+}
+
+/* see tlscache.h */
+int
+uf_tlscache_take_ticket(const char *name, unsigned port,
+    struct uf_ticket *tk)
+{
+	struct entry	*e = find(name, port);
+
+	if (e == NULL || e->tk.len == 0) {
+		return -1;
+	}
+	*tk = e->tk;
+	e->tk.len = 0;
+	return uf_now() < tk->until ? 0 : -1;
 }

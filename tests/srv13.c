@@ -890,6 +890,11 @@ add_sh(struct conn *c, int hrr, unsigned group)
 	if (c->mut == M_DUP_SH && !hrr) {
 		n = 2;
 	}
+	if (c->mut == M_SH_PSK && !hrr) {
+		put16(&b, UF_EXT_PRE_SHARED_KEY);
+		put16(&b, 2);
+		put16(&b, 0);	/* selected_identity */
+	}
 	for (i = 0; i < n && group != 0; i++) {
 		put16(&b, UF_EXT_KEY_SHARE);
 		if (hrr) {

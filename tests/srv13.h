@@ -45,6 +45,7 @@ enum srv13_mut {
 	M_SID,			/* a legacy_session_id that is not ours */
 	M_COMPRESSION,		/* compression method 1 */
 	M_DUP_SH,		/* key_share twice */
+	M_SH_PSK,		/* pre_shared_key, none offered */
 	M_SH_UNKNOWN_EXT,	/* an extension type nobody defined */
 	M_SH_MORE,		/* more handshake data in the SH's record */
 	M_ZERO_SHARE,		/* an all-zero X25519 share (small order) */

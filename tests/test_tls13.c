@@ -309,6 +309,9 @@ static const struct row	rows[] = {
 	  .conf = { .mut = M_COMPRESSION }, .code = TLS_ERR,
 	  .msg = "a compression method other than none", .alert = ILLEGAL,
 	  .plain = 1 },
+	{ .name = "pre_shared_key in a ServerHello, none offered",
+	  .conf = { .mut = M_SH_PSK }, .code = TLS_ERR, .msg = not_offered,
+	  .alert = UNSUPPORTED, .plain = 1 },
 	{ .name = "key_share twice in the ServerHello",
 	  .conf = { .mut = M_DUP_SH }, .code = TLS_ERR,
 	  .msg = "the same extension twice", .alert = ILLEGAL, .plain = 1 },
@@ -817,6 +820,9 @@ put_bytes(const char *name, size_t len)
 	close(fd);
 }
 
+/* Connections s_server takes before it ends. */
+static const char	*ossl_naccept = "1";
+
 /*
  * Skip without openssl; else make tmpdir with hello.txt ("hello\n"),
  * big.bin (BIG_LEN bytes of srv_pattern()) and the keys in PEM.
@@ -929,7 +935,7 @@ ossl_start(const char *leaf, int chain, const char *const *opt, int www,
 	argv[n++] = "-accept";
 	argv[n++] = "127.0.0.1:0";
 	argv[n++] = "-naccept";
-	argv[n++] = "1";
+	argv[n++] = ossl_naccept;
 	if (!tls12) {
 		argv[n++] = "-tls1_3";
 	}
@@ -1115,6 +1121,64 @@ ParameterizedTest(size_t *i, tls13_interop, openssl, .timeout = 60,
     .fini = ossl_teardown)
 {
 	run_orow(&orows[*i]);
+}
+
+/* How many lines of s hold what. */
+static int
+count_lines(const char *s, const char *what)
+{
+	const char	*nl;
+	int		n = 0;
+
+	for (; *s != '\0'; s = *nl != '\0' ? nl + 1 : nl) {
+		nl = s + strcspn(s, "\n");
+		n += memmem(s, (size_t)(nl - s), what, strlen(what)) != NULL;
+	}
+	return n;
+}
+
+/*
+ * Resumption: s_server -WWW answers HTTP/1.0 and closes, so each URL of
+ * a run is a new connection; the first's ticket lets the second (and
+ * its ticket the third) resume, with each of the suites' hashes and
+ * through a HelloRetryRequest (whose binder covers the new transcript).
+ */
+Test(tls13_interop, sessions_resume_with_tickets, .timeout = 60,
+    .fini = ossl_teardown)
+{
+	static const char *const	opts[][2] = {
+		{ NULL, NULL },
+		{ "-ciphersuites", "TLS_AES_256_GCM_SHA384" },
+		{ "-groups", "P-256" },
+	};
+	const char	*opt[4] = { NULL };
+	char		url[256];
+	size_t		i;
+
+	for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		ossl_setup();
+		opt[0] = opts[i][0];
+		opt[1] = opts[i][1];
+		ossl_naccept = "3";
+		ossl_start("leaf-ec", 1, opt, 1, 0);
+		ossl_naccept = "1";
+		snprintf(url, sizeof url, "https://localhost:%u/hello.txt",
+		    ossl.port);
+		run_ufetch(&r, NULL, ARGS("-v", "-t", T_SECS, "--cacert",
+		    ca(), url, url, url));
+		cr_expect_eq(r.code, 0, "exit %d: %s", r.code, r.err);
+		expect_out("hello\nhello\nhello\n");
+		cr_expect_eq(count_lines(r.err, "* TLS 1.3, "), 3, "%s",
+		    r.err);
+		/* The first a full handshake, then each with a ticket. */
+		cr_expect_eq(count_lines(r.err, "session resumed"), 2,
+		    "%s: stderr %s", opt[1] != NULL ? opt[1] : "default",
+		    r.err);
+		cr_expect(strstr(r.err, "indexed") != NULL
+		    && strstr(strstr(r.err, "indexed") + 1, "indexed")
+		    == NULL, "only the first checks a certificate: %s", r.err);
+		ossl_teardown();
+	}
 }
 
 /*

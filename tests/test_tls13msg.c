@@ -16,6 +16,7 @@
 #include "guard.h"
 #include "rfc8448_msgs.h"
 #include "tls13msg.h"
+#include "tlscache.h"
 
 #include <bearssl.h>
 
@@ -41,6 +42,12 @@ struct ch {
 	unsigned		share_group;
 	const unsigned char	*share, *cookie;
 	size_t			share_len, cookie_len;
+	unsigned		psk_modes[4];
+	size_t			npsk_modes;
+	const unsigned char	*identity, *binder;
+	size_t			identity_len, binder_len;
+	unsigned long		age;
+	size_t			binders;	/* offset of the list */
 };
 
 /* A cursor for this parser: every overrun fails the test. */
@@ -159,6 +166,30 @@ read_ch(const unsigned char *msg, size_t len, struct ch *h)
 			h->cookie = s.p;
 			h->cookie_len = s.left;
 			break;
+		case UF_EXT_PSK_KEY_EXCHANGE_MODES:
+			s = sub(&v, 1);
+			while (s.left > 0 && h->npsk_modes < 4) {
+				h->psk_modes[h->npsk_modes++] = num(&s, 1);
+			}
+			cr_assert_eq(s.left, 0);
+			break;
+		case UF_EXT_PRE_SHARED_KEY:
+			/* The last extension (RFC 8446 4.2.11). */
+			cr_assert_eq(e.left, 0, "pre_shared_key not last");
+			s = sub(&v, 2);
+			b = sub(&s, 2);
+			h->identity = b.p;
+			h->identity_len = b.left;
+			h->age = (unsigned long)num(&s, 2) << 16;
+			h->age |= num(&s, 2);
+			cr_assert_eq(s.left, 0, "one identity");
+			h->binders = (size_t)(v.p - msg);
+			s = sub(&v, 2);
+			b = sub(&s, 1);
+			h->binder = b.p;
+			h->binder_len = b.left;
+			cr_assert_eq(s.left, 0, "one binder");
+			break;
 		default:
 			/* ec_point_formats, for a TLS 1.2 server. */
 			cr_assert_eq(type, 11, "extension %u", type);
@@ -186,10 +217,10 @@ check_ch(const struct uf_tls13_ch *in)
 {
 	static unsigned char	buf[4096];
 	struct ch		h;
-	size_t			len, cap, i;
+	size_t			len, cap, i, binders = 0, b2;
 	unsigned char		*g;
 
-	len = uf_tls13_client_hello(buf, sizeof buf, in);
+	len = uf_tls13_client_hello(buf, sizeof buf, in, &binders);
 	cr_assert_gt(len, 0);
 	read_ch(buf, len, &h);
 	cr_expect_eq(h.version, UF_TLS12_VERSION, "legacy_version");
@@ -230,14 +261,29 @@ check_ch(const struct uf_tls13_ch *in)
 	} else {
 		cr_expect(!has(h.ext, h.next, UF_EXT_COOKIE), "no cookie");
 	}
+	/* Always psk_dhe_ke, so that servers send tickets (4.2.9). */
+	cr_expect(h.npsk_modes == 1 && h.psk_modes[0] == UF_PSK_DHE_KE,
+	    "psk_key_exchange_modes");
+	if (in->ticket != NULL) {
+		cr_expect(h.identity_len == in->ticket_len
+		    && memcmp(h.identity, in->ticket, h.identity_len) == 0,
+		    "the ticket");
+		cr_expect_eq(h.age, in->ticket_age, "obfuscated_ticket_age");
+		cr_expect_eq(h.binders, binders, "where the binders are");
+		cr_expect_eq(h.binder, buf + binders + UF_BINDER_AT);
+		cr_expect_eq(h.binder_len, in->binder_len, "binder length");
+	} else {
+		cr_expect(!has(h.ext, h.next, UF_EXT_PRE_SHARED_KEY),
+		    "no pre_shared_key");
+	}
 	/* Too small a buffer: 0, and not a byte written past it. */
 	for (cap = 0; cap < len; cap++) {
 		g = guard_copy(buf, cap);
-		cr_expect_eq(uf_tls13_client_hello(g, cap, in), 0, "cap %zu",
-		    cap);
+		cr_expect_eq(uf_tls13_client_hello(g, cap, in, &b2), 0,
+		    "cap %zu", cap);
 	}
 	g = guard_copy(buf, len);
-	cr_expect_eq(uf_tls13_client_hello(g, len, in), len);
+	cr_expect_eq(uf_tls13_client_hello(g, len, in, &b2), len);
 }
 
 static void
@@ -252,6 +298,7 @@ Test(tls13msg, client_hello_round_trip)
 {
 	/* A cookie is at most 2^16 - 1 bytes; ours hold 300. */
 	static unsigned char	share[UF_SHARE_MAX], cookie[300];
+	static unsigned char	ticket[UF_TICKET_MAX];
 	static char		host[254];
 	static const uint16_t	s13[] = { 0x1303, 0x1301, 0x1302 };
 	static const uint16_t	s12[] = { 0xc02b, 0xc02f, 0xc02c, 0xc030,
@@ -263,6 +310,7 @@ Test(tls13msg, client_hello_round_trip)
 	fill(ch.sid, sizeof ch.sid, 2);
 	fill(share, sizeof share, 3);
 	fill(cookie, sizeof cookie, 4);
+	fill(ticket, sizeof ticket, 5);
 	ch.sni = "localhost";
 	ch.group = UF_GROUP_X25519;
 	ch.share = share;
@@ -285,12 +333,21 @@ Test(tls13msg, client_hello_round_trip)
 	ch.nsuites12 = 2;
 	check_ch(&ch);
 
+	/* A ticket: pre_shared_key, last, with a SHA-256 binder. */
+	ch.ticket = ticket;
+	ch.ticket_len = 200;
+	ch.ticket_age = 0x89abcdefu;
+	ch.binder_len = 32;
+	check_ch(&ch);
+
 	/* The longest of everything. */
 	memset(host, 'a', sizeof host - 1);
 	ch.sni = host;
 	ch.group = UF_GROUP_SECP384R1;
 	ch.share_len = UF_SHARE_MAX;
 	ch.cookie_len = sizeof cookie;
+	ch.ticket_len = sizeof ticket;
+	ch.binder_len = 48;
 	check_ch(&ch);
 }
 
@@ -386,10 +443,11 @@ parse(const struct pcase *c, const unsigned char *in, size_t len,
 	size_t			dlen[CHAIN_MAX], n;
 	const char		*why = NULL;
 	unsigned		alert = 0, v;
+	struct uf_tls13_nst	nst;
 
 	switch (c->parser) {
 	case SH:
-		alert = uf_tls13_parse_sh(in, len, sh, &why);
+		alert = uf_tls13_parse_sh(in, len, 0, sh, &why);
 		break;
 	case EE:
 	case EE_SNI:
@@ -409,7 +467,7 @@ parse(const struct pcase *c, const unsigned char *in, size_t len,
 		alert = uf_tls13_parse_ku(in, len, &v, &why);
 		break;
 	case NST:
-		alert = uf_tls13_parse_nst(in, len, &why);
+		alert = uf_tls13_parse_nst(in, len, &nst, &why);
 		break;
 	}
 	cr_expect(alert == 0 || (why != NULL && why[0] != '\0'), "%s: "
@@ -467,8 +525,8 @@ Test(tls13msg, rfc8448_fields)
 	size_t			dlen[2], n, sig_len;
 	unsigned		scheme;
 
-	cr_assert_eq(uf_tls13_parse_sh(BODY(rfc8448_server_hello), &sh, &why),
-	    0);
+	cr_assert_eq(uf_tls13_parse_sh(BODY(rfc8448_server_hello), 0, &sh,
+	    &why), 0);
 	cr_expect(sh.tls13 && !sh.hrr && sh.version == UF_TLS13_VERSION);
 	cr_expect_eq(sh.random, sh_body + 2);
 	cr_expect_eq(sh.sid_len, 0);
@@ -480,12 +538,12 @@ Test(tls13msg, rfc8448_fields)
 	    && sh.share[31] == 0x0f);
 	cr_expect_null(sh.cookie);
 
-	cr_assert_eq(uf_tls13_parse_sh(hrr, sizeof hrr, &sh, &why), 0);
+	cr_assert_eq(uf_tls13_parse_sh(hrr, sizeof hrr, 0, &sh, &why), 0);
 	cr_expect(sh.hrr && sh.tls13 && sh.group == UF_GROUP_SECP256R1);
 	cr_expect(sh.cookie_len == 4 && memcmp(sh.cookie, "cook", 4) == 0);
 	cr_expect_null(sh.share);
 
-	cr_assert_eq(uf_tls13_parse_sh(sh12, sizeof sh12, &sh, &why), 0);
+	cr_assert_eq(uf_tls13_parse_sh(sh12, sizeof sh12, 0, &sh, &why), 0);
 	cr_expect(!sh.tls13 && sh.legacy_version == UF_TLS12_VERSION
 	    && sh.suite == 0xc02b);
 
