@@ -9,6 +9,11 @@
  * client stops playing along (an alert, the end of the stream, a
  * record we cannot read), the connection is drained: everything the
  * client still sends is read, its alert recorded, until it closes.
+ *
+ * A ClientHello that offers one of our tickets is checked as a server
+ * MUST (check_psk()), whether or not we then take it; taken, its PSK
+ * replaces the zeros of the early secret, and the flight has no
+ * Certificate and no CertificateVerify (unless a mutation says so).
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -17,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +60,10 @@
 #define SUITE12_RSA	0x009c	/* RSA_WITH_AES_128_GCM_SHA256 */
 #define TLS11_VERSION	0x0302
 
+/* Our tickets: an hour, and ticket_age_add near 2^32 (so it wraps). */
+#define TICKET_LIFETIME	3600
+#define TICKET_AGE_ADD	0xfffffe00u
+
 #define FLIGHT_MAX	20000
 #define MSG_MAX		8192
 #define SHARES_MAX	4
@@ -88,6 +98,18 @@ struct hello {
 	size_t			nshare;
 	const unsigned char	*cookie;
 	size_t			cookie_len;
+	int			modes;		/* psk_key_exchange_modes */
+	int			dhe_ke;		/* ... with psk_dhe_ke */
+	int			psk;		/* pre_shared_key */
+	int			psk_last;	/* ... the last extension */
+	size_t			nid, nbinder;	/* ... identities, binders */
+	const unsigned char	*id;		/* ... the first identity */
+	size_t			id_len;
+	uint32_t		obf_age;	/* ... and its age */
+	const unsigned char	*binder;	/* ... the first binder */
+	size_t			binder_len;
+	size_t			binders_at;	/* where the binders list
+						   starts in the message */
 };
 
 /* A private key of the test PKI. */
@@ -109,6 +131,10 @@ struct conn {
 	struct dir		wr, rd;
 	int			tamper;		/* the next record's tag */
 	int			hold;		/* stall: no end of stream */
+	struct srv13_psk	*ps;		/* this connection's record */
+	const struct srv13_ticket *tk;		/* ours, offered */
+	int			psk_on;		/* ... and taken */
+	int			cr_sent;	/* a CertificateRequest */
 
 	unsigned char		rbuf[REC_HEADER + CIPHER_MAX];
 	unsigned char		hs[MSG_MAX * 2];	/* client messages */
@@ -133,6 +159,9 @@ struct conn {
 	unsigned char		secret[UF_HASH_MAX];	/* handshake */
 	unsigned char		c_hs[UF_HASH_MAX], s_hs[UF_HASH_MAX];
 	unsigned char		c_ap[UF_HASH_MAX], s_ap[UF_HASH_MAX];
+	unsigned char		master[UF_HASH_MAX];
+	unsigned char		res[UF_HASH_MAX];	/* resumption
+							   master secret */
 	unsigned char		th_ee[UF_HASH_MAX];	/* to EE */
 };
 
@@ -307,20 +336,31 @@ update_keys(struct conn *c, struct dir *d)
 	set_keys(c, d, next);
 }
 
-/* HMAC(finished_key(base), thash) into out (RFC 8446 4.4.4). */
+/*
+ * HMAC(finished_key(base), thash) under hc into out (RFC 8446 4.4.4):
+ * a Finished, or a PSK binder (4.2.11.2).
+ */
 static void
-finished_mac(struct conn *c, const unsigned char *base,
+mac(const br_hash_class *hc, const unsigned char *base,
     const unsigned char *thash, unsigned char *out)
 {
 	unsigned char		fk[UF_HASH_MAX];
 	br_hmac_key_context	kc;
-	br_hmac_context		hc;
+	br_hmac_context		mc;
+	size_t			hl = uf_hash_len(hc);
 
-	uf_hkdf_expand_label(c->hash, base, "finished", NULL, 0, fk, c->hlen);
-	br_hmac_key_init(&kc, c->hash, fk, c->hlen);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, thash, c->hlen);
-	br_hmac_out(&hc, out);
+	uf_hkdf_expand_label(hc, base, "finished", NULL, 0, fk, hl);
+	br_hmac_key_init(&kc, hc, fk, hl);
+	br_hmac_init(&mc, &kc, 0);
+	br_hmac_update(&mc, thash, hl);
+	br_hmac_out(&mc, out);
+}
+
+static void
+finished_mac(struct conn *c, const unsigned char *base,
+    const unsigned char *thash, unsigned char *out)
+{
+	mac(c->hash, base, thash, out);
 }
 
 static const br_hash_class *
@@ -722,6 +762,37 @@ fl_send(struct conn *c, int coalesce)
  * The ClientHello.
  */
 
+/* pre_shared_key, e, of the ClientHello msg (RFC 8446 4.2.11). */
+static void
+parse_psk(struct hello *h, struct r *e, const unsigned char *msg)
+{
+	struct r	ids = vec(e, 2), bs, id, b;
+
+	h->psk = 1;
+	while (!ids.bad && ids.left > 0) {
+		id = vec(&ids, 2);
+		if (h->nid++ == 0) {
+			h->id = id.p;
+			h->id_len = id.left;
+			h->obf_age = (uint32_t)get(&ids, 4);
+		} else {
+			(void)get(&ids, 4);
+		}
+	}
+	h->binders_at = (size_t)(e->p - msg);
+	bs = vec(e, 2);
+	while (!bs.bad && bs.left > 0) {
+		b = vec(&bs, 1);
+		if (h->nbinder++ == 0) {
+			h->binder = b.p;
+			h->binder_len = b.left;
+		}
+	}
+	if (ids.bad || bs.bad || e->bad || e->left != 0) {
+		h->nid = 0;	/* malformed: refused as such */
+	}
+}
+
 static int
 parse_ch(struct conn *c, const unsigned char *msg, size_t len)
 {
@@ -779,6 +850,17 @@ parse_ch(struct conn *c, const unsigned char *msg, size_t len)
 			h->cookie = v.p;
 			h->cookie_len = v.left;
 			break;
+		case UF_EXT_PSK_KEY_EXCHANGE_MODES:
+			h->modes = 1;
+			v = vec(&e, 1);
+			while (!v.bad && v.left > 0) {
+				h->dhe_ke |= get(&v, 1) == UF_PSK_DHE_KE;
+			}
+			break;
+		case UF_EXT_PRE_SHARED_KEY:
+			parse_psk(h, &e, msg);
+			h->psk_last = exts.left == 0;
+			break;
 		}
 	}
 	if (r.bad || exts.bad) {
@@ -803,6 +885,125 @@ read_ch(struct conn *c, size_t *len)
 	memcpy(c->ch, c->hs, *len);
 	hs_take(c, *len);
 	return parse_ch(c, c->ch, *len);
+}
+
+/*
+ * Resumption.
+ */
+
+/*
+ * Our ticket whose identity is id[0..len), and its number in *n; or
+ * NULL (*n -1). The nth ticket's identity is n, then bytes 1, 2, ...
+ * (put_nst()).
+ */
+static const struct srv13_ticket *
+find_ticket(const struct srv13 *s, const unsigned char *id, size_t len,
+    int *n)
+{
+	const struct srv13_ticket	*tk;
+	size_t				i;
+	int				k = len > 0 ? id[0] : 0;
+
+	*n = -1;
+	if (k < 1 || k > s->ntickets || k > SRV13_TICKETS) {
+		return NULL;
+	}
+	tk = &s->tickets[k - 1];
+	if (tk->len != len) {
+		return NULL;
+	}
+	for (i = 1; i < len; i++) {
+		if (id[i] != (unsigned char)i) {
+			return NULL;
+		}
+	}
+	*n = k;
+	return tk;
+}
+
+/*
+ * Does the binder of the ClientHello in c->ch verify for tk? It is the
+ * MAC, with the finished key of the binder key, of the transcript up to
+ * the binders list: that part of the ClientHello alone, or after base
+ * (the transcript before it, after a HelloRetryRequest).
+ */
+static int
+binder_ok(struct conn *c, const struct srv13_ticket *tk,
+    const br_hash_compat_context *base)
+{
+	const br_hash_class	*hc = suite_hash(tk->suite);
+	br_hash_compat_context	th;
+	unsigned char		thash[UF_HASH_MAX], early[UF_HASH_MAX];
+	unsigned char		empty[UF_HASH_MAX], bk[UF_HASH_MAX];
+	unsigned char		want[UF_HASH_MAX];
+	size_t			hl = uf_hash_len(hc);
+
+	if (c->h.binder_len != hl) {
+		return 0;
+	}
+	if (base != NULL) {
+		th = *base;
+	} else {
+		hc->init(&th.vtable);
+	}
+	th.vtable->update(&th.vtable, c->ch, c->h.binders_at);
+	th.vtable->out(&th.vtable, thash);
+	uf_hkdf_extract(hc, NULL, 0, tk->psk, hl, early);
+	hash_of(hc, NULL, 0, empty);
+	uf_hkdf_derive_secret(hc, early, "res binder", empty, bk);
+	mac(hc, bk, thash, want);
+	return memcmp(want, c->h.binder, hl) == 0;
+}
+
+/*
+ * The PSK offer of the ClientHello in c->ch, with base the transcript
+ * before it (NULL: none; else its hash is the suite's): checked as a
+ * server MUST (RFC 8446 4.2.9, 4.2.11), its binder too when the ticket
+ * is ours, and noted in *n (see struct srv13_psk). c->tk is the ticket
+ * we may take, or NULL. Returns 0, or -1 (its alert sent) when the
+ * client got something wrong.
+ */
+static int
+check_psk(struct conn *c, const br_hash_compat_context *base, int *n)
+{
+	const struct hello	*h = &c->h;
+	const char		*why = NULL;
+	unsigned		alert = UF_ALERT_ILLEGAL_PARAMETER;
+
+	c->tk = NULL;
+	*n = 0;
+	if (!h->psk) {
+		return 0;
+	}
+	if (!h->psk_last) {
+		why = "pre_shared_key is not the last extension";
+	} else if (!h->modes) {
+		alert = UF_ALERT_MISSING_EXTENSION;
+		why = "pre_shared_key without psk_key_exchange_modes";
+	} else if (h->nid == 0 || h->nid != h->nbinder) {
+		why = "a malformed pre_shared_key, or not a binder an "
+		    "identity";
+	}
+	if (why != NULL) {
+		(void)send_alert(c, ALERT_FATAL, alert);
+		return give_up(c, "%s", why);
+	}
+	c->tk = find_ticket(c->s, h->id, h->id_len, n);
+	/* A ticket of another hash than the suite's is not for us. */
+	if (c->tk == NULL || (base != NULL
+	    && base->vtable != suite_hash(c->tk->suite))) {
+		c->tk = NULL;
+		return 0;
+	}
+	if (!binder_ok(c, c->tk, base)) {
+		(void)send_alert(c, ALERT_FATAL, UF_ALERT_DECRYPT_ERROR);
+		return give_up(c, "the binder of ticket %d does not verify",
+		    *n);
+	}
+	c->ps->binders++;
+	c->ps->age = (long)(uint32_t)(h->obf_age - c->tk->age_add);
+	c->ps->held = (long)((now_secs() - c->tk->sent) * 1000);
+	return 0;
 }
 
 /*
@@ -890,10 +1091,15 @@ add_sh(struct conn *c, int hrr, unsigned group)
 	if (c->mut == M_DUP_SH && !hrr) {
 		n = 2;
 	}
-	if (c->mut == M_SH_PSK && !hrr) {
+	if (c->psk_on && c->mut == M_PSK_NO_SHARE && !hrr) {
+		n = 0;
+	}
+	if (hrr ? c->tk != NULL && c->mut == M_PSK_IN_HRR
+	    : c->psk_on || c->mut == M_SH_PSK) {
 		put16(&b, UF_EXT_PRE_SHARED_KEY);
 		put16(&b, 2);
-		put16(&b, 0);	/* selected_identity */
+		/* selected_identity: one was offered */
+		put16(&b, c->mut == M_PSK_IDENTITY ? 1 : 0);
 	}
 	for (i = 0; i < n && group != 0; i++) {
 		put16(&b, UF_EXT_KEY_SHARE);
@@ -966,6 +1172,13 @@ add_ee(struct conn *c, int transcript)
 	case M_EE_UNKNOWN:
 		put16(&b, EXT_UNKNOWN);
 		put16(&b, 0);
+		break;
+	case M_PSK_IN_EE:
+		if (c->psk_on) {
+			put16(&b, UF_EXT_PRE_SHARED_KEY);
+			put16(&b, 2);
+			put16(&b, 0);
+		}
 		break;
 	default:
 		break;
@@ -1103,22 +1316,42 @@ add_fin(struct conn *c)
 	fl_add(c, buf, UF_HS_HEADER + c->hlen, 1);
 }
 
-/* A NewSessionTicket with a ticket of len bytes, into b. */
+/*
+ * A NewSessionTicket of lifetime seconds, its ticket of len bytes, into
+ * b; remembered with its PSK (RFC 8446 4.6.1), to be taken back.
+ */
 static void
-put_nst(struct b *b, size_t len)
+put_nst(struct conn *c, struct b *b, size_t len, uint32_t lifetime)
 {
-	size_t	at = msg_open(b, UF_HS_NEW_SESSION_TICKET), i;
+	struct srv13		*s = c->s;
+	struct srv13_ticket	tk;
+	unsigned char		nonce;
+	size_t			at = msg_open(b, UF_HS_NEW_SESSION_TICKET), i;
 
-	put(b, "\0\0\x0e\x10", 4);	/* lifetime: an hour */
-	put(b, "\x12\x34\x56\x78", 4);	/* age_add */
-	put8(b, 1);			/* nonce */
-	put8(b, 0);
+	s->ntickets++;
+	nonce = (unsigned char)s->ntickets;
+	tk.len = len;
+	tk.suite = c->suite;
+	tk.age_add = TICKET_AGE_ADD + (uint32_t)s->ntickets;
+	memset(tk.psk, 0, sizeof tk.psk);
+	uf_hkdf_expand_label(c->hash, c->res, "resumption", &nonce, 1, tk.psk,
+	    c->hlen);
+	put16(b, lifetime >> 16);
+	put16(b, lifetime & 0xffff);
+	put16(b, tk.age_add >> 16);
+	put16(b, tk.age_add & 0xffff);
+	put8(b, 1);
+	put8(b, nonce);
 	put16(b, len);
 	for (i = 0; i < len; i++) {
-		put8(b, i);
+		put8(b, i == 0 ? nonce : i);
 	}
 	put16(b, 0);			/* no extensions */
 	close_len(b, at, 3);
+	tk.sent = now_secs();
+	if (s->ntickets <= SRV13_TICKETS) {
+		s->tickets[s->ntickets - 1] = tk;
+	}
 }
 
 /*
@@ -1135,7 +1368,10 @@ handshake_keys(struct conn *c)
 
 	memset(zero, 0, sizeof zero);
 	hash_of(c->hash, NULL, 0, empty);
-	uf_hkdf_extract(c->hash, NULL, 0, zero, c->hlen, early);
+	/* Its own hash's length (M_PSK_HASH uses it with another). */
+	uf_hkdf_extract(c->hash, NULL, 0, c->psk_on ? c->tk->psk : zero,
+	    c->psk_on ? uf_hash_len(suite_hash(c->tk->suite)) : c->hlen,
+	    early);
 	uf_hkdf_derive_secret(c->hash, early, "derived", empty, derived);
 	uf_hkdf_extract(c->hash, derived, c->hlen, c->dh, c->dh_len,
 	    c->secret);
@@ -1153,23 +1389,25 @@ static void
 app_secrets(struct conn *c)
 {
 	unsigned char	zero[UF_HASH_MAX], empty[UF_HASH_MAX];
-	unsigned char	derived[UF_HASH_MAX], master[UF_HASH_MAX];
-	unsigned char	thash[UF_HASH_MAX];
+	unsigned char	derived[UF_HASH_MAX], thash[UF_HASH_MAX];
 
 	memset(zero, 0, sizeof zero);
 	hash_of(c->hash, NULL, 0, empty);
 	uf_hkdf_derive_secret(c->hash, c->secret, "derived", empty, derived);
-	uf_hkdf_extract(c->hash, derived, c->hlen, zero, c->hlen, master);
+	uf_hkdf_extract(c->hash, derived, c->hlen, zero, c->hlen, c->master);
 	th_out(c, thash);
-	uf_hkdf_derive_secret(c->hash, master, "c ap traffic", thash, c->c_ap);
-	uf_hkdf_derive_secret(c->hash, master, "s ap traffic", thash, c->s_ap);
+	uf_hkdf_derive_secret(c->hash, c->master, "c ap traffic", thash,
+	    c->c_ap);
+	uf_hkdf_derive_secret(c->hash, c->master, "s ap traffic", thash,
+	    c->s_ap);
 }
 
 /*
  * ClientHello ch[0..len) without its lengths of message and extension
- * block, without its cookie and (unless keep_share) its key_share, into
- * out (MSG_MAX bytes): what RFC 8446 4.1.2 says the second ClientHello
- * keeps of the first. Returns its length.
+ * block, without its cookie, its pre_shared_key (whose age and binder
+ * change, and which may go) and (unless keep_share) its key_share,
+ * into out (MSG_MAX bytes): what RFC 8446 4.1.2 says the second
+ * ClientHello keeps of the first. Returns its length.
  */
 static size_t
 ch_kept(const unsigned char *ch, size_t len, int keep_share,
@@ -1192,7 +1430,8 @@ ch_kept(const unsigned char *ch, size_t len, int keep_share,
 		type = get(&exts, 2);
 		n = vec(&exts, 2).left;
 		if ((keep_share || type != UF_EXT_KEY_SHARE)
-		    && type != UF_EXT_COOKIE && !exts.bad) {
+		    && type != UF_EXT_COOKIE && type != UF_EXT_PRE_SHARED_KEY
+		    && !exts.bad) {
 			put(&b, e, 4 + n);
 		}
 	}
@@ -1243,7 +1482,7 @@ retry(struct conn *c, size_t ch_len)
 	if (fl_send(c, 0) != 0 || send_ccs(c, 1) != 0) {
 		return -1;
 	}
-	if (read_ch(c, &len) != 0) {
+	if (read_ch(c, &len) != 0 || check_psk(c, &c->th, &c->ps->tk2) != 0) {
 		return -1;
 	}
 	if (c->cf->cookie) {
@@ -1275,7 +1514,7 @@ client_flight(struct conn *c)
 	unsigned	type;
 	size_t		len;
 
-	if (c->cf->cr) {
+	if (c->cr_sent) {
 		if (hs_next(c, &type, &len) != 0) {
 			return -1;
 		}
@@ -1297,6 +1536,11 @@ client_flight(struct conn *c)
 	    || memcmp(c->hs + UF_HS_HEADER, want, c->hlen) != 0) {
 		return give_up(c, "the client's Finished does not verify");
 	}
+	/* Tickets are keyed from the transcript to here (RFC 8446 7.1). */
+	th_add(c, c->hs, len);
+	th_out(c, thash);
+	uf_hkdf_derive_secret(c->hash, c->master, "res master", thash,
+	    c->res);
 	hs_take(c, len);
 	c->s->fin_ok = 1;
 	return 0;
@@ -1355,18 +1599,22 @@ server_flight(struct conn *c)
 		    ? PLAIN_MAX + 1 - c->fl_len : 0, c->mut == M_BIG_EE);
 		return -1;
 	}
-	if (c->cf->cr) {
+	/* Not with a PSK (RFC 8446 4.3.2, 4.4.2). */
+	if (c->psk_on ? c->mut == M_PSK_CR : c->cf->cr) {
 		add_cr(c);
+		c->cr_sent = 1;
 	}
-	if (add_cert(c) != 0) {
-		return -1;
-	}
-	if (c->mut != M_NO_CV && add_cv(c) != 0) {
-		return -1;
+	if (!c->psk_on || c->mut == M_PSK_CERT) {
+		if (add_cert(c) != 0) {
+			return -1;
+		}
+		if (c->mut != M_NO_CV && add_cv(c) != 0) {
+			return -1;
+		}
 	}
 	add_fin(c);
 	if (c->mut == M_FIN_MORE) {
-		put_nst(&b, 16);
+		put_nst(c, &b, 16, TICKET_LIFETIME);
 		fl_add(c, buf, b.len, 0);
 		coalesce = 1;
 	}
@@ -1376,6 +1624,7 @@ server_flight(struct conn *c)
 static int
 handshake(struct conn *c)
 {
+	unsigned	group;
 	size_t		len;
 
 	if (read_ch(c, &len) != 0) {
@@ -1418,9 +1667,29 @@ handshake(struct conn *c)
 	if (c->suite == 0) {
 		return give_up(c, "no TLS 1.3 suite in the ClientHello");
 	}
+	if (check_psk(c, NULL, &c->ps->tk) != 0) {
+		return -1;
+	}
+	group = c->cf->group != 0 ? c->cf->group : UF_GROUP_X25519;
+	if (c->tk != NULL) {
+		switch (c->mut) {
+		case M_PSK_HASH:
+			c->suite = UF_TLS_AES_256_GCM_SHA384;
+			break;
+		case M_PSK_HRR_HASH:
+			c->suite = UF_TLS_AES_256_GCM_SHA384;
+			group = UF_GROUP_SECP256R1;
+			break;
+		case M_PSK_IN_HRR:
+			group = UF_GROUP_SECP256R1;
+			break;
+		default:
+			break;
+		}
+	}
 	c->hash = suite_hash(c->suite);
 	c->hlen = uf_hash_len(c->hash);
-	keygen(c, c->cf->group != 0 ? c->cf->group : UF_GROUP_X25519);
+	keygen(c, group);
 	c->hash->init(&c->th.vtable);
 	if (ecdh(c) != 0 || c->cf->cookie || c->mut == M_HRR_UNOFFERED
 	    || c->mut == M_HRR_SAME || c->mut == M_HRR_EMPTY) {
@@ -1430,6 +1699,10 @@ handshake(struct conn *c)
 	} else {
 		th_add(c, c->ch, len);
 	}
+	/* A PSK of the suite's hash, with a key share (psk_dhe_ke). */
+	c->psk_on = c->tk != NULL && c->h.dhe_ke && c->mut != M_PSK_DECLINE
+	    && (suite_hash(c->tk->suite) == c->hash || c->mut == M_PSK_HASH);
+	c->ps->resumed = c->psk_on;
 	switch (c->mut) {
 	case M_GROUP_UNOFFERED:
 		c->group = GROUP_X448;
@@ -1549,8 +1822,9 @@ play(struct conn *c)
 		R_SEND("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n"),
 		R_NOTIFY, R_END
 	};
-	const struct srv13_step	*st = c->cf->steps != NULL ? c->cf->steps
-				    : dflt;
+	const struct srv13_step	*st = c->psk_on && c->cf->psk_steps != NULL
+				    ? c->cf->psk_steps : c->cf->steps != NULL
+				    ? c->cf->steps : dflt;
 	unsigned char		buf[MSG_MAX];
 	struct b		b = { buf, sizeof buf, 0 };
 	size_t			at, step;
@@ -1573,12 +1847,18 @@ play(struct conn *c)
 			(void)send_alert(c, ALERT_FATAL, st->arg);
 			return;
 		case P_NST:
-			put_nst(&b, st->len);
-			step = st->arg != 0 ? st->arg : b.len;
+		case P_NST_LIFE:
+			put_nst(c, &b, st->len, st->op == P_NST
+			    ? TICKET_LIFETIME : st->arg);
+			step = st->op == P_NST && st->arg != 0 ? st->arg
+			    : b.len;
 			for (at = 0; rc == 0 && at < b.len; at += step) {
 				rc = rec(c, CT_HS, buf + at, b.len - at < step
 				    ? b.len - at : step);
 			}
+			break;
+		case P_SLEEP:
+			usleep((useconds_t)st->len * 1000);
 			break;
 		case P_KU:
 		case P_KU_MORE:
@@ -1678,8 +1958,10 @@ static void
 serve_conn(struct srv13 *s, int fd)
 {
 	static __thread struct conn	c;
+	static __thread struct srv13_psk	spare;
 
 	memset(&c, 0, sizeof c);
+	c.ps = s->nconn <= SRV13_CONNS ? &s->psk[s->nconn - 1] : &spare;
 	c.s = s;
 	c.cf = s->conf;
 	c.mut = s->conf->mut;
@@ -1690,6 +1972,7 @@ serve_conn(struct srv13 *s, int fd)
 	}
 	s->alert = -1;
 	s->fin_ok = 0;
+	s->why[0] = '\0';
 	if (handshake(&c) == 0) {
 		play(&c);
 	}

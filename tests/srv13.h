@@ -12,6 +12,17 @@
  * one) and plays a script of post-handshake steps: read the request,
  * answer, KeyUpdate, NewSessionTicket, alerts, close.
  *
+ * Resumption (RFC 8446 2.2, 4.2.11, 4.6.1): the tickets it sends carry
+ * a PSK derived from the connection's resumption_master_secret, and it
+ * remembers them for the server's life, so that a later connection of
+ * the same test (ufetch run with several URLs) may offer one. It then
+ * does what a server MUST: pre_shared_key last, psk_key_exchange_modes
+ * present, as many binders as identities, and each binder checked
+ * (after a HelloRetryRequest too, over the new transcript), with a
+ * decrypt_error when one does not verify; it takes the PSK into the
+ * key schedule (with a fresh (EC)DHE share: psk_dhe_ke) and leaves out
+ * Certificate and CertificateVerify.
+ *
  * Every message it sends can be spoiled by one named mutation
  * (enum srv13_mut), so that each check the client makes is one row of
  * a test table. What the client sent back (its alert, decrypted when
@@ -23,6 +34,9 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "hkdf.h"
 
 /* What one mutation spoils; M_NONE plays a correct server. */
 enum srv13_mut {
@@ -92,7 +106,20 @@ enum srv13_mut {
 	M_NO_CV,		/* no CertificateVerify */
 	M_FIN_TAMPER,		/* a Finished that does not verify */
 	M_FIN_MORE,		/* a NewSessionTicket in Finished's record */
-	M_STALL			/* nothing after the ServerHello */
+	M_STALL,		/* nothing after the ServerHello */
+	/* A connection that offers one of our tickets */
+	M_PSK_DECLINE,		/* not taken: a full handshake */
+	M_PSK_IDENTITY,		/* taken, selected_identity 1 */
+	M_PSK_HASH,		/* taken with TLS_AES_256_GCM_SHA384 */
+	M_PSK_NO_SHARE,		/* taken, no key_share (psk_ke) */
+	M_PSK_IN_HRR,		/* a HelloRetryRequest for P-256 with
+				   pre_shared_key */
+	M_PSK_HRR_HASH,		/* a HelloRetryRequest for P-256 and
+				   TLS_AES_256_GCM_SHA384 */
+	M_PSK_IN_EE,		/* taken, pre_shared_key in EE too */
+	M_PSK_CERT,		/* taken, Certificate and CertificateVerify
+				   sent all the same */
+	M_PSK_CR		/* taken, a CertificateRequest sent */
 };
 
 /* Post-handshake steps. */
@@ -104,6 +131,8 @@ enum srv13_op {
 	P_ALERT,	/* a fatal alert arg, then close */
 	P_NST,		/* a NewSessionTicket with a ticket of len bytes,
 			   in records of at most arg bytes (0: one) */
+	P_NST_LIFE,	/* ... of lifetime arg seconds, one record */
+	P_SLEEP,	/* wait len milliseconds */
 	P_KU,		/* a KeyUpdate, request_update arg; new keys */
 	P_KU_MORE,	/* a KeyUpdate with data[0..len) after it, in one
 			   record */
@@ -128,6 +157,8 @@ struct srv13_step {
 #define R_NOTIFY	{ P_NOTIFY, NULL, 0, 0 }
 #define R_ALERT(a)	{ P_ALERT, NULL, 0, (a) }
 #define R_NST(n, frag)	{ P_NST, NULL, (n), (frag) }
+#define R_NST_LIFE(n, s) { P_NST_LIFE, NULL, (n), (s) }
+#define R_SLEEP(ms)	{ P_SLEEP, NULL, (ms), 0 }
 #define R_KU(req)	{ P_KU, NULL, 0, (req) }
 #define R_KU_MORE(s)	{ P_KU_MORE, (s), sizeof(s) - 1, 0 }
 #define R_HS(s)		{ P_HS, (s), sizeof(s) - 1, 0 }
@@ -153,6 +184,39 @@ struct srv13_conf {
 	const char		*key;	   /* leaf-ec and int */
 	enum srv13_mut		mut;
 	const struct srv13_step	*steps;	/* NULL: read, "hello\n", notify */
+	const struct srv13_step	*psk_steps; /* after a resumed handshake
+					   (NULL: steps) */
+};
+
+/* Connections whose resumption is recorded; tickets remembered. */
+#define SRV13_CONNS	4
+#define SRV13_TICKETS	8
+
+/*
+ * What one connection's ClientHellos offered of the tickets we sent:
+ * tk n is the nth ticket of the server's life, -1 an identity we never
+ * sent (or one we sent more than SRV13_TICKETS before), 0 none.
+ */
+struct srv13_psk {
+	int		tk;		/* the first ClientHello's */
+	int		tk2;		/* the second's, after an HRR */
+	int		binders;	/* binders that verified */
+	int		resumed;	/* we took it: ServerHello with
+					   pre_shared_key */
+	long		age;		/* the ticket's age (ms) as the
+					   client says: obfuscated_ticket_age
+					   - ticket_age_add, mod 2^32 */
+	long		held;		/* ... as we measure it: from our
+					   sending it to its ClientHello */
+};
+
+/* A ticket we sent, to take it back (RFC 8446 4.6.1). */
+struct srv13_ticket {
+	size_t		len;		/* of its identity */
+	unsigned	suite;
+	unsigned char	psk[UF_HASH_MAX];
+	uint32_t	age_add;
+	double		sent;		/* now_secs() */
 };
 
 struct srv13 {
@@ -182,6 +246,9 @@ struct srv13 {
 	int			ch13;		/* ClientHellos offering 1.3 */
 	int			ch12;		/* ... TLS 1.2 only */
 	int			sni;		/* it sent server_name */
+	struct srv13_psk	psk[SRV13_CONNS]; /* by connection, first 0 */
+	struct srv13_ticket	tickets[SRV13_TICKETS];
+	int			ntickets;	/* sent in all */
 	char			req[1024];	/* the last request head */
 	char			why[160];	/* the server gave up: why */
 };

@@ -8,6 +8,11 @@
  * on, decrypted by the server), what the server saw of it (its
  * Finished, its empty Certificate, its KeyUpdates, the cookie echoed),
  * and that it finished well before its timeout.
+ *
+ * Rows of several URLs make as many connections (the server says
+ * Connection: close): there the tickets of one connection are offered
+ * on the next, and each row says which ticket each ClientHello offered
+ * and which connections were resumed.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -32,6 +37,9 @@
 
 #define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
 #define OK200(rest)	"HTTP/1.1 200 OK\r\nContent-Length: " rest
+/* ... and then a new connection for the next URL. */
+#define HELLO_CLOSE	"HTTP/1.1 200 OK\r\nConnection: close\r\n" \
+			"Content-Length: 6\r\n\r\nhello\n"
 /* ufetch's -t in the table: far above what any row may take. */
 #define T_SECS		"10"
 #define CT_ALERT	21
@@ -136,6 +144,54 @@ static const struct srv13_step	st_ku_request[] = {
 	R_READ, R_KU(1), R_SEND(OK200("4\r\n\r\none\n")), R_READ,
 	R_SEND(OK200("4\r\n\r\ntwo\n")), R_NOTIFY
 };
+/*
+ * A NewSessionTicket whose ticket runs past the message; then one with
+ * a byte after its extensions.
+ */
+static const struct srv13_step	st_nst_short[] = {
+	R_READ, R_HS("\x04\0\0\x0f\0\0\x0e\x10\x12\x34\x56\x78\x01\x00"
+	    "\0\x05" "abc"), R_END
+};
+static const struct srv13_step	st_nst_trailing[] = {
+	R_READ, R_HS("\x04\0\0\x12\0\0\x0e\x10\x12\x34\x56\x78\x01\x00"
+	    "\0\x03" "abc" "\0\0" "x"), R_END
+};
+
+/* Resumption: one answer a connection, with tickets or without. */
+static const struct srv13_step	st_close[] = {
+	R_READ, R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+static const struct srv13_step	st_nst_close[] = {
+	R_READ, R_NST(100, 0), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+static const struct srv13_step	st_nst_two[] = {
+	R_READ, R_NST(100, 0), R_NST(60, 0), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+/* Lifetime 0: "discarded immediately" (RFC 8446 4.6.1). */
+static const struct srv13_step	st_nst_dead[] = {
+	R_READ, R_NST_LIFE(100, 0), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+static const struct srv13_step	st_nst_then_dead[] = {
+	R_READ, R_NST(100, 0), R_NST_LIFE(100, 0), R_SEND(HELLO_CLOSE),
+	R_NOTIFY
+};
+/* A ticket of one second, a second and a bit old when offered. */
+static const struct srv13_step	st_nst_expired[] = {
+	R_READ, R_NST_LIFE(100, 1), R_SLEEP(1100), R_SEND(HELLO_CLOSE),
+	R_NOTIFY
+};
+/* UF_TICKET_MAX (512): the longest ticket kept. */
+static const struct srv13_step	st_nst_512[] = {
+	R_READ, R_NST(512, 0), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+static const struct srv13_step	st_nst_513[] = {
+	R_READ, R_NST(513, 0), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
+/* The ticket's age at the next ClientHello: over AGE_MS. */
+#define AGE_MS		600
+static const struct srv13_step	st_nst_aged[] = {
+	R_READ, R_NST(100, 0), R_SLEEP(AGE_MS), R_SEND(HELLO_CLOSE), R_NOTIFY
+};
 
 /*
  * The table.
@@ -158,6 +214,12 @@ struct row {
 	int			tls12;	/* M_TLS12 relayed to TLS 1.2 */
 	const char		*host;	/* NULL: localhost */
 	const char		*opt;	/* one more option */
+	int			urls;	/* so many URLs (0: one) */
+	const char		*hosts[SRV13_CONNS]; /* URL n's (NULL: host) */
+	int			tk[SRV13_CONNS];  /* the ticket connection n
+						     offered, 0: none */
+	int			tk2[SRV13_CONNS]; /* ... after an HRR */
+	unsigned		resumed;  /* connections resumed: 1 << n */
 };
 
 #define TLS_ERR		6
@@ -525,6 +587,14 @@ static const struct row	rows[] = {
 	  .conf = { .steps = st_nst_bad }, .code = TLS_ERR,
 	  .msg = "a malformed NewSessionTicket", .alert = DECODE,
 	  .after = 1 },
+	{ .name = "a NewSessionTicket cut inside its ticket",
+	  .conf = { .steps = st_nst_short }, .code = TLS_ERR,
+	  .msg = "TLS 1.3 error: the server sent a malformed "
+	  "NewSessionTicket", .alert = DECODE, .after = 1 },
+	{ .name = "a NewSessionTicket with a byte after its extensions",
+	  .conf = { .steps = st_nst_trailing }, .code = TLS_ERR,
+	  .msg = "TLS 1.3 error: the server sent a malformed "
+	  "NewSessionTicket", .alert = DECODE, .after = 1 },
 	{ .name = "a body cut without close_notify",
 	  .conf = { .steps = st_cut }, .code = CUT,
 	  .msg = "connection closed after 10 of 100 body bytes",
@@ -536,6 +606,99 @@ static const struct row	rows[] = {
 	{ .name = "a close-framed body without close_notify",
 	  .conf = { .steps = st_eof_body }, .code = CUT,
 	  .msg = "without TLS close_notify", .out = "abc", .after = 1 },
+
+	/*
+	 * Resumption (RFC 8446 2.2, 4.2.11, 4.6.1): a connection's ticket
+	 * offered on the next. The server checks each binder (4.2.11.2),
+	 * and takes the PSK into the key schedule (7.1), and its tickets
+	 * come from the resumption_master_secret of the connection (4.6.1,
+	 * 7.1), resumed or not; run_row() checks every ticket's age.
+	 */
+	{ .name = "resumed with the first connection's ticket",
+	  .conf = { .steps = st_nst_close }, .opt = "-v",
+	  .msg = ", session resumed", .urls = 2, .tk = { 0, 1 },
+	  .resumed = 2 },
+	{ .name = "a resumed connection's ticket resumes the next",
+	  .conf = { .steps = st_nst_close }, .opt = "-v",
+	  .msg = ", session resumed", .urls = 3, .tk = { 0, 1, 2 },
+	  .resumed = 6 },
+	{ .name = "a ticket is used once",
+	  .conf = { .steps = st_nst_close, .psk_steps = st_close },
+	  .opt = "-v", .msg = ", session resumed", .urls = 3,
+	  .tk = { 0, 1, 0 }, .resumed = 2 },
+	{ .name = "the last of two tickets is offered",
+	  .conf = { .steps = st_nst_two, .psk_steps = st_close },
+	  .opt = "-v", .msg = ", session resumed", .urls = 2,
+	  .tk = { 0, 2 }, .resumed = 2 },
+	{ .name = "a SHA-384 ticket, TLS_AES_256_GCM_SHA384",
+	  .conf = { .steps = st_nst_close,
+	  .suite = UF_TLS_AES_256_GCM_SHA384 }, .opt = "-v",
+	  .msg = ", session resumed", .urls = 2, .tk = { 0, 1 },
+	  .resumed = 2 },
+	{ .name = "resumed after a HelloRetryRequest for P-256",
+	  .conf = { .steps = st_nst_close, .group = P256 }, .opt = "-v",
+	  .msg = ", session resumed", .urls = 2, .tk = { 0, 1 },
+	  .tk2 = { 0, 1 }, .resumed = 2, .hrr = 2 },
+	{ .name = "resumed after an HRR with a cookie, P-384, SHA-384",
+	  .conf = { .steps = st_nst_close, .group = P384, .cookie = 1,
+	  .suite = UF_TLS_AES_256_GCM_SHA384 }, .opt = "-v",
+	  .msg = ", session resumed", .urls = 2, .tk = { 0, 1 },
+	  .tk2 = { 0, 1 }, .resumed = 2, .hrr = 2 },
+	{ .name = "obfuscated_ticket_age: milliseconds plus age_add",
+	  .conf = { .steps = st_nst_aged }, .urls = 2, .tk = { 0, 1 },
+	  .resumed = 2 },
+	/* Kept by the URL's host name: an IP address has its own. */
+	{ .name = "a ticket is not offered to another host name",
+	  .conf = { .steps = st_nst_close }, .urls = 4,
+	  .hosts = { NULL, "127.0.0.1", NULL, "127.0.0.1" },
+	  .tk = { 0, 0, 1, 2 }, .resumed = 12 },
+	{ .name = "a ticket of lifetime 0 is not kept",
+	  .conf = { .steps = st_nst_dead }, .urls = 2 },
+	{ .name = "... nor does it replace the one before",
+	  .conf = { .steps = st_nst_then_dead }, .urls = 2,
+	  .tk = { 0, 1 }, .resumed = 2 },
+	{ .name = "a ticket past its lifetime is not offered",
+	  .conf = { .steps = st_nst_expired }, .urls = 2 },
+	{ .name = "a ticket of 512 bytes is kept",
+	  .conf = { .steps = st_nst_512 }, .urls = 2, .tk = { 0, 1 },
+	  .resumed = 2 },
+	{ .name = "a ticket of 513 bytes is not",
+	  .conf = { .steps = st_nst_513 }, .urls = 2 },
+	/*
+	 * The server's to choose: no PSK, or in its HelloRetryRequest a
+	 * suite of another hash, when the PSK SHOULD NOT be offered again
+	 * (4.2.11).
+	 */
+	{ .name = "a PSK declined: a full handshake",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_DECLINE },
+	  .urls = 3, .tk = { 0, 1, 2 } },
+	{ .name = "HRR for another hash: the PSK is not offered again",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_HRR_HASH },
+	  .urls = 2, .tk = { 0, 1 }, .hrr = 1 },
+	/* What the client MUST check of the server's answer (4.2.11). */
+	{ .name = "selected_identity 1 of one offered",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_IDENTITY },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent a pre-shared key ufetch did not offer", .alert = ILLEGAL,
+	  .plain = 1 },
+	{ .name = "a SHA-256 PSK with TLS_AES_256_GCM_SHA384",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_HASH },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent a pre-shared key ufetch did not offer, or with another "
+	  "hash", .alert = ILLEGAL, .plain = 1 },
+	/* No certificate with a PSK (4.3.2, 4.4.2). */
+	{ .name = "a Certificate with a PSK taken",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_CERT },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent a handshake message out of order", .alert = UNEXPECTED },
+	{ .name = "a CertificateRequest with a PSK taken",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_CR },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent a handshake message out of order", .alert = UNEXPECTED },
 };
 
 #define NROWS	(sizeof rows / sizeof rows[0])
@@ -570,16 +733,59 @@ static const struct srv_step	hello12[] = {
 	S_READ, S_SEND(OK200("6\r\n\r\nhello\n")), S_END
 };
 
+/* How many lines of s hold what. */
+static int
+count_lines(const char *s, const char *what)
+{
+	const char	*nl;
+	int		n = 0;
+
+	for (; *s != '\0'; s = *nl != '\0' ? nl + 1 : nl) {
+		nl = s + strcspn(s, "\n");
+		n += memmem(s, (size_t)(nl - s), what, strlen(what)) != NULL;
+	}
+	return n;
+}
+
+/*
+ * What the server saw of the tickets on connection k (struct srv13_psk)
+ * against what the row wants. A ticket's age, as the client says, is
+ * at most the server's measure (it got the ticket after we sent it),
+ * and not much less.
+ */
+static void
+check_psk(const struct row *w, const struct srv13 *s, size_t k)
+{
+	const struct srv13_psk	*p = &s->psk[k];
+	long			tol = (long)(slack() * 1000);
+
+	cr_expect_eq(p->tk, w->tk[k], "%s: connection %zu offered ticket %d, "
+	    "want %d", w->name, k + 1, p->tk, w->tk[k]);
+	cr_expect_eq(p->tk2, w->tk2[k], "%s: connection %zu offered ticket "
+	    "%d after the HRR, want %d", w->name, k + 1, p->tk2, w->tk2[k]);
+	cr_expect_eq(p->resumed, (w->resumed >> k) & 1, "%s: connection %zu "
+	    "%s", w->name, k + 1, p->resumed ? "resumed" : "not resumed");
+	cr_expect_eq(p->binders, (w->tk[k] > 0) + (w->tk2[k] > 0), "%s: "
+	    "connection %zu: %d binders verified (server: %s)", w->name,
+	    k + 1, p->binders, s->why);
+	if (p->binders > 0) {
+		cr_expect(p->age <= p->held + 1 && p->age + tol >= p->held,
+		    "%s: connection %zu: ticket age %ld ms, the server held "
+		    "it %ld ms", w->name, k + 1, p->age, p->held);
+	}
+}
+
 /* Run one row: the server, ufetch against it, and every check. */
 static void
 run_row(const struct row *w)
 {
 	struct srv13	s;
 	struct srv	s12;
-	const char	*args[12];
-	char		url[256];
-	size_t		n = 0, i;
+	const char	*args[16], *host = NULL;
+	char		url[SRV13_CONNS][256], hellos[SRV13_CONNS * 6 + 1];
+	size_t		n = 0, i, k, urls = w->urls > 0 ? (size_t)w->urls : 1;
 	int		alert = w->alert != 0 ? (int)w->alert : -1;
+	int		resumed = 0;
 
 	memset(&s, 0, sizeof s);
 	if (w->tls12) {
@@ -587,8 +793,11 @@ run_row(const struct row *w)
 		s.relay_port = s12.port;
 	}
 	cr_assert_eq(srv13_start(&s, &w->conf), 0);
-	snprintf(url, sizeof url, "https://%s:%u/", w->host != NULL
-	    ? w->host : "localhost", s.port);
+	for (k = 0; k < urls; k++) {
+		host = w->hosts[k] != NULL ? w->hosts[k] : w->host;
+		snprintf(url[k], sizeof url[k], "https://%s:%u/", host != NULL
+		    ? host : "localhost", s.port);
+	}
 	args[n++] = "-t";
 	args[n++] = T_SECS;
 	args[n++] = "--cacert";
@@ -596,9 +805,11 @@ run_row(const struct row *w)
 	if (w->opt != NULL) {
 		args[n++] = w->opt;
 	}
-	args[n++] = url;
+	for (k = 0; k < urls; k++) {
+		args[n++] = url[k];
+	}
 	if (w->twice) {
-		args[n++] = url;
+		args[n++] = url[0];
 	}
 	args[n] = NULL;
 	run_ufetch(&r, NULL, args);
@@ -623,8 +834,12 @@ run_row(const struct row *w)
 		    "bytes out, want %zu 'x'", w->name, r.out_len, w->out_x);
 	} else {
 		const char	*want = w->out != NULL ? w->out
-				    : w->code == 0 ? "hello\n" : "";
+				    : w->code == 0 ? hellos : "";
 
+		for (k = 0; k < urls; k++) {
+			memcpy(hellos + 6 * k, "hello\n", 6);
+		}
+		hellos[6 * urls] = '\0';
 		cr_expect(r.out_len == strlen(want)
 		    && memcmp(r.out, want, r.out_len) == 0, "%s: stdout "
 		    "\"%.*s\", want \"%s\"", w->name, (int)(r.out_len < 200
@@ -656,10 +871,22 @@ run_row(const struct row *w)
 	    w->name, s.hrr, w->hrr);
 	cr_expect_eq(s.ku, w->ku, "%s: ufetch sent %d KeyUpdates, want %d",
 	    w->name, s.ku, w->ku);
-	cr_expect_eq(s.nconn, w->tls12 ? 2 : 1, "%s: %d connections",
+	cr_expect_eq(s.nconn, w->tls12 ? 2 : (int)urls, "%s: %d connections",
 	    w->name, s.nconn);
-	cr_expect_eq(s.sni, w->host == NULL, "%s: SNI %s", w->name, s.sni
+	/* The last connection's. */
+	cr_expect_eq(s.sni, host == NULL, "%s: SNI %s", w->name, s.sni
 	    ? "sent" : "not sent");
+	for (k = 0; k < urls; k++) {
+		check_psk(w, &s, k);
+		resumed += (w->resumed >> k) & 1;
+	}
+	/* -v says which were resumed: no certificate was checked there. */
+	if (w->code == 0 && w->opt != NULL && strcmp(w->opt, "-v") == 0) {
+		cr_expect_eq(count_lines(r.err, "* TLS 1.3, "), (int)urls,
+		    "%s: %s", w->name, r.err);
+		cr_expect_eq(count_lines(r.err, ", session resumed"), resumed,
+		    "%s: %s", w->name, r.err);
+	}
 	if (w->code == 0) {
 		cr_expect_eq(s.cookie_ok, w->conf.cookie, "%s: cookie %s",
 		    w->name, s.cookie_ok ? "echoed" : "not echoed");
@@ -668,7 +895,8 @@ run_row(const struct row *w)
 		    w->name, s.ch2_same ? "is" : "is not");
 		cr_expect_eq(s.empty_cert, w->conf.cr, "%s: empty Certificate "
 		    "%s", w->name, s.empty_cert ? "sent" : "not sent");
-		cr_expect_eq(w->tls12 ? s12.nreq : s.nreq, w->twice ? 2 : 1,
+		cr_expect_eq(w->tls12 ? s12.nreq : s.nreq, w->twice ? 2
+		    : (int)urls,
 		    "%s: %d requests", w->name, w->tls12 ? s12.nreq : s.nreq);
 	}
 	if (w->tls12) {
@@ -719,6 +947,39 @@ Test(tls13, silent_mid_body)
 
 	stall(&conf, "timed out reading the body");
 	expect_out("0123456789");
+}
+
+/*
+ * A ticket is kept per host name and port: one from localhost:P1 is not
+ * offered to localhost:P2 (whose own ticket it would not be), and is
+ * still there for P1 after it.
+ */
+Test(tls13, tickets_are_per_port)
+{
+	static const struct srv13_conf	conf = { .steps = st_nst_close };
+	struct srv13			s1, s2;
+	char				url1[64], url2[64];
+
+	memset(&s1, 0, sizeof s1);
+	memset(&s2, 0, sizeof s2);
+	cr_assert_eq(srv13_start(&s1, &conf), 0);
+	cr_assert_eq(srv13_start(&s2, &conf), 0);
+	snprintf(url1, sizeof url1, "https://localhost:%u/", s1.port);
+	snprintf(url2, sizeof url2, "https://localhost:%u/", s2.port);
+	run_ufetch(&r, NULL, ARGS("-t", T_SECS, "--cacert", ca(), url1, url2,
+	    url1));
+	srv13_stop(&s1);
+	srv13_stop(&s2);
+	expect_exit(0, NULL);
+	expect_out("hello\nhello\nhello\n");
+	cr_expect(s1.nconn == 2 && s2.nconn == 1, "%d and %d connections",
+	    s1.nconn, s2.nconn);
+	cr_expect_eq(s2.psk[0].tk, 0, "the second port was offered a ticket "
+	    "(%d)", s2.psk[0].tk);
+	cr_expect(s1.psk[0].tk == 0 && s1.psk[1].tk == 1
+	    && s1.psk[1].resumed, "the first port: tickets %d then %d, %s",
+	    s1.psk[0].tk, s1.psk[1].tk, s1.psk[1].resumed ? "resumed"
+	    : "not resumed");
 }
 
 /*
@@ -1121,20 +1382,6 @@ ParameterizedTest(size_t *i, tls13_interop, openssl, .timeout = 60,
     .fini = ossl_teardown)
 {
 	run_orow(&orows[*i]);
-}
-
-/* How many lines of s hold what. */
-static int
-count_lines(const char *s, const char *what)
-{
-	const char	*nl;
-	int		n = 0;
-
-	for (; *s != '\0'; s = *nl != '\0' ? nl + 1 : nl) {
-		nl = s + strcspn(s, "\n");
-		n += memmem(s, (size_t)(nl - s), what, strlen(what)) != NULL;
-	}
-	return n;
 }
 
 /*
