@@ -282,9 +282,11 @@ ext_bit(unsigned type)
 
 /*
  * An extension the server sent where allowed (a mask of ext_bit()s)
- * says it may be. Not allowed here but one we offered (it belongs in
- * another message): illegal_parameter; never offered: unsupported_
- * extension (RFC 8446 4.2). A second copy of one: illegal_parameter.
+ * says it may be. Not allowed here but one we offer (it belongs in
+ * another message; pre_shared_key in a ServerHello only, whether
+ * offered this time or not): illegal_parameter; never offered:
+ * unsupported_extension (RFC 8446 4.2). A second copy of one:
+ * illegal_parameter.
  */
 static unsigned
 check_ext(unsigned type, unsigned allowed, unsigned *seen, const char **why)
@@ -300,6 +302,7 @@ check_ext(unsigned type, unsigned allowed, unsigned *seen, const char **why)
 		case UF_EXT_KEY_SHARE:
 		case UF_EXT_COOKIE:
 		case UF_EXT_PSK_KEY_EXCHANGE_MODES:
+		case UF_EXT_PRE_SHARED_KEY:
 		case EXT_EC_POINT_FORMATS:
 			*why = "an extension in a message where it does not "
 			    "belong";
@@ -343,8 +346,8 @@ sh_extensions(struct rd *exts, int offered_psk, struct uf_tls13_sh *sh,
 
 	allowed = ext_bit(UF_EXT_SUPPORTED_VERSIONS)
 	    | ext_bit(UF_EXT_KEY_SHARE)
-	    | (sh->hrr ? ext_bit(UF_EXT_COOKIE) : 0)
-	    | (offered_psk && !sh->hrr ? ext_bit(UF_EXT_PRE_SHARED_KEY) : 0);
+	    | (sh->hrr ? ext_bit(UF_EXT_COOKIE)
+	    : ext_bit(UF_EXT_PRE_SHARED_KEY));
 	while (exts->left > 0) {
 		type = get(exts, 2);
 		e = vec(exts, 2);
@@ -352,6 +355,12 @@ sh_extensions(struct rd *exts, int offered_psk, struct uf_tls13_sh *sh,
 			return malformed(why, "a malformed extension");
 		}
 		alert = check_ext(type, allowed, &seen, why);
+		/* A ServerHello's answer to what we may not have asked. */
+		if (alert == 0 && type == UF_EXT_PRE_SHARED_KEY
+		    && !offered_psk) {
+			*why = "an extension ufetch did not offer";
+			alert = UF_ALERT_UNSUPPORTED_EXTENSION;
+		}
 		if (alert != 0) {
 			return alert;
 		}

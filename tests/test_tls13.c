@@ -688,6 +688,19 @@ static const struct row	rows[] = {
 	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
 	  "sent a pre-shared key ufetch did not offer, or with another "
 	  "hash", .alert = ILLEGAL, .plain = 1 },
+	/* Known, and not for that message (4.2). */
+	{ .name = "pre_shared_key in a HelloRetryRequest",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_IN_HRR },
+	  .urls = 2, .tk = { 0, 1 }, .hrr = 1, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent an extension in a message where it does not belong",
+	  .alert = ILLEGAL, .plain = 1 },
+	{ .name = "pre_shared_key in EncryptedExtensions",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_IN_EE },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent an extension in a message where it does not belong",
+	  .alert = ILLEGAL },
 	/* No certificate with a PSK (4.3.2, 4.4.2). */
 	{ .name = "a Certificate with a PSK taken",
 	  .conf = { .steps = st_nst_close, .mut = M_PSK_CERT },

@@ -355,7 +355,8 @@ Test(tls13msg, client_hello_round_trip)
  * The server's messages.
  */
 
-enum parser { SH, EE, EE_SNI, CR, CERT, CV, KU, NST };
+/* SH_PSK: a ServerHello to a ClientHello that offered a PSK. */
+enum parser { SH, SH_PSK, EE, EE_SNI, CR, CERT, CV, KU, NST };
 
 struct pcase {
 	const char		*name;
@@ -380,6 +381,16 @@ static const unsigned char	hrr[] = {
 	0x00, 0x17, 0x00, 0x2c, 0x00, 0x06, 0x00, 0x04, 0x63, 0x6f,
 	0x6f, 0x6b
 };
+/* ... with pre_shared_key, which a HelloRetryRequest never has. */
+static const unsigned char	hrr_psk[] = {
+	0x03, 0x03, 0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+	0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2,
+	0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2,
+	0xc8, 0xa8, 0x33, 0x9c, 0x00, 0x13, 0x01, 0x00, 0x00, 0x1c,
+	0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x33, 0x00, 0x02,
+	0x00, 0x17, 0x00, 0x2c, 0x00, 0x06, 0x00, 0x04, 0x63, 0x6f,
+	0x6f, 0x6b, 0x00, 0x29, 0x00, 0x02, 0x00, 0x00
+};
 /* The fixed part of a ServerHello with an empty session ID. */
 #define SH_FIXED	(2 + UF_TLS_RANDOM + 1 + 2 + 1)
 /* A TLS 1.2 ServerHello (no extensions at all); then with a key share. */
@@ -390,10 +401,22 @@ static const unsigned char	sh12_share[SH_FIXED + 10] = {
 	0x03, 0x03, [SH_FIXED - 4] = 0x00, 0xc0, 0x2b, 0x00, 0x00, 0x08,
 	0x00, 0x33, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x00
 };
+/* TLS 1.3, pre_shared_key (identity 0), an X25519 share of zeros. */
+static const unsigned char	sh_psk[SH_FIXED + 2 + 52] = {
+	0x03, 0x03, [SH_FIXED - 4] = 0x00, 0x13, 0x01, 0x00, 0x00, 0x34,
+	0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x29, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x33, 0x00, 0x24, 0x00, 0x1d, 0x00, 0x20
+};
 
 static const struct pcase	pcases[] = {
 	{ "RFC 8448 ServerHello", SH, BODY(rfc8448_server_hello), 0 },
 	{ "HelloRetryRequest with a cookie", SH, hrr, sizeof hrr, 0 },
+	{ "pre_shared_key answered", SH_PSK, sh_psk, sizeof sh_psk, 0 },
+	{ "pre_shared_key not offered", SH, sh_psk, sizeof sh_psk,
+	  UF_ALERT_UNSUPPORTED_EXTENSION },
+	/* Known, and not for that message: illegal (RFC 8446 4.2). */
+	{ "HelloRetryRequest with pre_shared_key", SH, hrr_psk,
+	  sizeof hrr_psk, UF_ALERT_ILLEGAL_PARAMETER },
 	{ "TLS 1.2 ServerHello", SH, sh12, sizeof sh12, 0 },
 	{ "TLS 1.2 ServerHello with a key share", SH, sh12_share,
 	  sizeof sh12_share, UF_ALERT_ILLEGAL_PARAMETER },
@@ -406,6 +429,8 @@ static const struct pcase	pcases[] = {
 	{ "server_name not asked for", EE, S("\0\x04\0\0\0\0"),
 	  UF_ALERT_UNSUPPORTED_EXTENSION },
 	{ "supported_groups", EE, S("\0\x08\0\x0a\0\x04\0\x02\0\x17"), 0 },
+	{ "pre_shared_key", EE, S("\0\x06\0\x29\0\x02\0\0"),
+	  UF_ALERT_ILLEGAL_PARAMETER },
 	{ "supported_groups of an odd length", EE,
 	  S("\0\x07\0\x0a\0\x03\0\x01\0"), UF_ALERT_DECODE_ERROR },
 	{ "CertificateRequest", CR, S("\0\0\x08\0\x0d\0\x04\0\x02\x04\x03"),
@@ -447,7 +472,9 @@ parse(const struct pcase *c, const unsigned char *in, size_t len,
 
 	switch (c->parser) {
 	case SH:
-		alert = uf_tls13_parse_sh(in, len, 0, sh, &why);
+	case SH_PSK:
+		alert = uf_tls13_parse_sh(in, len, c->parser == SH_PSK, sh,
+		    &why);
 		break;
 	case EE:
 	case EE_SNI:
@@ -503,7 +530,8 @@ Test(tls13msg, every_prefix_is_refused)
 		for (k = 0; k < c->len; k++) {
 			/* A ServerHello may end where TLS 1.2's may. */
 			if (parse(c, guard_copy(c->in, k), k, &sh) == 0) {
-				cr_expect(c->parser == SH && k == SH_FIXED
+				cr_expect((c->parser == SH
+				    || c->parser == SH_PSK) && k == SH_FIXED
 				    + (size_t)c->in[2 + UF_TLS_RANDOM]
 				    && !sh.tls13,
 				    "%s: its first %zu bytes parse", c->name,
