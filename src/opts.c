@@ -6,20 +6,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fmt.h"
 #include "http.h"
 #include "msg.h"
 #include "opts.h"
 #include "wget.h"
-
-/* --noproxy has no short form. */
-#define OPT_NOPROXY	256
 
 static void
 usage(int fd)
@@ -270,58 +267,44 @@ good_method(const char *m)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
 }
 
-/*
- * The option getopt_long() just refused. Where optind points after an
- * error differs between C libraries (musl leaves it past argv's end
- * for a missing value), so a short option is named from optopt.
- */
-static const char *
-option_name(int argc, char **argv)
-{
-	static char	name[3] = "-?";
-
-	if (optopt != 0) {
-		name[1] = (char)optopt;
-		return name;
-	}
-	if (optind >= 1 && optind - 1 < argc && argv[optind - 1] != NULL) {
-		return argv[optind - 1];
-	}
-	return "(unknown)";
-}
+/* ufetch's options; the wget personality has its own (wget.c). */
+static const struct uf_optdef	options[] = {
+	{ "output",		'o', UF_ARG_VALUE, 'o' },
+	{ "remote-name",	'O', UF_ARG_FLAG, 'O' },
+	{ "timeout",		't', UF_ARG_VALUE, 't' },
+	{ "max-time",		'm', UF_ARG_VALUE, 'm' },
+	{ "header",		'H', UF_ARG_VALUE, 'H' },
+	{ "data",		'd', UF_ARG_VALUE, 'd' },
+	{ "request",		'X', UF_ARG_VALUE, 'X' },
+	{ "max-redirs",		0,   UF_ARG_VALUE, UF_OPT_MAX_REDIRS },
+	{ "continue",		'c', UF_ARG_FLAG, 'c' },
+	{ "user-agent",		'A', UF_ARG_VALUE, 'A' },
+	{ "head",		'I', UF_ARG_FLAG, 'I' },
+	{ "include",		'i', UF_ARG_FLAG, 'i' },
+	{ "ipv4",		'4', UF_ARG_FLAG, '4' },
+	{ "ipv6",		'6', UF_ARG_FLAG, '6' },
+	{ "quiet",		'q', UF_ARG_FLAG, 'q' },
+	{ "silent",		's', UF_ARG_FLAG, 's' },
+	{ "show-error",		'S', UF_ARG_FLAG, 'S' },
+	{ "verbose",		'v', UF_ARG_FLAG, 'v' },
+	{ "insecure",		'k', UF_ARG_FLAG, 'k' },
+	{ "cacert",		0,   UF_ARG_VALUE, UF_OPT_CACERT },
+	{ "capath",		0,   UF_ARG_VALUE, UF_OPT_CAPATH },
+	{ "proxy",		'x', UF_ARG_VALUE, 'x' },
+	{ "noproxy",		0,   UF_ARG_VALUE, UF_OPT_NOPROXY },
+	/* curl's habits that are ufetch's defaults: accepted, no-ops. */
+	{ "fail",		'f', UF_ARG_FLAG, 'f' },
+	{ "location",		'L', UF_ARG_FLAG, 'L' },
+	{ "help",		'h', UF_ARG_FLAG, 'h' },
+	{ "version",		'V', UF_ARG_FLAG, 'V' }
+};
 
 /* see opts.h */
 int
 uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 {
-	static const struct option	longopts[] = {
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "remote-name", no_argument,		NULL, 'O' },
-		{ "timeout",	required_argument,	NULL, 't' },
-		{ "max-time",	required_argument,	NULL, 'm' },
-		{ "header",	required_argument,	NULL, 'H' },
-		{ "data",	required_argument,	NULL, 'd' },
-		{ "request",	required_argument,	NULL, 'X' },
-		{ "max-redirs",	required_argument,	NULL, 'R' },
-		{ "continue",	no_argument,		NULL, 'c' },
-		{ "user-agent",	required_argument,	NULL, 'A' },
-		{ "head",	no_argument,		NULL, 'I' },
-		{ "include",	no_argument,		NULL, 'i' },
-		{ "ipv4",	no_argument,		NULL, '4' },
-		{ "ipv6",	no_argument,		NULL, '6' },
-		{ "quiet",	no_argument,		NULL, 'q' },
-		{ "silent",	no_argument,		NULL, 's' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "insecure",	no_argument,		NULL, 'k' },
-		{ "cacert",	required_argument,	NULL, 'C' },
-		{ "capath",	required_argument,	NULL, 'P' },
-		{ "proxy",	required_argument,	NULL, 'x' },
-		{ "noproxy",	required_argument,	NULL,
-		    OPT_NOPROXY },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 }
-	};
+	struct uf_args	g;
+	const char	*val;
 	int		c, i;
 	int		wget = uf_wget_is(argv[0]);
 
@@ -332,84 +315,85 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	o->fo.max_redirs = 10;
 	o->body.fd = -1;
 
-	opterr = 0;
-	while ((c = wget ? uf_wget_getopt(argc, argv)
-	    : getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
-	    longopts, NULL)) != -1) {
+	memset(&g, 0, sizeof g);
+	g.argc = argc;
+	g.argv = argv;
+	while ((c = wget ? uf_wget_next(&g) : uf_args_next(&g, options,
+	    sizeof options / sizeof options[0])) != UF_ARGS_END) {
+		val = g.val;
 		switch (c) {
 		case 'o':
 			/* Else FILE.part would be ".part" in the directory. */
-			if (optarg[0] == '\0') {
+			if (val[0] == '\0') {
 				return uf_opts_bad("%s", "empty output file name");
 			}
-			o->output = optarg;
+			o->output = val;
 			break;
 		case 'O':
 			o->remote_name = 1;
 			break;
 		case 't':
-			if (parse_secs(optarg, &o->fo.timeout) != 0) {
-				return uf_opts_bad("bad timeout '%s'", optarg);
+			if (parse_secs(val, &o->fo.timeout) != 0) {
+				return uf_opts_bad("bad timeout '%s'", val);
 			}
 			break;
 		case 'm':
-			if (parse_secs(optarg, &o->fo.max_time) != 0) {
-				return uf_opts_bad("bad max time '%s'", optarg);
+			if (parse_secs(val, &o->fo.max_time) != 0) {
+				return uf_opts_bad("bad max time '%s'", val);
 			}
 			break;
 		case 'H':
-			if (uf_http_check_header(optarg) != 0) {
+			if (uf_http_check_header(val) != 0) {
 				return uf_opts_bad("bad header '%s' (want "
-				    "'Name: value')", optarg);
+				    "'Name: value')", val);
 			}
 			if (o->fo.nhdrs == UF_MAX_HEADERS) {
 				return uf_opts_bad("more than %s -H options",
 				    "64");
 			}
-			o->hdrs[o->fo.nhdrs++] = optarg;
+			o->hdrs[o->fo.nhdrs++] = val;
 			break;
 		case 'd':
 			if (o->fo.body != NULL) {
 				return uf_opts_bad("%s", "only one -d");
 			}
-			if (body_init(o, optarg) != 0) {
+			if (body_init(o, val) != 0) {
 				return UF_E_USAGE;
 			}
 			o->fo.body = &o->body;
 			break;
 		case UF_WGET_DATA:	/* --post-data: even a leading '@' */
-			o->body.data = optarg;
-			o->body.len = strlen(optarg);
+			o->body.data = val;
+			o->body.len = strlen(val);
 			o->fo.body = &o->body;
 			break;
 		case UF_WGET_ERR:
 			return uf_opts_bad("%s", uf_err_msg());
 		case 'X':
-			if (!good_method(optarg)) {
-				return uf_opts_bad("bad method '%s'", optarg);
+			if (!good_method(val)) {
+				return uf_opts_bad("bad method '%s'", val);
 			}
-			o->fo.method = optarg;
+			o->fo.method = val;
 			break;
-		case 'R':
-			if (parse_count(optarg, &o->fo.max_redirs) != 0) {
-				return uf_opts_bad("bad --max-redirs '%s'",
-				    optarg);
+		case UF_OPT_MAX_REDIRS:
+			if (parse_count(val, &o->fo.max_redirs) != 0) {
+				return uf_opts_bad("bad --max-redirs '%s'", val);
 			}
 			break;
 		case 'c':
 			o->fo.resume = 1;
 			break;
 		case 'A':
-			for (i = 0; optarg[i] != '\0'; i++) {
-				unsigned char	ch = (unsigned char)optarg[i];
+			for (i = 0; val[i] != '\0'; i++) {
+				unsigned char	ch = (unsigned char)val[i];
 
 				if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
 					return uf_opts_bad("bad user agent '%s'",
-					    optarg);
+					    val);
 				}
 			}
 			/* As with curl, -A '' sends no User-Agent at all. */
-			o->fo.user_agent = optarg[0] != '\0' ? optarg : NULL;
+			o->fo.user_agent = val[0] != '\0' ? val : NULL;
 			break;
 		case 'I':
 			o->fo.head = 1;
@@ -420,17 +404,17 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'k':
 			o->fo.tls.insecure = 1;
 			break;
-		case 'C':
-			o->cacert = optarg;
+		case UF_OPT_CACERT:
+			o->cacert = val;
 			break;
-		case 'P':
-			o->capath = optarg;
+		case UF_OPT_CAPATH:
+			o->capath = val;
 			break;
 		case 'x':
-			o->fo.proxy.proxy = optarg;
+			o->fo.proxy.proxy = val;
 			break;
-		case OPT_NOPROXY:
-			o->fo.proxy.noproxy = optarg;
+		case UF_OPT_NOPROXY:
+			o->fo.proxy.noproxy = val;
 			break;
 		case '4':
 			o->fo.family = AF_INET;
@@ -444,8 +428,14 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 's':
 			o->silent = 1;
 			break;
+		case 'S':
+			o->show_error = 1;
+			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 'f':
+		case 'L':
 			break;
 		case 'h':
 			if (wget) {
@@ -457,15 +447,15 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'V':
 			version();
 			return 0;
-		case ':':
-			return uf_opts_bad("option %s needs a value",
-			    option_name(argc, argv));
+		case UF_ARGS_NOVALUE:
+			return uf_opts_bad("option %s needs a value", g.opt);
+		case UF_ARGS_NOTFLAG:
+			return uf_opts_bad("option %s takes no value", g.opt);
 		default:
-			return uf_opts_bad("unknown option %s",
-			    option_name(argc, argv));
+			return uf_opts_bad("unknown option %s", g.opt);
 		}
 	}
-	if (optind == argc) {
+	if (g.nfree == 0) {
 		return uf_opts_bad("%s", "no URL given");
 	}
 	if (o->output != NULL && o->remote_name) {
@@ -477,7 +467,7 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	if (o->fo.resume && o->output == NULL && !o->remote_name) {
 		return uf_opts_bad("%s", "-c needs -o FILE or -O");
 	}
-	for (i = optind; o->body_stdin && i < argc; i++) {
+	for (i = 1; o->body_stdin && i <= g.nfree; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			return uf_opts_bad("%s", "-d @- and the URL list '-' both "
 			    "want standard input");
@@ -491,8 +481,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	}
 	o->fo.tls.trust = &o->trust;
 	o->dir = uf_wget_dir();
-	o->nurls = argc - optind;
-	o->urls = argv + optind;
+	o->nurls = g.nfree;
+	o->urls = argv + 1;
 	return -1;
 }
 

@@ -13,12 +13,25 @@
 /* Most -H options; each is a pointer into argv. */
 #define UF_MAX_HEADERS	64
 
+/*
+ * What an option does (struct uf_optdef's id): its short letter where
+ * it has one, else one of these. The wget personality (wget.c) hands
+ * back the same ids.
+ */
+enum {
+	UF_OPT_MAX_REDIRS = 0x100,
+	UF_OPT_CACERT,
+	UF_OPT_CAPATH,
+	UF_OPT_NOPROXY
+};
+
 struct uf_run_opts {
 	struct uf_opts	fo;		/* what every fetch gets */
 	const char	*output;	/* -o FILE; NULL: none */
 	int		remote_name;	/* -O */
 	const char	*dir;		/* wget -P: where -O files go */
 	int		silent;		/* -s */
+	int		show_error;	/* -S: the failure lines even with -s */
 	int		quiet;		/* -q */
 	int		verbose;	/* -v */
 	const char	*hdrs[UF_MAX_HEADERS];

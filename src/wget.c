@@ -5,11 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fmt.h"
 #include "ufetch.h"
 #include "wget.h"
@@ -29,7 +29,7 @@ static struct {
 	int		named;		/* -O seen */
 	int		body;		/* --post-data or --post-file seen */
 	int		spider;
-	int		done;		/* getopt_long() said -1 */
+	int		done;		/* all options read */
 	int		step;		/* implied options handed out */
 	const char	*dir;		/* -P */
 	char		post_file[PATH_MAX + 2];	/* "@FILE" */
@@ -76,24 +76,22 @@ log_to(const char *path)
 
 /* -Y on/off: off is ufetch's -x '' (no proxy); on changes nothing. */
 static int
-proxy_flag(const char *v)
+proxy_flag(struct uf_args *g)
 {
-	static char	none[1];
-
-	if (strcmp(v, "on") == 0) {
+	if (strcmp(g->val, "on") == 0) {
 		return 0;
 	}
-	if (strcmp(v, "off") != 0) {
-		uf_fail(UF_E_USAGE, "bad -Y '%s' (want on or off)", v);
+	if (strcmp(g->val, "off") != 0) {
+		uf_fail(UF_E_USAGE, "bad -Y '%s' (want on or off)", g->val);
 		return UF_WGET_ERR;
 	}
-	optarg = none;
+	g->val = "";
 	return 'x';
 }
 
 /* --post-data and --post-file: one body, as ufetch has. */
 static int
-post(int c)
+post(struct uf_args *g, int c)
 {
 	if (w.body) {
 		uf_fail(UF_E_USAGE, "%s", "only one --post-data or "
@@ -104,12 +102,12 @@ post(int c)
 	if (c == W_POST_DATA) {
 		return UF_WGET_DATA;
 	}
-	if (strlen(optarg) + 2 > sizeof w.post_file) {
+	if (strlen(g->val) + 2 > sizeof w.post_file) {
 		uf_fail(UF_E_USAGE, "%s", "--post-file: name too long");
 		return UF_WGET_ERR;
 	}
-	uf_snprintf(w.post_file, sizeof w.post_file, "@%s", optarg);
-	optarg = w.post_file;
+	uf_snprintf(w.post_file, sizeof w.post_file, "@%s", g->val);
+	g->val = w.post_file;
 	return 'd';
 }
 
@@ -119,10 +117,8 @@ post(int c)
  * without -O, each body goes to a file named after its URL.
  */
 static int
-implied(void)
+implied(struct uf_args *g)
 {
-	static char	devnull[] = "/dev/null";
-
 	for (;;) {
 		switch (w.step++) {
 		case 0:
@@ -132,7 +128,7 @@ implied(void)
 			break;
 		case 1:
 			if (w.spider) {
-				optarg = devnull;
+				g->val = "/dev/null";
 				return 'o';
 			}
 			if (!w.named) {
@@ -150,7 +146,7 @@ implied(void)
  * here (or is one busybox ignores).
  */
 static int
-translate(int c)
+translate(struct uf_args *g, int c)
 {
 	switch (c) {
 	case 'c':
@@ -163,12 +159,12 @@ translate(int c)
 		w.named = 1;
 		return 'o';
 	case 'o':
-		return log_to(optarg) == 0 ? 0 : UF_WGET_ERR;
+		return log_to(g->val) == 0 ? 0 : UF_WGET_ERR;
 	case 'P':
-		w.dir = optarg;
+		w.dir = g->val;
 		return 0;
 	case 'Y':
-		return proxy_flag(optarg);
+		return proxy_flag(g);
 	case 'U':
 		return 'A';
 	case 'T':
@@ -177,7 +173,7 @@ translate(int c)
 		return 'H';
 	case W_POST_DATA:
 	case W_POST_FILE:
-		return post(c);
+		return post(g, c);
 	case W_SPIDER:
 		w.spider = 1;
 		return 0;
@@ -191,52 +187,53 @@ translate(int c)
 	case W_IGNORED:
 		return 0;
 	default:
-		return c;	/* '?' or ':' */
+		return c;	/* UF_ARGS_* */
 	}
 }
 
+/* Busybox wget 1.35's options, long names included. */
+static const struct uf_optdef	options[] = {
+	{ "continue",		'c', UF_ARG_FLAG, 'c' },
+	{ "quiet",		'q', UF_ARG_FLAG, 'q' },
+	{ "server-response",	'S', UF_ARG_FLAG, 'S' },
+	{ "output-document",	'O', UF_ARG_VALUE, 'O' },
+	{ "output-file",	'o', UF_ARG_VALUE, 'o' },
+	{ "directory-prefix",	'P', UF_ARG_VALUE, 'P' },
+	{ "proxy",		'Y', UF_ARG_VALUE, 'Y' },
+	{ "user-agent",		'U', UF_ARG_VALUE, 'U' },
+	{ "timeout",		'T', UF_ARG_VALUE, 'T' },
+	{ "tries",		't', UF_ARG_VALUE, 't' },
+	/* -nv, -nc, -nH, -np: never the next word as a value. */
+	{ NULL,			'n', UF_ARG_JOINED, 'n' },
+	{ "header",		0,   UF_ARG_VALUE, W_HEADER },
+	{ "post-data",		0,   UF_ARG_VALUE, W_POST_DATA },
+	{ "post-file",		0,   UF_ARG_VALUE, W_POST_FILE },
+	{ "spider",		0,   UF_ARG_FLAG, W_SPIDER },
+	{ "no-check-certificate", 0, UF_ARG_FLAG, W_NO_CHECK },
+	{ "passive-ftp",	0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-cache",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-verbose",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-clobber",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-host-directories", 0,  UF_ARG_FLAG, W_IGNORED },
+	{ "no-parent",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "help",		'h', UF_ARG_FLAG, W_HELP }
+};
+
 /* see wget.h */
 int
-uf_wget_getopt(int argc, char **argv)
+uf_wget_next(struct uf_args *g)
 {
-	static const struct option	longopts[] = {
-		{ "continue",		no_argument,	   NULL, 'c' },
-		{ "quiet",		no_argument,	   NULL, 'q' },
-		{ "server-response",	no_argument,	   NULL, 'S' },
-		{ "output-document",	required_argument, NULL, 'O' },
-		{ "output-file",	required_argument, NULL, 'o' },
-		{ "directory-prefix",	required_argument, NULL, 'P' },
-		{ "proxy",		required_argument, NULL, 'Y' },
-		{ "user-agent",		required_argument, NULL, 'U' },
-		{ "timeout",		required_argument, NULL, 'T' },
-		{ "tries",		required_argument, NULL, 't' },
-		{ "header",		required_argument, NULL, W_HEADER },
-		{ "post-data",		required_argument, NULL, W_POST_DATA },
-		{ "post-file",		required_argument, NULL, W_POST_FILE },
-		{ "spider",		no_argument,	   NULL, W_SPIDER },
-		{ "no-check-certificate", no_argument,	   NULL, W_NO_CHECK },
-		{ "passive-ftp",	no_argument,	   NULL, W_IGNORED },
-		{ "no-cache",		no_argument,	   NULL, W_IGNORED },
-		{ "no-verbose",		no_argument,	   NULL, W_IGNORED },
-		{ "no-clobber",		no_argument,	   NULL, W_IGNORED },
-		{ "no-host-directories", no_argument,	   NULL, W_IGNORED },
-		{ "no-parent",		no_argument,	   NULL, W_IGNORED },
-		{ "help",		no_argument,	   NULL, W_HELP },
-		{ NULL,			0,		   NULL, 0 }
-	};
 	int	c;
 
 	while (!w.done) {
-		/* "n::": -nv must not take the next argument as a value. */
-		c = getopt_long(argc, argv, ":cqSO:o:P:Y:U:T:t:n::h",
-		    longopts, NULL);
-		if (c == -1) {
+		c = uf_args_next(g, options, sizeof options / sizeof options[0]);
+		if (c == UF_ARGS_END) {
 			w.done = 1;
-		} else if ((c = translate(c)) != 0) {
+		} else if ((c = translate(g, c)) != 0) {
 			return c;
 		}
 	}
-	return implied();
+	return implied(g);
 }
 
 /* see wget.h */
