@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1247,4 +1248,35 @@ put_file(const char *path, const char *s)
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
 	close(fd);
+}
+
+/* see srv.h */
+int
+elf_has_interp(const char *path)
+{
+	unsigned char	h[64], ph[56];
+	uint64_t	off;
+	unsigned	n, size, i;
+	int		fd = open(path, O_RDONLY), is64, yes = -1;
+
+	cr_assert(fd >= 0, "%s", path);
+	if (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h
+	    && memcmp(h, ELFMAG, SELFMAG) == 0 && h[EI_DATA] == ELFDATA2LSB) {
+		is64 = h[EI_CLASS] == ELFCLASS64;
+		off = is64 ? h[32] | (uint64_t)h[33] << 8 | (uint64_t)h[34] << 16
+		    | (uint64_t)h[35] << 24 : h[28] | (uint64_t)h[29] << 8
+		    | (uint64_t)h[30] << 16 | (uint64_t)h[31] << 24;
+		size = is64 ? h[54] | h[55] << 8 : h[42] | h[43] << 8;
+		n = is64 ? h[56] | h[57] << 8 : h[44] | h[45] << 8;
+		yes = 0;
+		for (i = 0; i < n && size <= sizeof ph; i++) {
+			if (pread(fd, ph, size, (off_t)(off + i * size))
+			    == (ssize_t)size && (ph[0] | ph[1] << 8) == PT_INTERP) {
+				yes = 1;
+			}
+		}
+	}
+	close(fd);
+	cr_assert(yes >= 0, "%s is not a little-endian ELF file", path);
+	return yes;
 }

@@ -254,6 +254,12 @@ int	file_is(const char *path, const char *want);
 /* Create or replace the file at path with s (asserts on failure). */
 void	put_file(const char *path, const char *s);
 
+/*
+ * Does the ELF file at path ask for a program interpreter (a dynamic
+ * link)? The test fails when it is no little-endian ELF file.
+ */
+int	elf_has_interp(const char *path);
+
 /* Seconds since an arbitrary point (monotonic). */
 double	now_secs(void);
 

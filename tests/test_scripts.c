@@ -4,12 +4,14 @@
  * -sSfL, exact long options, credentials, --fail-with-body, -w,
  * --retry, timestamps, and a bare root without /dev.
  */
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +122,110 @@ Test(scripts, wget_long_options_are_never_abbreviated)
 	run_srv(&r, &s, hello, ARGS("--output-document=f", "-q"), "/");
 	expect_exit(0, NULL);
 	cr_expect(file_is("f", "hello\n"));
+}
+
+/*
+ * A bare root, as on a router: no /dev at all, and the standard
+ * descriptors closed. The static binary runs chrooted in a directory
+ * that holds nothing but itself; a dynamic link, which needs its
+ * loader and libraries, runs with an empty /dev instead. In the child:
+ * returns 0, or -1 when the namespace cannot be made.
+ */
+static int
+enter_bare_root(const char *dir, int dynamic)
+{
+	if (unshare(CLONE_NEWNS) != 0
+	    || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		return -1;
+	}
+	if (dynamic) {
+		return mount("none", "/dev", "tmpfs", 0, NULL);
+	}
+	return chroot(dir) == 0 && chdir("/") == 0 ? 0 : -1;
+}
+
+/* Copy the binary under test to dir/ufetch. */
+static void
+copy_binary(const char *dir)
+{
+	char	path[PATH_MAX], buf[65536];
+	ssize_t	n;
+	int	in, out;
+
+	snprintf(path, sizeof path, "%s/ufetch", dir);
+	in = open(binary(), O_RDONLY);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	cr_assert(in >= 0 && out >= 0);
+	while ((n = read(in, buf, sizeof buf)) > 0) {
+		cr_assert_eq(write(out, buf, (size_t)n), n);
+	}
+	close(in);
+	close(out);
+}
+
+Test(scripts, bare_root_without_dev_and_closed_descriptors, .timeout = 30)
+{
+	struct srv	s;
+	char		dir[] = "/tmp/ufetch-root-XXXXXX", u[256], out[64];
+	int		dyn = elf_has_interp(binary()), p[2], st, closed;
+	size_t		len;
+	ssize_t		n;
+	pid_t		pid;
+
+	cr_assert_eq(srv_start(&s, hello), 0);
+	srv_url(u, sizeof u, &s, "/");
+	cr_assert_not_null(mkdtemp(dir));
+	if (!dyn) {
+		copy_binary(dir);
+	}
+	/* stdin and stderr closed; then stdout too. */
+	for (closed = 0; closed < 2; closed++) {
+		cr_assert_eq(pipe(p), 0);
+		pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			close(p[0]);
+			if (enter_bare_root(dir, dyn) != 0) {
+				_exit(77);
+			}
+			dup2(p[1], 1);
+			close(p[1]);
+			close(0);
+			close(2);
+			if (closed) {
+				close(1);
+			}
+			if (dyn) {
+				exec_ufetch(ARGS(u));
+			}
+			execl("/ufetch", "ufetch", u, (char *)NULL);
+			_exit(127);
+		}
+		close(p[1]);
+		len = 0;
+		while ((n = read(p[0], out + len, sizeof out - 1 - len)) > 0) {
+			len += (size_t)n;
+		}
+		out[len] = '\0';
+		close(p[0]);
+		cr_assert_eq(waitpid(pid, &st, 0), pid);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+			cr_skip_test("no permission for a mount namespace");
+		}
+		cr_assert(WIFEXITED(st), "status %x", st);
+		if (!closed) {
+			cr_expect_eq(WEXITSTATUS(st), 0);
+			cr_expect_str_eq(out, "hello\n");
+		} else {
+			/* The body cannot be written: as on a full disk. */
+			cr_expect_eq(WEXITSTATUS(st), 3);
+		}
+	}
+	cr_expect_eq(s.nconn, 2, "both runs reached the server");
+	srv_stop(&s);
+	if (!dyn) {
+		snprintf(out, sizeof out, "%s/ufetch", dir);
+		unlink(out);
+	}
+	rmdir(dir);
 }
