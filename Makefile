@@ -64,7 +64,8 @@ UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	    $(SAN)
 
 # Paths relative to the source tree ($(S)), found there through VPATH.
-LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
+LIB_SRC	= src/arena.c src/err.c src/fmt.c src/date.c src/url.c src/http.c \
+	  src/net.c \
 	  src/out.c src/der.c src/trust.c src/ghash.c src/x509.c src/x509msg.c \
 	  src/tlscache.c src/tls12.c src/hkdf.c src/pss.c src/aead.c \
 	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
@@ -76,7 +77,7 @@ HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
-	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c \
+	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c tests/test_date.c \
 	   tests/test_der.c tests/test_x509.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \

@@ -377,7 +377,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			break;
 		case UF_OPT_MAX_REDIRS:
 			if (parse_count(val, &o->fo.max_redirs) != 0) {
-				return uf_opts_bad("bad --max-redirs '%s'", val);
+				return uf_opts_bad("bad --max-redirs '%s'",
+				    val);
 			}
 			break;
 		case 'c':

@@ -226,7 +226,8 @@ uf_wget_next(struct uf_args *g)
 	int	c;
 
 	while (!w.done) {
-		c = uf_args_next(g, options, sizeof options / sizeof options[0]);
+		c = uf_args_next(g, options,
+		    sizeof options / sizeof options[0]);
 		if (c == UF_ARGS_END) {
 			w.done = 1;
 		} else if ((c = translate(g, c)) != 0) {
