@@ -70,8 +70,10 @@ LIB_SRC	= src/arena.c src/err.c src/fmt.c src/date.c src/url.c src/http.c \
 	  src/tlscache.c src/tls12.c src/hkdf.c src/pss.c src/aead.c \
 	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
 	  src/splice.c src/resume.c src/redirect.c src/fetch.c \
-	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
-	  src/wget.c src/msg.c src/args.c src/opts.c src/job.c
+	  src/urls.c src/progress.c src/auth.c src/netrc.c src/proxy.c \
+	  src/tunnel.c \
+	  src/wget.c src/msg.c src/args.c src/opts.c src/retry.c \
+	  src/writeout.c src/job.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
@@ -81,7 +83,8 @@ UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 	   tests/test_der.c tests/test_x509.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
-	   tests/test_proxy.c tests/guard.c tests/srv.c
+	   tests/test_proxy.c tests/test_netrc.c tests/test_writeout.c \
+	   tests/test_retry.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
@@ -155,7 +158,7 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust pss
+FUZZ_TARGETS	= url http der trust pss netrc
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
@@ -165,7 +168,7 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
 build/fuzz/mkseeds: fuzz/mkseeds.c tests/http_cases.h tests/url_cases.h \
-    tests/hex.h tests/pss/vectors.h
+    tests/netrc_cases.h tests/hex.h tests/pss/vectors.h
 	@mkdir -p build/fuzz
 	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
 	    fuzz/mkseeds.c
