@@ -8,58 +8,15 @@
 #include <string.h>
 
 #include "args.h"
-#include "fmt.h"
-
-/* The value of the option just found in the cluster or the next word. */
-static int
-value(struct uf_args *g, const struct uf_optdef *d, const char *attached)
-{
-	g->cluster = NULL;
-	if (attached != NULL && *attached != '\0') {
-		g->val = attached;
-	} else if (d->kind == UF_ARG_VALUE && g->i < g->argc) {
-		g->val = g->argv[g->i++];
-	} else if (d->kind == UF_ARG_VALUE) {
-		return UF_ARGS_NOVALUE;
-	}
-	return d->id;
-}
-
-/* A long option, w after its "--". */
-static int
-long_opt(struct uf_args *g, const struct uf_optdef *tab, size_t n,
-    const char *w)
-{
-	const char	*eq = strchr(w, '=');
-	size_t		len = eq != NULL ? (size_t)(eq - w) : strlen(w);
-	size_t		i;
-
-	/* Never the value: it may be a password. */
-	uf_snprintf(g->opt, sizeof g->opt, "--%.*s", (int)len, w);
-	for (i = 0; i < n; i++) {
-		if (tab[i].name != NULL && strncmp(tab[i].name, w, len) == 0
-		    && tab[i].name[len] == '\0') {
-			if (tab[i].kind != UF_ARG_VALUE) {
-				return eq != NULL ? UF_ARGS_NOTFLAG
-				    : tab[i].id;
-			}
-			if (eq != NULL) {
-				g->val = eq + 1;
-				return tab[i].id;
-			}
-			return value(g, &tab[i], NULL);
-		}
-	}
-	return UF_ARGS_UNKNOWN;
-}
 
 /* see args.h */
 int
 uf_args_next(struct uf_args *g, const struct uf_optdef *tab, size_t n)
 {
-	const char	*w;
-	size_t		i;
-	char		c;
+	const struct uf_optdef	*d;
+	const char		*w = g->cluster, *eq = NULL;
+	size_t			len = 1, k;
+	int			lng;
 
 	g->val = NULL;
 	if (g->i == 0) {
@@ -79,18 +36,45 @@ uf_args_next(struct uf_args *g, const struct uf_optdef *tab, size_t n)
 		} else if (w[2] == '\0') {
 			g->ended = 1;
 		} else {
-			return long_opt(g, tab, n, w + 2);
+			w += 2;
+			eq = strchr(w, '=');
+			len = eq != NULL ? (size_t)(eq - w) : strlen(w);
+			break;
 		}
 	}
-	c = *g->cluster++;
-	uf_snprintf(g->opt, sizeof g->opt, "-%c", c);
-	for (i = 0; i < n; i++) {
-		if (tab[i].letter == c) {
-			if (tab[i].kind == UF_ARG_FLAG) {
-				return tab[i].id;
-			}
-			return value(g, &tab[i], g->cluster);
+	lng = g->cluster == NULL;
+	if (!lng) {
+		w = g->cluster++;
+	}
+	/* The option as given, never its value: it may be a password. */
+	k = len < sizeof g->opt - 3 ? len : sizeof g->opt - 3;
+	memset(g->opt, '-', 2);
+	memcpy(g->opt + 1 + lng, w, k);
+	g->opt[1 + lng + k] = '\0';
+	for (d = tab; d < tab + n; d++) {
+		if (lng ? d->name != NULL && strncmp(d->name, w, len) == 0
+		    && d->name[len] == '\0' : d->letter == *w) {
+			break;
 		}
 	}
-	return UF_ARGS_UNKNOWN;
+	if (d == tab + n) {
+		return UF_ARGS_UNKNOWN;
+	}
+	if (eq != NULL) {
+		g->val = eq + 1;
+		return d->kind == UF_ARG_VALUE ? d->id : UF_ARGS_NOTFLAG;
+	}
+	if (d->kind == UF_ARG_FLAG) {
+		return d->id;
+	}
+	/* A value attached to a short option, else the next word. */
+	if (!lng && *g->cluster != '\0') {
+		g->val = g->cluster;
+		g->cluster = NULL;
+	} else if (d->kind == UF_ARG_VALUE && g->i < g->argc) {
+		g->val = g->argv[g->i++];
+	} else if (d->kind == UF_ARG_VALUE) {
+		return UF_ARGS_NOVALUE;
+	}
+	return d->id;
 }

@@ -58,32 +58,18 @@ uf_date_format(char *buf, int64_t t)
 	    d, months + 3 * (m - 1), (int)y, s / 3600, s / 60 % 60, s % 60);
 }
 
-/* The digits at *p (before end) into *v; returns how many. */
-static unsigned
-digits(const char **p, const char *end, unsigned *v)
-{
-	unsigned	n = 0;
-
-	*v = 0;
-	while (*p < end && **p >= '0' && **p <= '9' && n < 9) {
-		*v = *v * 10 + (unsigned)(*(*p)++ - '0');
-		n++;
-	}
-	return n;
-}
-
 /*
- * see date.h. Lenient, as RFC 9110 asks of recipients: each field is
- * known by its shape (a month's name, "HH:MM:SS", a day of one or two
- * digits, then a year of two or four), so the three formats are one
- * loop; words other than a month (the day's name, "GMT") are skipped.
+ * see date.h. Lenient, as RFC 9110 asks of recipients: a month's name
+ * and five numbers, whatever separates them; the day's name and "GMT"
+ * are skipped. The numbers are the day, then the year and the time
+ * (IMF-fixdate, RFC 850), or the time and the year (asctime, whose
+ * year is its last number and has four digits).
  */
 int
 uf_date_parse(const char *s, size_t len, int64_t *t)
 {
 	const char	*p = s, *end = s + len, *w;
-	unsigned	v, n, k, d = 0, m = 0, y = 0, mi, sec;
-	int64_t		secs = -1;
+	unsigned	n[5] = { 0 }, nd[5] = { 0 }, k = 0, m = 0, i, y;
 
 	while (p < end) {
 		if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') {
@@ -91,36 +77,35 @@ uf_date_parse(const char *s, size_t len, int64_t *t)
 			    && (*p | 0x20) <= 'z'; p++) {
 				continue;
 			}
-			for (k = 0; p - w == 3 && k < 12; k++) {
-				if (memcmp(w, months + 3 * k, 3) == 0) {
-					m = k + 1;
+			for (i = 0; p - w == 3 && i < 12; i++) {
+				if (memcmp(w, months + 3 * i, 3) == 0) {
+					m = i + 1;
 				}
 			}
-		} else if ((n = digits(&p, end, &v)) == 0) {
-			if (*p != ' ' && *p != '\t' && *p != ',' && *p != '-') {
-				return -1;
+		} else if (*p >= '0' && *p <= '9' && k < 5) {
+			for (n[k] = nd[k] = 0; p < end && *p >= '0'
+			    && *p <= '9' && nd[k] < 9; nd[k]++) {
+				n[k] = n[k] * 10 + (unsigned)(*p++ - '0');
 			}
+			k++;
+		} else if (*p == ' ' || *p == '\t' || *p == ',' || *p == '-'
+		    || *p == ':') {
 			p++;
-		} else if (p < end && *p == ':') {
-			p++;
-			if (n != 2 || v > 23 || digits(&p, end, &mi) != 2
-			    || mi > 59 || p == end || *p++ != ':'
-			    || digits(&p, end, &sec) != 2 || sec > 60) {
-				return -1;
-			}
-			secs = v * 3600 + mi * 60 + sec;
-		} else if (d == 0 && n <= 2) {
-			d = v;
-		} else if (y == 0 && (n == 2 || n == 4)) {
-			/* RFC 850's two digits: the most recent such year. */
-			y = n == 4 ? v : v + (v < 70 ? 2000 : 1900);
 		} else {
 			return -1;
 		}
 	}
-	if (d < 1 || d > 31 || m == 0 || y == 0 || secs < 0) {
+	i = k == 5 && nd[4] == 4 ? 1 : 2;	/* where the time starts */
+	y = n[i == 1 ? 4 : 1];
+	if (k != 5 || m == 0 || nd[0] > 2 || n[0] < 1 || n[0] > 31
+	    || nd[i] != 2 || nd[i + 1] != 2 || nd[i + 2] != 2 || n[i] > 23
+	    || n[i + 1] > 59 || n[i + 2] > 60
+	    || (nd[i == 1 ? 4 : 1] != 4 && nd[i == 1 ? 4 : 1] != 2)) {
 		return -1;
 	}
-	*t = uf_days_from_civil(y, m, d) * 86400 + secs;
+	/* RFC 850's two digits: the most recent such year. */
+	y += nd[i == 1 ? 4 : 1] == 4 ? 0 : y < 70 ? 2000 : 1900;
+	*t = uf_days_from_civil(y, m, n[0]) * 86400 + n[i] * 3600
+	    + n[i + 1] * 60 + n[i + 2];
 	return 0;
 }

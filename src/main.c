@@ -78,7 +78,7 @@ main(int argc, char **argv)
 		    uf_err_msg()) : (int)uf_err_code();
 	}
 	uf_verbose = opt.verbose && !opt.silent;
-	uf_msg_init(opt.silent && !opt.show_error, jobs.prog_on ? &jobs.prog
+	uf_msg_init(opt.silent, opt.show_error, jobs.prog_on ? &jobs.prog
 	    : NULL);
 	uf_proxy_cfg_env(&opt.fo.proxy);
 	uf_urls_init(&urls, opt.nurls, opt.urls);

@@ -17,49 +17,53 @@
 #include "msg.h"
 #include "opts.h"
 #include "wget.h"
+#include "writeout.h"
 
 static void
 usage(int fd)
 {
 	static const char	text[] =
 	    "usage: ufetch [options] URL...\n"
-	    "Fetch each URL over HTTP/1.1 or HTTPS and write the bodies to "
-	    "standard "
+	    "Fetch each URL over HTTP/1.1 or HTTPS; the bodies go to standard "
 	    "output.\n"
-	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n"
+	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n\n"
+	    "  -o FILE             write to FILE, atomically ('-': stdout)\n"
+	    "  -O                  write to a file named after the URL\n"
+	    "  -c, --continue      resume the .part file of -o or -O\n"
+	    "  -t, --timeout SECS  per-step timeout (default 3; 0: none)\n"
+	    "  -m, --max-time SECS total time per URL (default: none)\n"
+	    "  -H 'Name: value'    add or replace a header ('Name:' removes)\n"
+	    "  -d DATA|@FILE|@-    send DATA, FILE or standard input (POST)\n"
+	    "  -X METHOD           request method\n"
+	    "  -I, --head          HEAD request; print the response head\n"
+	    "  -i, --include       print the response head before the body\n"
+	    "  -A, --user-agent UA User-Agent ('': none)\n"
+	    "  --max-redirs N      follow at most N redirects (default 10)\n"
+	    "  -u, --user USER:PASSWORD  credentials for the URL's origin\n"
+	    "  --netrc, --netrc-file FILE  the same from ~/.netrc, or FILE\n"
+	    "  -z, --time-cond FILE|DATE only if newer (If-Modified-Since)\n"
+	    "  -R, --remote-time   the file gets the server's Last-Modified\n"
+	    "  --retry N           retry transient failures (resuming -o)\n"
+	    "  --retry-delay SECS  between retries (default 1, 2, 4 ...)\n"
+	    "  --retry-max-time SECS  no retry after SECS\n"
+	    "  --fail-with-body    write an HTTP error's body (still 8)\n"
+	    "  -w, --write-out FMT after each URL: %{http_code} ... (ufetch(1))"
 	    "\n"
-	    "  -o FILE          write to FILE (atomically; - is stdout)\n"
-	    "  -O               write to a file named after the URL\n"
-	    "  -t, --timeout SECS\n"
-	    "                   per-step timeout (default 3; 0: none)\n"
-	    "  -m, --max-time SECS\n"
-	    "                   total time per URL (default: none)\n"
-	    "  -H 'Name: value' add or replace a request header "
-	    "('Name:' removes)\n"
-	    "  -d DATA, -d @FILE, -d @-\n"
-	    "                   send DATA, FILE or standard input with POST\n"
-	    "  -X METHOD        request method\n"
-	    "  --max-redirs N   follow at most N redirects (default 10; 0: "
-	    "none)\n"
-	    "  -c, --continue   resume the .part file of -o or -O\n"
-	    "  -A, --user-agent UA\n"
-	    "  -I, --head       HEAD request; print the response head\n"
-	    "  -i, --include    print the response head before the body\n"
-	    "  -k, --insecure   do not check the server's certificate\n"
-	    "  --cacert FILE    trust the CA certificates in FILE\n"
-	    "  --capath DIR     trust the CA certificates in DIR (hashed)\n"
-	    "  -4, -6           IPv4 or IPv6 addresses only\n"
-	    "  -x, --proxy URL  use this HTTP proxy ('': none; default: "
-	    "$http_proxy,\n"
-	    "                   $https_proxy, $all_proxy)\n"
-	    "  --noproxy LIST   hosts reached directly (default: $no_proxy)\n"
-	    "  -q, --quiet      no progress display\n"
-	    "  -s, --silent     nothing on standard error\n"
-	    "  -v, --verbose    request and response heads on standard "
-	    "error\n"
-	    "  -h, --help       this text\n"
-	    "  -V, --version    version and build features\n"
-	    "\n"
+	    "  -k, --insecure      do not check the server's certificate\n"
+	    "  --cacert FILE       trust the CA certificates in FILE\n"
+	    "  --capath DIR        trust those in DIR (hashed names)\n"
+	    "  -4, -6              IPv4 or IPv6 addresses only\n"
+	    "  -x, --proxy URL     HTTP proxy ('': none; default $http_proxy, "
+	    "...)\n"
+	    "  --noproxy LIST      hosts reached directly (default $no_proxy)\n"
+	    "  -q, --quiet         no progress display\n"
+	    "  -s, --silent        nothing on stderr (-S, --show-error: but "
+	    "errors)\n"
+	    "  -v, --verbose       request and response heads on stderr\n"
+	    "  -f, -L              accepted: ufetch fails on HTTP errors and "
+	    "follows\n"
+	    "                      redirects anyway\n"
+	    "  -h, --help; -V, --version\n\n"
 	    "Exit status: 0 ok, 2 usage, 3 output, 4 network, 5 certificate,"
 	    "\n"
 	    "6 TLS handshake, 7 protocol, 8 HTTP error (>= 400), 9 timeout.\n";
@@ -267,6 +271,92 @@ good_method(const char *m)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
 }
 
+/*
+ * -u USER:PASSWORD, as typed (no %-escapes), into o->auth; without
+ * the password a usage error, as ufetch never prompts. The value is
+ * never repeated in a message.
+ */
+static int
+user(struct uf_run_opts *o, const char *v)
+{
+	if (strchr(v, ':') == NULL) {
+		return uf_opts_bad("%s", "-u needs USER:PASSWORD (ufetch "
+		    "never prompts for a password)");
+	}
+	if (strlen(v) > UF_USERINFO_MAX || uf_basic_auth_raw(o->auth_buf,
+	    sizeof o->auth_buf, v) == 0) {
+		return uf_opts_bad("%s", "bad -u value (a control character, "
+		    "or over 1023 bytes)");
+	}
+	o->auth = o->auth_buf;
+	return -1;
+}
+
+/*
+ * -z FILE|DATE: If-Modified-Since FILE's time, or DATE's. A FILE not
+ * there yet (the first run of "-z f -o f") means no condition; what is
+ * neither a file nor a date but has a space was meant as a date.
+ */
+static int
+time_cond(struct uf_run_opts *o, const char *v)
+{
+	struct stat	st;
+	int64_t		t;
+
+	if (stat(v, &st) == 0) {
+		t = st.st_mtim.tv_sec;
+	} else if (uf_date_parse(v, strlen(v), &t) != 0) {
+		return strchr(v, ' ') == NULL ? -1 : uf_opts_bad("bad -z date "
+		    "'%s' (want an HTTP date, or a file)", v);
+	}
+	uf_date_format(o->ims_buf, t);
+	o->ims = o->ims_buf;
+	return -1;
+}
+
+/*
+ * --netrc (path NULL: ~/.netrc, if there is one) or --netrc-file path
+ * (it must be there), read once, before any URL. Returns -1, or 2
+ * after the usage error.
+ */
+static int
+netrc(struct uf_run_opts *o, const char *path)
+{
+	const char	*home = getenv("HOME");
+	ssize_t		n;
+	int		fd;
+
+	if (path == NULL) {
+		if (home == NULL) {
+			return -1;
+		}
+		uf_snprintf(o->netrc_buf, sizeof o->netrc_buf, "%s/.netrc",
+		    home);
+	}
+	o->netrc = path != NULL ? path : o->netrc_buf;
+	o->netrc_len = 0;
+	fd = open(o->netrc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && path == NULL && errno == ENOENT) {
+		o->netrc = NULL;
+		return -1;
+	}
+	/* Up to its end: it may be a pipe, --netrc-file <(pass ...). */
+	n = fd < 0 ? -1 : 0;
+	while (n >= 0 && o->netrc_len < sizeof o->netrc_text
+	    && (n = read(fd, o->netrc_text + o->netrc_len,
+	    sizeof o->netrc_text - o->netrc_len)) > 0) {
+		o->netrc_len += (size_t)n;
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (n < 0 || o->netrc_len == sizeof o->netrc_text) {
+		return uf_opts_bad("cannot read the netrc file %s (or over "
+		    "64 KiB)", o->netrc);
+	}
+	return -1;
+}
+
 /* ufetch's options; the wget personality has its own (wget.c). */
 static const struct uf_optdef	options[] = {
 	{ "output",		'o', UF_ARG_VALUE, 'o' },
@@ -292,6 +382,16 @@ static const struct uf_optdef	options[] = {
 	{ "capath",		0,   UF_ARG_VALUE, UF_OPT_CAPATH },
 	{ "proxy",		'x', UF_ARG_VALUE, 'x' },
 	{ "noproxy",		0,   UF_ARG_VALUE, UF_OPT_NOPROXY },
+	{ "user",		'u', UF_ARG_VALUE, 'u' },
+	{ "netrc",		0,   UF_ARG_FLAG, UF_OPT_NETRC },
+	{ "netrc-file",		0,   UF_ARG_VALUE, UF_OPT_NETRC_FILE },
+	{ "fail-with-body",	0,   UF_ARG_FLAG, UF_OPT_FAIL_BODY },
+	{ "write-out",		'w', UF_ARG_VALUE, 'w' },
+	{ "retry",		0,   UF_ARG_VALUE, UF_OPT_RETRY },
+	{ "retry-delay",	0,   UF_ARG_VALUE, UF_OPT_RETRY_DELAY },
+	{ "retry-max-time",	0,   UF_ARG_VALUE, UF_OPT_RETRY_MAX_TIME },
+	{ "time-cond",		'z', UF_ARG_VALUE, 'z' },
+	{ "remote-time",	'R', UF_ARG_FLAG, 'R' },
 	/* curl's habits that are ufetch's defaults: accepted, no-ops. */
 	{ "fail",		'f', UF_ARG_FLAG, 'f' },
 	{ "location",		'L', UF_ARG_FLAG, 'L' },
@@ -305,7 +405,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 {
 	struct uf_args	g;
 	const char	*val;
-	int		c, i;
+	char		fmt[sizeof g.opt + 8];
+	int		c, i, rc, bad = 0;
 	int		wget = uf_wget_is(argv[0]);
 
 	o->fo.timeout = wget ? UF_WGET_TIMEOUT : 3000000000u;
@@ -376,13 +477,11 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			o->fo.method = val;
 			break;
 		case UF_OPT_MAX_REDIRS:
-			if (parse_count(val, &o->fo.max_redirs) != 0) {
-				return uf_opts_bad("bad --max-redirs '%s'",
-				    val);
-			}
+			bad = parse_count(val, &o->fo.max_redirs);
 			break;
 		case 'c':
 			o->fo.resume = 1;
+			o->in_place = wget;	/* wget continues FILE itself */
 			break;
 		case 'A':
 			for (i = 0; val[i] != '\0'; i++) {
@@ -438,6 +537,48 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'f':
 		case 'L':
 			break;
+		case 'u':
+			if ((rc = user(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case UF_OPT_NETRC:
+		case UF_OPT_NETRC_FILE:
+			if ((rc = netrc(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case UF_OPT_FAIL_BODY:
+			o->fo.fail_body = 1;
+			break;
+		case 'w':
+			if (uf_writeout_check(val) != NULL) {
+				return uf_opts_bad("unknown -w variable in "
+				    "'%s'", uf_writeout_check(val));
+			}
+			o->write_out = val;
+			break;
+		case UF_OPT_RETRY:
+			bad = parse_count(val, &o->retry.max);
+			break;
+		case UF_OPT_RETRY_DELAY:
+			bad = parse_secs(val, &o->retry.delay);
+			break;
+		case UF_OPT_RETRY_MAX_TIME:
+			bad = parse_secs(val, &o->retry.max_time);
+			break;
+		case 'z':
+			if ((rc = time_cond(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case 'R':
+			o->remote_time = 1;
+			break;
+		case UF_OPT_NEWER:
+			o->ims_output = 1;
+			o->remote_time = 1;
+			break;
 		case 'h':
 			if (wget) {
 				uf_wget_usage(1);
@@ -454,6 +595,11 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			return uf_opts_bad("option %s takes no value", g.opt);
 		default:
 			return uf_opts_bad("unknown option %s", g.opt);
+		}
+		/* A number that is not one: "bad --retry 'x'". */
+		if (bad) {
+			uf_snprintf(fmt, sizeof fmt, "bad %s '%%s'", g.opt);
+			return uf_opts_bad(fmt, val);
 		}
 	}
 	if (g.nfree == 0) {

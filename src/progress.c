@@ -171,13 +171,9 @@ void
 uf_progress_start(struct uf_progress *p, uint64_t have, uint64_t length,
     uint64_t written)
 {
-	struct sigaction	sa;
-
 	if (p->cols == 0) {
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_winch;
-		sa.sa_flags = SA_RESTART;
-		(void)sigaction(SIGWINCH, &sa, NULL);
+		/* musl's and glibc's signal(): SA_RESTART semantics. */
+		(void)signal(SIGWINCH, on_winch);
 		resized = 1;
 	}
 	p->active = 1;

@@ -1,7 +1,8 @@
 /*
  * wget.c: busybox wget's command line, read as ufetch options (see
  * wget.h). The option table is busybox 1.35's, long names included,
- * with the options it accepts and ignores.
+ * with the options it accepts and ignores, and GNU wget's --user,
+ * --password, --http-user, --http-password and -N.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,9 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "auth.h"
 #include "fmt.h"
+#include "opts.h"
 #include "ufetch.h"
 #include "wget.h"
 
@@ -21,6 +24,8 @@ enum {
 	W_POST_FILE,
 	W_SPIDER,
 	W_NO_CHECK,
+	W_USER,
+	W_PASSWORD,
 	W_IGNORED,
 	W_HELP
 };
@@ -32,7 +37,9 @@ static struct {
 	int		done;		/* all options read */
 	int		step;		/* implied options handed out */
 	const char	*dir;		/* -P */
+	const char	*user, *password;
 	char		post_file[PATH_MAX + 2];	/* "@FILE" */
+	char		cred[UF_USERINFO_MAX + 2];	/* "USER:PASSWORD" */
 } w;
 
 /* see wget.h */
@@ -111,10 +118,26 @@ post(struct uf_args *g, int c)
 	return 'd';
 }
 
+/* --user and --password: ufetch's -u USER:PASSWORD; never a prompt. */
+static int
+credentials(struct uf_args *g)
+{
+	if (w.user == NULL || w.password == NULL || strchr(w.user, ':')
+	    != NULL || uf_snprintf(w.cred, sizeof w.cred, "%s:%s", w.user,
+	    w.password) >= (int)sizeof w.cred) {
+		uf_fail(UF_E_USAGE, "%s", "--user needs --password (ufetch "
+		    "never prompts), and no colon");
+		return UF_WGET_ERR;
+	}
+	g->val = w.cred;
+	return 'u';
+}
+
 /*
  * After the options, those a wget command line implies: --spider is
  * a HEAD request (a POST, with a body) whose answer is thrown away;
- * without -O, each body goes to a file named after its URL.
+ * without -O, each body goes to a file named after its URL; --user
+ * and --password are one -u.
  */
 static int
 implied(struct uf_args *g)
@@ -122,11 +145,16 @@ implied(struct uf_args *g)
 	for (;;) {
 		switch (w.step++) {
 		case 0:
+			if (w.user != NULL || w.password != NULL) {
+				return credentials(g);
+			}
+			break;
+		case 1:
 			if (w.spider && !w.body) {
 				return 'I';
 			}
 			break;
-		case 1:
+		case 2:
 			if (w.spider) {
 				g->val = "/dev/null";
 				return 'o';
@@ -177,6 +205,14 @@ translate(struct uf_args *g, int c)
 	case W_SPIDER:
 		w.spider = 1;
 		return 0;
+	case W_USER:
+		w.user = g->val;
+		return 0;
+	case W_PASSWORD:
+		w.password = g->val;
+		return 0;
+	case 'N':
+		return UF_OPT_NEWER;
 	case W_NO_CHECK:
 		return 'k';
 	case W_HELP:
@@ -203,6 +239,7 @@ static const struct uf_optdef	options[] = {
 	{ "user-agent",		'U', UF_ARG_VALUE, 'U' },
 	{ "timeout",		'T', UF_ARG_VALUE, 'T' },
 	{ "tries",		't', UF_ARG_VALUE, 't' },
+	{ "timestamping",	'N', UF_ARG_FLAG, 'N' },
 	/* -nv, -nc, -nH, -np: never the next word as a value. */
 	{ NULL,			'n', UF_ARG_JOINED, 'n' },
 	{ "header",		0,   UF_ARG_VALUE, W_HEADER },
@@ -210,6 +247,10 @@ static const struct uf_optdef	options[] = {
 	{ "post-file",		0,   UF_ARG_VALUE, W_POST_FILE },
 	{ "spider",		0,   UF_ARG_FLAG, W_SPIDER },
 	{ "no-check-certificate", 0, UF_ARG_FLAG, W_NO_CHECK },
+	{ "user",		0,   UF_ARG_VALUE, W_USER },
+	{ "http-user",		0,   UF_ARG_VALUE, W_USER },
+	{ "password",		0,   UF_ARG_VALUE, W_PASSWORD },
+	{ "http-password",	0,   UF_ARG_VALUE, W_PASSWORD },
 	{ "passive-ftp",	0,   UF_ARG_FLAG, W_IGNORED },
 	{ "no-cache",		0,   UF_ARG_FLAG, W_IGNORED },
 	{ "no-verbose",		0,   UF_ARG_FLAG, W_IGNORED },
@@ -242,9 +283,10 @@ void
 uf_wget_usage(int fd)
 {
 	static const char	text[] =
-	    "usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] "
+	    "usage: wget [-cqSN] [--spider] [-O FILE] [-o LOGFILE] "
 	    "[--header STR]\n"
 	    "            [--post-data STR | --post-file FILE] [-Y on/off]\n"
+	    "            [--user USER --password PASS]\n"
 	    "            [--no-check-certificate] [-P DIR] [-U AGENT] "
 	    "[-T SEC] URL...\n"
 	    "ufetch as busybox wget: certificates are checked, files are "
@@ -257,8 +299,13 @@ uf_wget_usage(int fd)
 	    "  --post-file FILE send FILE with POST\n"
 	    "  --no-check-certificate\n"
 	    "                   do not check the server's certificate\n"
-	    "  -c               continue the .part file of an aborted "
-	    "transfer\n"
+	    "  -c               continue an aborted transfer (its .part, "
+	    "or FILE)\n"
+	    "  -N               only if newer than the file there "
+	    "(If-Modified-Since)\n"
+	    "  --user USER, --password PASS\n"
+	    "                   Basic credentials (also --http-user, "
+	    "--http-password)\n"
 	    "  -q               quiet\n"
 	    "  -P DIR           save to DIR (default .)\n"
 	    "  -S               show the server's response heads\n"

@@ -30,8 +30,9 @@ int		uf_wget_is(const char *argv0);
  * line: returns the id of the ufetch option that the next wget option
  * means, with args->val set ('o' for -O FILE, 't' for -T, 'A' for -U,
  * 'H' for --header, 'd' "@FILE" for --post-file, 'x' "" for -Y off,
- * 'k', 'c', 'q', 'h'), UF_WGET_DATA, UF_WGET_ERR, or a UF_ARGS_* code.
- * After the options, the ones wget implies: 'I' and 'o' "/dev/null"
+ * UF_OPT_NEWER for -N, 'k', 'c', 'q', 'h'), UF_WGET_DATA, UF_WGET_ERR,
+ * or a UF_ARGS_* code. After the options, the ones wget implies: 'u'
+ * "USER:PASSWORD" for --user and --password, 'I' and 'o' "/dev/null"
  * for --spider, 'O' when there was no -O. Then UF_ARGS_END.
  */
 int		uf_wget_next(struct uf_args *args);

@@ -28,6 +28,7 @@
 /* One accepted connection, plain or TLS. */
 struct conn {
 	struct srv		*s;
+	int			n;	/* the server's n-th connection */
 	int			fd;
 	br_sslio_context	*io;	/* NULL: plain */
 	br_ssl_engine_context	*eng;
@@ -282,16 +283,34 @@ srv_pattern(uint64_t i)
 }
 
 /*
- * OP_PATTERN: a body of len bytes that honours "Range: bytes=N-",
- * cut (connection closed) after cut body bytes when cut is not 0.
+ * OP_PATTERN: a body of len bytes that honours "Range: bytes=N-" (and
+ * If-Range: a validator that is not the current one gets the whole
+ * body), cut (connection closed) after cut body bytes when cut is not
+ * 0. Its validators: ETag "v1" ("v2" from the connection
+ * s->pattern_v2_from on) and a Last-Modified, or none with
+ * s->pattern_bare.
  */
 static void
 pattern(struct conn *c, uint64_t len, uint64_t cut)
 {
-	char		head[256], buf[65536];
+	char		head[512], buf[65536], val[64];
 	const char	*r = strstr(c->s->last_req, "\nRange: bytes=");
+	const char	*ir = strstr(c->s->last_req, "\nIf-Range: ");
+	const char	*etag = c->s->pattern_v2_from != 0
+			    && c->n >= c->s->pattern_v2_from ? "\"v2\"" : "\"v1\"";
 	uint64_t	from = 0, i, n, sent = 0;
+	size_t		h;
 
+	if (c->s->pattern_bare) {
+		val[0] = '\0';
+	} else {
+		snprintf(val, sizeof val, "ETag: %s\r\n", etag);
+	}
+	if (ir != NULL && (strncmp(ir + 11, etag, strlen(etag)) != 0
+	    || ir[11 + strlen(etag)] != '\r')
+	    && strncmp(ir + 11, PATTERN_DATE "\r", sizeof PATTERN_DATE) != 0) {
+		r = NULL;	/* another version: all of it */
+	}
 	if (r != NULL) {
 		from = strtoull(r + strlen("\nRange: bytes="), NULL, 10);
 	}
@@ -303,15 +322,17 @@ pattern(struct conn *c, uint64_t len, uint64_t cut)
 		return;
 	}
 	if (r != NULL) {
-		snprintf(head, sizeof head, "HTTP/1.1 206 Partial Content\r\n"
-		    "Content-Range: bytes %llu-%llu/%llu\r\n"
-		    "Content-Length: %llu\r\n\r\n", (unsigned long long)from,
+		h = (size_t)snprintf(head, sizeof head, "HTTP/1.1 206 Partial "
+		    "Content\r\nContent-Range: bytes %llu-%llu/%llu\r\n"
+		    "Content-Length: %llu\r\n", (unsigned long long)from,
 		    (unsigned long long)len - 1, (unsigned long long)len,
 		    (unsigned long long)(len - from));
 	} else {
-		snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
-		    "Content-Length: %llu\r\n\r\n", (unsigned long long)len);
+		h = (size_t)snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
+		    "Content-Length: %llu\r\n", (unsigned long long)len);
 	}
+	snprintf(head + h, sizeof head - h, "%s%s\r\n", val,
+	    c->s->pattern_bare ? "" : "Last-Modified: " PATTERN_DATE "\r\n");
 	if (c_write(c, head, strlen(head)) != 0) {
 		return;
 	}
@@ -530,14 +551,21 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 static void
 play(struct conn *c)
 {
-	const struct srv_step	*st;
+	const struct srv_step	*st, *first;
 	static const char	xs[4096] = { [0 ... 4095] = 'x' };
 	struct srv		*s = c->s;
 	char			buf[4096];
 	size_t			i, n;
 	struct linger		lg = { 1, 0 };
 
-	for (st = s->steps; st->op != OP_END && !s->stop; st++) {
+	/* Connections from the n-th on start after OP_FROM(n). */
+	for (st = s->steps, first = s->steps; st->op != OP_END; st++) {
+		if (st->op == OP_FROM && c->n >= (int)st->len) {
+			first = st + 1;
+		}
+	}
+	for (st = first; st->op != OP_END && st->op != OP_FROM && !s->stop;
+	    st++) {
 		switch (st->op) {
 		case OP_READ_REQ:
 			if (!read_req(c) && tls_failed(c)) {
@@ -609,6 +637,7 @@ play(struct conn *c)
 			}
 			break;
 		case OP_END:
+		case OP_FROM:
 			break;
 		}
 	}
@@ -743,6 +772,7 @@ serve(void *arg)
 		s->nconn++;
 		memset(&c, 0, sizeof c);
 		c.s = s;
+		c.n = s->nconn;
 		c.fd = fd;
 		if (s->mat != NULL) {
 			play_tls(&c, s->mat);

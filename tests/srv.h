@@ -31,15 +31,18 @@ enum srv_op {
 	OP_CLOSE_NOTIFY, /* TLS: send close_notify, then close */
 	OP_RELAY,	/* relay to srv.relay_port, dripping its replies */
 	OP_PATTERN,	/* srv_pattern() body of len bytes, honouring a
-			   Range request; cut after ms bytes unless 0 */
+			   Range request (and If-Range: see srv.c);
+			   cut after ms bytes unless 0 */
 	OP_REDIRECT,	/* up to the len-th request: a 3xx (ms) to data,
 			   or to "/rN", and end; later ones go on */
 	OP_RENEGOTIATE,	/* TLS: HelloRequest, then wait for the client's
 			   new handshake (srv.renegs) and go on, or for
 			   its refusal (srv.reneg_refused), which
 			   BearSSL's server takes as fatal */
-	OP_RENEG_TOLERANT /* the same, but a refusal is ignored: the
+	OP_RENEG_TOLERANT, /* the same, but a refusal is ignored: the
 			   script goes on, and may send but not read */
+	OP_FROM		/* the len-th connection and those after it play
+			   the steps after this one; earlier ones end here */
 };
 
 struct srv_step {
@@ -65,7 +68,11 @@ struct srv_step {
 #define S_REDIRECT(code, n, to) { OP_REDIRECT, (to), (n), (code) }
 #define S_RENEG		{ OP_RENEGOTIATE, NULL, 0, 0 }
 #define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
+#define S_FROM(n)	{ OP_FROM, NULL, (n), 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
+
+/* OP_PATTERN's Last-Modified. */
+#define PATTERN_DATE	"Sun, 06 Nov 1994 08:49:37 GMT"
 
 /*
  * TLS for a server: DER files under tests/pki, leaf first; the key is
@@ -104,6 +111,9 @@ struct srv {
 	uint64_t		body_hash;	/*   srv_hash() of it, */
 	char			body[4096];	/*   its first bytes */
 	br_ssl_session_cache_lru	*lru;		/* NULL: none */
+	int			pattern_v2_from; /* OP_PATTERN: ETag "v2"
+						    from this connection on */
+	int			pattern_bare;	/* OP_PATTERN: no validators */
 	int			hang_fd;	/* see srv_hang() */
 };
 
