@@ -19,8 +19,11 @@
 #                      tests what it holds
 #
 # CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS may be set on the command
-# line; what the build itself needs is added separately. Out of tree:
-# mkdir b && cd b && make -f ../Makefile check
+# line or in the environment; what the build itself needs is added
+# separately, and the user's flags come last, in the static build too.
+# Warnings are errors only in make check's warnings pass, never in a
+# build users make. Out of tree: mkdir b && cd b && make -f ../Makefile
+# check
 
 # The source tree is where this Makefile is; outputs go to the current
 # directory.
@@ -33,9 +36,12 @@ VERSION	:= $(shell sed -n 's/^\#define UFETCH_VERSION[^"]*"\(.*\)"/\1/p' \
 	   $(S)/src/ufetch.h)
 
 CC	?= cc
+# The static build takes only the user's CFLAGS, not the dynamic
+# build's default -O2 -g, which would undo its -Oz.
+USER_CFLAGS := $(if $(filter command environment override, \
+	       $(firstword $(origin CFLAGS))),$(CFLAGS))
 CFLAGS	?= -O2 -g
 WARN	= -Wall -Wextra
-WERROR	= -Werror
 UF_CPPFLAGS = -D_GNU_SOURCE -I$(S)/src
 
 PREFIX	?= /usr/local
@@ -60,8 +66,7 @@ BIN	= ufetch
 DYN	= $(B)/dynamic/ufetch
 endif
 
-UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
-	    $(SAN)
+UF_CFLAGS = -std=c11 $(WARN) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(SAN)
 
 # Paths relative to the source tree ($(S)), found there through VPATH.
 LIB_SRC	= src/arena.c src/err.c src/fmt.c src/date.c src/url.c src/http.c \
@@ -113,23 +118,26 @@ $(B)/cli: $(CLI_SRC) $(TEST_HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
 	    $(TEST_LIBS)
 
-# Warnings are errors for both compilers we support; the second one
-# only needs to parse.
+# Warnings are errors for both compilers we support, here and only
+# here: a build users make never fails on a new compiler's new warning.
 warnings:
 	@other=$$( $(CC) --version 2>/dev/null | grep -q clang && echo gcc \
 	    || echo clang ); \
-	if command -v $$other >/dev/null 2>&1; then \
-		echo "$$other -fsyntax-only"; \
-		$$other -fsyntax-only -std=c11 $(WARN) -Werror \
-		    $(UF_CPPFLAGS) $(CPPFLAGS) -I$(S)/tests $(S)/src/*.c \
-		    $(S)/tests/*.c $(S)/fuzz/*.c || exit 1; \
-	else \
-		echo "warnings: $$other not installed, skipped"; \
-	fi
+	for cc in $(CC) $$other; do \
+		if command -v $$cc >/dev/null 2>&1; then \
+			echo "$$cc -fsyntax-only -Werror"; \
+			$$cc -fsyntax-only -std=c11 $(WARN) -Werror \
+			    $(UF_CPPFLAGS) $(CPPFLAGS) -I$(S)/tests \
+			    $(S)/src/*.c $(S)/tests/*.c $(S)/fuzz/*.c \
+			    || exit 1; \
+		else \
+			echo "warnings: $$cc not installed, skipped"; \
+		fi; \
+	done
 
 manlint:
 	@if command -v mandoc >/dev/null 2>&1; then \
-		mandoc -T lint -W warning $(S)/man/ufetch.1; \
+		mandoc -T lint $(S)/man/ufetch.1; \
 	else \
 		groff -man -ww -z $(S)/man/ufetch.1; \
 	fi
@@ -143,6 +151,7 @@ check: $(BIN) $(DYN) $(B)/unit $(B)/cli warnings manlint
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
 	cmp -s $(BIN) $(DYN) || UFETCH=$(CURDIR)/$(DYN) $(B)/cli
 	$(S)/tests/install.sh "$(MAKE)" $(S)
+	$(S)/tests/flags.sh "$(MAKE)" $(S)
 
 check-dynamic: $(DYN) $(B)/cli
 	UFETCH=$(CURDIR)/$(DYN) $(B)/cli
@@ -208,7 +217,7 @@ BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
 # -Oz: 1.5 KB less code than -Os with TLS 1.3 in, and the same client
 # CPU on 512 MiB over TLS 1.3 (the hot loops are BearSSL's and
 # ghash.c's intrinsics).
-STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -DUF_LIBC='"musl"' \
+STATIC_CFLAGS	= -std=c11 $(WARN) -D_GNU_SOURCE -DUF_LIBC='"musl"' \
 		  -Oz -ffunction-sections -fdata-sections -I/usr/include/bearssl \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
 
@@ -216,9 +225,10 @@ static: $(STATIC_DIR)/ufetch
 
 $(STATIC_DIR)/ufetch: $(LIB_SRC) src/main.c static/fortify_shim.c $(HDRS)
 	@mkdir -p $(STATIC_DIR)
-	$(MUSL_CC) $(STATIC_CFLAGS) -I$(S)/src -static -Wl,--gc-sections \
-	    -Wl,-z,noseparate-code $(STATIC_LDFLAGS) -s -o $@ \
-	    $(filter %.c,$^) $(BEARSSL_A)
+	$(MUSL_CC) $(STATIC_CFLAGS) -I$(S)/src $(CPPFLAGS) $(USER_CFLAGS) \
+	    -static -Wl,--gc-sections -Wl,-z,noseparate-code \
+	    $(STATIC_LDFLAGS) $(LDFLAGS) -s -o $@ $(filter %.c,$^) \
+	    $(BEARSSL_A)
 	@# C without exceptions never unwinds: the tables are dead weight.
 	$(STATIC_OBJCOPY) -R .eh_frame -R .eh_frame_hdr $@
 	@echo "static: $@ is $$(wc -c < $@) bytes"
