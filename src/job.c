@@ -122,10 +122,8 @@ netrc_auth(struct uf_jobs *j, struct uf_job *jb)
 	if (rc == UF_NETRC_BAD || !e.has_password
 	    || strchr(e.login, ':') != NULL
 	    || uf_basic_auth_raw(jb->auth, sizeof jb->auth, up) == 0) {
-		return uf_fail(UF_E_USAGE, "%s: no usable password for %s (a "
-		    "word over %d bytes, an open quote, no password, a colon "
-		    "in the login or a control character)", j->o->netrc,
-		    jb->u.host, UF_NETRC_WORD);
+		return uf_fail(UF_E_USAGE, "%s: no usable password for %s",
+		    j->o->netrc, jb->u.host);
 	}
 	jb->x.auth = jb->auth;
 	return UF_OK;

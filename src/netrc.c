@@ -106,8 +106,6 @@ uf_netrc_find(const char *buf, size_t len, const char *host,
 				*(to == e->login ? &e->has_login
 				    : &e->has_password) = 1;
 			}
-		} else if (strcmp(ws.w, "account") == 0) {
-			(void)word(&ws);
 		} else if (strcmp(ws.w, "macdef") == 0) {
 			(void)word(&ws);
 			skip_macro(&ws);

@@ -5,8 +5,9 @@
  * The file is words separated by whitespace; a word may be quoted
  * ("..." with \ before a quote, a backslash or any other character:
  * \n is n, as curl reads it). "machine NAME" starts an entry,
- * "default" an entry for every machine; "login", "password" and
- * "account" take a word each (account is ignored); "macdef NAME"
+ * "default" an entry for every machine; "login" and "password" take a
+ * word each (other words, such as "account" and its value, are
+ * skipped); "macdef NAME"
  * starts a macro whose lines run to an empty line (skipped). An entry
  * matches when its NAME is the host, up to case; the first entry that
  * matches is the one (so "default" should come last, as ftp(1) says).

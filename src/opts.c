@@ -47,22 +47,18 @@ usage(int fd)
 	    "  --retry-delay SECS  between retries (default 1, 2, 4 ...)\n"
 	    "  --retry-max-time SECS  no retry after SECS\n"
 	    "  --fail-with-body    write an HTTP error's body (still 8)\n"
-	    "  -w, --write-out FMT after each URL: %{http_code} ... (ufetch(1))"
-	    "\n"
+	    "  -w, --write-out FMT after each URL: %{http_code} ...\n"
 	    "  -k, --insecure      do not check the server's certificate\n"
 	    "  --cacert FILE       trust the CA certificates in FILE\n"
 	    "  --capath DIR        trust those in DIR (hashed names)\n"
 	    "  -4, -6              IPv4 or IPv6 addresses only\n"
-	    "  -x, --proxy URL     HTTP proxy ('': none; default $http_proxy, "
-	    "...)\n"
+	    "  -x, --proxy URL     HTTP proxy ('': none; default $http_proxy)\n"
 	    "  --noproxy LIST      hosts reached directly (default $no_proxy)\n"
 	    "  -q, --quiet         no progress display\n"
 	    "  -s, --silent        nothing on stderr (-S, --show-error: but "
 	    "errors)\n"
 	    "  -v, --verbose       request and response heads on stderr\n"
-	    "  -f, -L              accepted: ufetch fails on HTTP errors and "
-	    "follows\n"
-	    "                      redirects anyway\n"
+	    "  -f, -L              accepted: ufetch fails and follows anyway\n"
 	    "  -h, --help; -V, --version\n\n"
 	    "Exit status: 0 ok, 2 usage, 3 output, 4 network, 5 certificate,"
 	    "\n"
@@ -279,14 +275,11 @@ good_method(const char *m)
 static int
 user(struct uf_run_opts *o, const char *v)
 {
-	if (strchr(v, ':') == NULL) {
-		return uf_opts_bad("%s", "-u needs USER:PASSWORD (ufetch "
-		    "never prompts for a password)");
-	}
-	if (strlen(v) > UF_USERINFO_MAX || uf_basic_auth_raw(o->auth_buf,
-	    sizeof o->auth_buf, v) == 0) {
-		return uf_opts_bad("%s", "bad -u value (a control character, "
-		    "or over 1023 bytes)");
+	/* No prompting; no control characters; at most 1023 bytes. */
+	if (strchr(v, ':') == NULL || strlen(v) > UF_USERINFO_MAX
+	    || uf_basic_auth_raw(o->auth_buf, sizeof o->auth_buf, v) == 0) {
+		return uf_opts_bad("%s", "-u needs USER:PASSWORD (ufetch never "
+		    "prompts), printable, at most 1023 bytes");
 	}
 	o->auth = o->auth_buf;
 	return -1;
@@ -552,11 +545,11 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			o->fo.fail_body = 1;
 			break;
 		case 'w':
-			if (uf_writeout_check(val) != NULL) {
-				return uf_opts_bad("unknown -w variable in "
-				    "'%s'", uf_writeout_check(val));
-			}
 			o->write_out = val;
+			if ((val = uf_writeout_check(val)) != NULL) {
+				return uf_opts_bad("unknown -w variable in "
+				    "'%s'", val);
+			}
 			break;
 		case UF_OPT_RETRY:
 			bad = parse_count(val, &o->retry.max);
