@@ -236,8 +236,8 @@ job_attempts(struct uf_jobs *j, struct uf_job *jb, int keep)
 		    || !carry_over(j, jb)) {
 			return err;
 		}
-		uf_snprintf(line, sizeof line, "%s; retry %u of %u in %llu.%u s",
-		    uf_err_msg(), jb->retry.done, o->retry.max,
+		uf_snprintf(line, sizeof line, "%s; retry %u of %u in "
+		    "%llu.%u s", uf_err_msg(), jb->retry.done, o->retry.max,
 		    (unsigned long long)(wait / 1000000000u),
 		    (unsigned)(wait / 100000000u % 10));
 		uf_msg_note(jb->arg, line);

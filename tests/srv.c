@@ -297,7 +297,8 @@ pattern(struct conn *c, uint64_t len, uint64_t cut)
 	const char	*r = strstr(c->s->last_req, "\nRange: bytes=");
 	const char	*ir = strstr(c->s->last_req, "\nIf-Range: ");
 	const char	*etag = c->s->pattern_v2_from != 0
-			    && c->n >= c->s->pattern_v2_from ? "\"v2\"" : "\"v1\"";
+			    && c->n >= c->s->pattern_v2_from ? "\"v2\""
+			    : "\"v1\"";
 	uint64_t	from = 0, i, n, sent = 0;
 	size_t		h;
 

@@ -659,10 +659,14 @@ Test(scripts, retry_after_in_seconds_and_as_a_date)
 Test(scripts, retry_backs_off_and_ends_with_the_last_status, .timeout = 30)
 {
 	static const struct srv_step	worse[] = {
-		S_READ, S_SEND("HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"),
-		S_FROM(2), S_READ, S_SEND("HTTP/1.1 502 Bad\r\nContent-Length: 0"
-		    "\r\n\r\n"), S_FROM(3), S_READ, S_SEND("HTTP/1.1 404 Gone\r\n"
-		    "Content-Length: 0\r\n\r\n"), S_END
+		S_READ, S_SEND("HTTP/1.1 500 Oops\r\nContent-Length: 0"
+		    "\r\n\r\n"),
+		S_FROM(2),
+		S_READ, S_SEND("HTTP/1.1 502 Bad\r\nContent-Length: 0"
+		    "\r\n\r\n"),
+		S_FROM(3),
+		S_READ, S_SEND("HTTP/1.1 404 Gone\r\nContent-Length: 0"
+		    "\r\n\r\n"), S_END
 	};
 	struct srv	s;
 	char		u[128];
@@ -695,15 +699,18 @@ Test(scripts, retry_backs_off_and_ends_with_the_last_status, .timeout = 30)
 Test(scripts, a_post_is_retried_only_when_not_processed)
 {
 	static const struct srv_step	oops[] = {
-		S_READ, S_SEND("HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"),
+		S_READ, S_SEND("HTTP/1.1 500 Oops\r\n"
+		    "Content-Length: 0\r\n\r\n"),
 		S_FROM(2), S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
 	};
 	static const struct srv_step	unavailable[] = {
-		S_READ, S_SEND("HTTP/1.1 503 Later\r\nContent-Length: 0\r\n\r\n"),
+		S_READ, S_SEND("HTTP/1.1 503 Later\r\n"
+		    "Content-Length: 0\r\n\r\n"),
 		S_FROM(2), S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
 	};
 	static const struct srv_step	reset[] = {
-		S_READ, S_RESET, S_FROM(2), S_READ, S_SEND(OK200("2\r\n\r\nok")),
+		S_READ, S_RESET, S_FROM(2),
+		S_READ, S_SEND(OK200("2\r\n\r\nok")),
 		S_END
 	};
 	struct srv	s;
