@@ -19,8 +19,11 @@
 #                      tests what it holds
 #
 # CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS may be set on the command
-# line; what the build itself needs is added separately. Out of tree:
-# mkdir b && cd b && make -f ../Makefile check
+# line or in the environment; what the build itself needs is added
+# separately, and the user's flags come last, in the static build too.
+# Warnings are errors only in make check's warnings pass, never in a
+# build users make. Out of tree: mkdir b && cd b && make -f ../Makefile
+# check
 
 # The source tree is where this Makefile is; outputs go to the current
 # directory.
@@ -33,9 +36,12 @@ VERSION	:= $(shell sed -n 's/^\#define UFETCH_VERSION[^"]*"\(.*\)"/\1/p' \
 	   $(S)/src/ufetch.h)
 
 CC	?= cc
+# The static build takes only the user's CFLAGS, not the dynamic
+# build's default -O2 -g, which would undo its -Oz.
+USER_CFLAGS := $(if $(filter command environment override, \
+	       $(firstword $(origin CFLAGS))),$(CFLAGS))
 CFLAGS	?= -O2 -g
 WARN	= -Wall -Wextra
-WERROR	= -Werror
 UF_CPPFLAGS = -D_GNU_SOURCE -I$(S)/src
 
 PREFIX	?= /usr/local
@@ -60,32 +66,35 @@ BIN	= ufetch
 DYN	= $(B)/dynamic/ufetch
 endif
 
-UF_CFLAGS = -std=c11 $(WARN) $(WERROR) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) \
-	    $(SAN)
+UF_CFLAGS = -std=c11 $(WARN) $(UF_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(SAN)
 
 # Paths relative to the source tree ($(S)), found there through VPATH.
-LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
+LIB_SRC	= src/arena.c src/err.c src/fmt.c src/date.c src/url.c src/http.c \
+	  src/net.c \
 	  src/out.c src/der.c src/trust.c src/ghash.c src/x509.c src/x509msg.c \
 	  src/tlscache.c src/tls12.c src/hkdf.c src/pss.c src/aead.c \
 	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
 	  src/splice.c src/resume.c src/redirect.c src/fetch.c \
-	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
-	  src/wget.c src/msg.c src/opts.c src/job.c
+	  src/urls.c src/progress.c src/auth.c src/netrc.c src/proxy.c \
+	  src/tunnel.c \
+	  src/wget.c src/msg.c src/args.c src/opts.c src/retry.c \
+	  src/writeout.c src/job.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
 
 UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
-	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c \
+	   tests/test_hkdf.c tests/test_pss.c tests/test_aead.c tests/test_date.c \
 	   tests/test_der.c tests/test_x509.c \
 	   tests/test_url.c tests/test_http.c tests/test_net.c \
 	   tests/test_trust.c tests/test_progress_fmt.c \
-	   tests/test_proxy.c tests/test_tls13msg.c tests/guard.c tests/srv.c
+	   tests/test_proxy.c tests/test_tls13msg.c tests/test_netrc.c \
+	   tests/test_writeout.c tests/test_retry.c tests/guard.c tests/srv.c
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
 	   tests/test_small.c tests/test_wget.c tests/test_out.c \
-	   tests/test_tls13.c tests/srv.c tests/srv13.c
+	   tests/test_tls13.c tests/test_scripts.c tests/srv.c tests/srv13.c
 # The TLS 1.3 test server (srv13.c) uses our key schedule and record
 # protection.
 CLI_OBJ	 = $(B)/hkdf.o $(B)/aead.o $(B)/ghash.o
@@ -112,23 +121,26 @@ $(B)/cli: $(CLI_SRC) $(CLI_OBJ) $(TEST_HDRS) $(HDRS)
 	$(CC) $(UF_CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) \
 	    $(CLI_OBJ) $(TEST_LIBS)
 
-# Warnings are errors for both compilers we support; the second one
-# only needs to parse.
+# Warnings are errors for both compilers we support, here and only
+# here: a build users make never fails on a new compiler's new warning.
 warnings:
 	@other=$$( $(CC) --version 2>/dev/null | grep -q clang && echo gcc \
 	    || echo clang ); \
-	if command -v $$other >/dev/null 2>&1; then \
-		echo "$$other -fsyntax-only"; \
-		$$other -fsyntax-only -std=c11 $(WARN) -Werror \
-		    $(UF_CPPFLAGS) $(CPPFLAGS) -I$(S)/tests $(S)/src/*.c \
-		    $(S)/tests/*.c $(S)/fuzz/*.c || exit 1; \
-	else \
-		echo "warnings: $$other not installed, skipped"; \
-	fi
+	for cc in $(CC) $$other; do \
+		if command -v $$cc >/dev/null 2>&1; then \
+			echo "$$cc -fsyntax-only -Werror"; \
+			$$cc -fsyntax-only -std=c11 $(WARN) -Werror \
+			    $(UF_CPPFLAGS) $(CPPFLAGS) -I$(S)/tests \
+			    $(S)/src/*.c $(S)/tests/*.c $(S)/fuzz/*.c \
+			    || exit 1; \
+		else \
+			echo "warnings: $$cc not installed, skipped"; \
+		fi; \
+	done
 
 manlint:
 	@if command -v mandoc >/dev/null 2>&1; then \
-		mandoc -T lint -W warning $(S)/man/ufetch.1; \
+		mandoc -T lint $(S)/man/ufetch.1; \
 	else \
 		groff -man -ww -z $(S)/man/ufetch.1; \
 	fi
@@ -142,6 +154,7 @@ check: $(BIN) $(DYN) $(B)/unit $(B)/cli warnings manlint
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
 	cmp -s $(BIN) $(DYN) || UFETCH=$(CURDIR)/$(DYN) $(B)/cli
 	$(S)/tests/install.sh "$(MAKE)" $(S)
+	$(S)/tests/flags.sh "$(MAKE)" $(S)
 
 check-dynamic: $(DYN) $(B)/cli
 	UFETCH=$(CURDIR)/$(DYN) $(B)/cli
@@ -157,7 +170,7 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust pss tls13
+FUZZ_TARGETS	= url http der trust pss tls13 netrc
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
@@ -167,7 +180,8 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
 build/fuzz/mkseeds: fuzz/mkseeds.c fuzz/fuzz_tls13.h tests/http_cases.h \
-    tests/url_cases.h tests/hex.h tests/pss/vectors.h tests/rfc8448_msgs.h
+    tests/url_cases.h tests/netrc_cases.h tests/hex.h tests/pss/vectors.h \
+    tests/rfc8448_msgs.h
 	@mkdir -p build/fuzz
 	$(CC) -std=c11 $(WARN) -Werror -D_GNU_SOURCE -Isrc -Itests -o $@ \
 	    fuzz/mkseeds.c
@@ -207,7 +221,7 @@ BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
 # -Oz: 1.5 KB less code than -Os with TLS 1.3 in, and the same client
 # CPU on 512 MiB over TLS 1.3 (the hot loops are BearSSL's and
 # ghash.c's intrinsics).
-STATIC_CFLAGS	= -std=c11 $(WARN) -Werror -D_GNU_SOURCE -DUF_LIBC='"musl"' \
+STATIC_CFLAGS	= -std=c11 $(WARN) -D_GNU_SOURCE -DUF_LIBC='"musl"' \
 		  -Oz -ffunction-sections -fdata-sections -I/usr/include/bearssl \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
 
@@ -215,9 +229,10 @@ static: $(STATIC_DIR)/ufetch
 
 $(STATIC_DIR)/ufetch: $(LIB_SRC) src/main.c static/fortify_shim.c $(HDRS)
 	@mkdir -p $(STATIC_DIR)
-	$(MUSL_CC) $(STATIC_CFLAGS) -I$(S)/src -static -Wl,--gc-sections \
-	    -Wl,-z,noseparate-code $(STATIC_LDFLAGS) -s -o $@ \
-	    $(filter %.c,$^) $(BEARSSL_A)
+	$(MUSL_CC) $(STATIC_CFLAGS) -I$(S)/src $(CPPFLAGS) $(USER_CFLAGS) \
+	    -static -Wl,--gc-sections -Wl,-z,noseparate-code \
+	    $(STATIC_LDFLAGS) $(LDFLAGS) -s -o $@ $(filter %.c,$^) \
+	    $(BEARSSL_A)
 	@# C without exceptions never unwinds: the tables are dead weight.
 	$(STATIC_OBJCOPY) -R .eh_frame -R .eh_frame_hdr $@
 	@echo "static: $@ is $$(wc -c < $@) bytes"

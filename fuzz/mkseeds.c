@@ -1,7 +1,8 @@
 /*
  * mkseeds.c: write the fuzzers' seed corpora from the unit-test
  * tables: mkseeds DIR makes DIR/url, DIR/http (tests/http_cases.h,
- * tests/url_cases.h), DIR/pss (tests/pss/vectors.h: its valid
+ * tests/url_cases.h), DIR/netrc (tests/netrc_cases.h, for each of
+ * fuzz_netrc.c's hosts) and DIR/pss (tests/pss/vectors.h: its valid
  * signatures in fuzz_pss.c's RAW mode, and each key and hash in its
  * ENCODE mode) and DIR/tls13 (the messages of RFC 8448 section 3,
  * tests/rfc8448_msgs.h, and a few of our own). DER and PEM seeds are
@@ -15,6 +16,7 @@
 #include "fuzz_tls13.h"
 #include "hex.h"
 #include "http_cases.h"
+#include "netrc_cases.h"
 #include "pss/vectors.h"
 #include "rfc8448_msgs.h"
 #include "url_cases.h"
@@ -165,6 +167,14 @@ main(int argc, char **argv)
 	mkdir(path, 0755);
 	snprintf(path, sizeof path, "%s/pss", argv[1]);
 	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/netrc", argv[1]);
+	mkdir(path, 0755);
+	for (i = 0; i < sizeof ncases / sizeof ncases[0]; i++) {
+		put(argv[1], "netrc", (int)i, ncases[i].in, ncases[i].len,
+		    "\x00");
+		put(argv[1], "netrc", (int)(100 + i), ncases[i].in,
+		    ncases[i].len, "\x01");
+	}
 	pss_seeds(argv[1]);
 	snprintf(path, sizeof path, "%s/tls13", argv[1]);
 	mkdir(path, 0755);

@@ -7,18 +7,19 @@
 #include "ufetch.h"
 
 /*
- * Decode s[0..len) into dst (at most len bytes). colon_ok says whether
- * a decoded ':' is allowed. Returns the decoded length, or -1.
+ * Decode s[0..len) into dst (at most len bytes); raw: taken as is, no
+ * %-escapes. colon_ok says whether a decoded ':' is allowed. Returns
+ * the decoded length, or -1.
  */
 static long
-decode(unsigned char *dst, const char *s, size_t len, int colon_ok)
+decode(unsigned char *dst, const char *s, size_t len, int colon_ok, int raw)
 {
 	size_t	i, n = 0;
 	int	hi, lo, c;
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c == '%') {
+		if (c == '%' && !raw) {
 			if (i + 2 >= len) {
 				return -1;
 			}
@@ -68,9 +69,9 @@ base64(char *dst, const unsigned char *src, size_t len)
 	return n;
 }
 
-/* see auth.h */
-size_t
-uf_basic_auth(char *dst, size_t cap, const char *userinfo)
+/* uf_basic_auth() and, with raw, uf_basic_auth_raw(). */
+static size_t
+basic(char *dst, size_t cap, const char *userinfo, int raw)
 {
 	/* Decoding never lengthens. */
 	unsigned char	plain[UF_USERINFO_MAX + 1];
@@ -83,13 +84,13 @@ uf_basic_auth(char *dst, size_t cap, const char *userinfo)
 	}
 	colon = strchr(userinfo, ':');
 	ulen = colon != NULL ? (size_t)(colon - userinfo) : len;
-	u = decode(plain, userinfo, ulen, 0);
+	u = decode(plain, userinfo, ulen, 0, raw);
 	if (u < 0) {
 		return 0;
 	}
 	plain[u] = ':';
 	if (colon != NULL) {
-		p = decode(plain + u + 1, colon + 1, len - ulen - 1, 1);
+		p = decode(plain + u + 1, colon + 1, len - ulen - 1, 1, raw);
 		if (p < 0) {
 			return 0;
 		}
@@ -103,4 +104,18 @@ uf_basic_auth(char *dst, size_t cap, const char *userinfo)
 	base64(dst + 6, plain, len);
 	dst[need] = '\0';
 	return need;
+}
+
+/* see auth.h */
+size_t
+uf_basic_auth(char *dst, size_t cap, const char *userinfo)
+{
+	return basic(dst, cap, userinfo, 0);
+}
+
+/* see auth.h */
+size_t
+uf_basic_auth_raw(char *dst, size_t cap, const char *user_pass)
+{
+	return basic(dst, cap, user_pass, 1);
 }

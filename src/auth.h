@@ -1,6 +1,6 @@
 /*
  * auth.h: the Basic credentials of RFC 7617, from the user info of a
- * URL ("user:pass@" of an origin or a proxy URL).
+ * URL ("user:pass@" of an origin or a proxy URL), from -u or a .netrc.
  *
  * One function, no state: the caller owns the buffer and decides which
  * header the value goes in (Authorization or Proxy-Authorization).
@@ -31,5 +31,12 @@
  * user, which the receiver could not tell from the separator).
  */
 size_t	uf_basic_auth(char *dst, size_t cap, const char *userinfo);
+
+/*
+ * The same for "user:password" as typed (-u, a .netrc's login and
+ * password): no %-escapes, everything after the first colon is the
+ * password.
+ */
+size_t	uf_basic_auth_raw(char *dst, size_t cap, const char *user_pass);
 
 #endif

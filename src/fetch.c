@@ -46,11 +46,13 @@
 #include "progress.h"
 #include "redirect.h"
 #include "resume.h"
+#include "retry.h"
 #include "splice.h"
 
 struct fetch {
 	struct uf_arena			*a;
 	const struct uf_opts		*o;
+	struct uf_xfer			*x;
 	struct uf_out			*out;
 	const struct uf_url		*first;	/* the URL asked for */
 	const struct uf_url		*url;	/* this hop's */
@@ -174,10 +176,11 @@ on_first_origin(const struct fetch *f, const struct uf_url *u)
 }
 
 /*
- * The Basic credentials of this hop: from the user info of its own
- * URL or, on the origin of the URL asked for, of that URL; never to
- * another origin after a redirect (CONTRACT 2). Sets f->auth, NULL
- * when there are none; called once per hop.
+ * The Basic credentials of this hop: on the origin of the URL asked
+ * for, those of -u or a .netrc (f->x->auth), else the user info of the
+ * hop's own URL or of the URL asked for; elsewhere only the hop's own.
+ * Never to another origin after a redirect (CONTRACT 2). Sets
+ * f->auth, NULL when there are none; called once per hop.
  */
 static enum uf_err
 hop_auth(struct fetch *f)
@@ -188,8 +191,14 @@ hop_auth(struct fetch *f)
 	size_t			n;
 
 	f->auth = NULL;
-	if (u->userinfo == NULL && on_first_origin(f, u)) {
-		u = f->first;
+	if (on_first_origin(f, u)) {
+		if (f->x->auth != NULL) {
+			f->auth = f->x->auth;
+			return UF_OK;
+		}
+		if (u->userinfo == NULL) {
+			u = f->first;
+		}
 	}
 	if (u->userinfo == NULL) {
 		return UF_OK;
@@ -234,6 +243,8 @@ fetch_send(struct fetch *f)
 	rq.nhdrs = f->o->nhdrs;
 	rq.keep_alive = f->keep;
 	rq.range_from = f->rs.have;
+	rq.if_range = f->x->if_range;
+	rq.ims = f->x->ims;
 	rq.has_body = f->send_body;
 	rq.body_len = f->send_body ? f->o->body->len : 0;
 	rq.body_dropped = f->body_dropped;
@@ -255,6 +266,7 @@ fetch_send(struct fetch *f)
 	}
 	uf_http_request(buf, len, &rq);
 	verbose_echo(uf_verbose, ">", (const unsigned char *)buf, len, &bol);
+	f->x->sent = 1;
 	err = (*io)->write(io, buf, len, "sending the request");
 	if (err == UF_OK && f->send_body) {
 		uf_note("sending a body of %llu bytes",
@@ -367,7 +379,7 @@ echo_start(struct fetch *f)
 
 	f->echo = ECHO_NONE;
 	if (!(f->o->include || f->o->head) || r->status < 200
-	    || r->status >= 400) {
+	    || (r->status >= 400 && !f->o->fail_body)) {
 		return UF_OK;
 	}
 	if (uf_redirect_is(r->status) && f->o->max_redirs > 0) {
@@ -758,25 +770,44 @@ hop(struct fetch *f)
 	return err;
 }
 
+/*
+ * --fail-with-body: is the body of this error status written? Not
+ * when the status is transient and another attempt will follow.
+ */
+static int
+error_body(const struct fetch *f)
+{
+	/* Never after bytes of an earlier attempt or run (-c). */
+	return f->o->fail_body && f->rs.have == 0 && !(f->x->may_retry
+	    && uf_retry_status(f->resp.status, f->o->body != NULL));
+}
+
 /* see fetch.h */
 enum uf_err
 uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
-    const struct uf_opts *o, struct uf_out *out, int keep)
+    const struct uf_opts *o, struct uf_out *out, int keep,
+    struct uf_xfer *x)
 {
 	struct fetch	*f;
 	enum uf_err	err;
 	size_t		mark;
 	int		skip = 0;
 
+	x->resp = NULL;
+	x->url = NULL;
+	x->redirects = 0;
+	x->sent = 0;
 	f = uf_arena_zalloc(a, sizeof *f);
 	/* Not zeroed: its pages are touched only when a redirect comes. */
 	if (f == NULL || (f->next = uf_arena_alloc(a, UF_LOC_MAX)) == NULL) {
 		return no_arena(a);
 	}
 	mark = uf_arena_mark(a);
+	x->resp = &f->resp;
 	f->a = a;
 	f->c = c;
 	f->o = o;
+	f->x = x;
 	f->out = out;
 	f->first = u;
 	f->url = u;
@@ -793,7 +824,9 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 	if (err != UF_OK) {
 		goto out;
 	}
-	if (o->resume) {
+	f->rs.have = x->have;
+	f->rs.stream = x->stream;
+	if (o->resume && x->have == 0) {
 		err = uf_out_resume(out, &f->rs.have);
 		if (err != UF_OK) {
 			goto out;
@@ -815,7 +848,7 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		/* splice(2) would move a close-framed 206 unchecked. */
 		f->splice &= !f->rs.ranged;
 	}
-	if (err == UF_OK && !skip) {
+	if (err == UF_OK && !skip && !error_body(f)) {
 		err = check_status(f);
 	}
 	if (err == UF_OK && !skip) {
@@ -830,8 +863,14 @@ uf_fetch(struct uf_arena *a, struct uf_conn *c, const struct uf_url *u,
 		if (err == UF_E_PROTO && f->rs.ranged) {
 			uf_out_rollback(out);
 		}
+		/* --fail-with-body: the error, once the body is out. */
+		if (err == UF_OK) {
+			err = check_status(f);
+		}
 	}
 out:
+	x->redirects = f->rr.hops;
+	x->url = f->rr.hops > 0 ? f->next : NULL;
 	if (err != UF_OK || skip || !reusable(f)) {
 		uf_conn_close(c);
 	}

@@ -43,6 +43,7 @@ struct uf_opts {
 	const struct uf_body	*body;		/* -d; NULL: none */
 	unsigned		max_redirs;	/* --max-redirs */
 	int			resume;		/* -c */
+	int			fail_body;	/* --fail-with-body */
 	int			head;		/* -I */
 	int			include;	/* -i */
 	int			family;		/* AF_UNSPEC, -4, -6 */
@@ -51,19 +52,51 @@ struct uf_opts {
 };
 
 /*
+ * One attempt at a URL: what its requests carry beyond the run's
+ * options (set by the caller, who owns the strings), and what the
+ * attempt tells back (valid until the arena is reset below where
+ * uf_fetch() began). Zero it before the first attempt.
+ */
+struct uf_xfer {
+	/* in */
+	const char	*auth;		/* Authorization for the origin of the
+					   URL asked for (-u, .netrc): wins over
+					   user info; NULL: none */
+	const char	*ims;		/* If-Modified-Since (-z), or NULL */
+	uint64_t	have;		/* body bytes an earlier attempt wrote:
+					   the rest is asked for (Range) */
+	const char	*if_range;	/* with have: their validator */
+	int		stream;		/* with have: they cannot be taken
+					   back, only a 206 may follow them */
+	int		may_retry;	/* a transient error status will be
+					   tried again: its body is not kept
+					   for --fail-with-body */
+	/* out */
+	const struct uf_http_resp *resp; /* the final response (status 0:
+					   none came); NULL: nothing began */
+	const char	*url;		/* where the last redirect led; NULL:
+					   none was followed */
+	unsigned	redirects;
+	int		sent;		/* some of a request went out */
+};
+
+/*
  * Fetch u over c (reusing it when it is open to u's origin, otherwise
  * opening it), following redirects, and write the final response body
  * (preceded by the heads for -i, or only the heads for -I) to out.
  * Every hop's memory is given back before the next. With -c, out's
- * temporary file is continued when it holds bytes. With keep set, the next URL has
- * the same origin: the request asks to keep the connection, and c is
- * left open if the response allows. Returns UF_OK, or the error whose
- * message is in the error slot; UF_E_PIPE when out is a closed pipe.
- * On a failure, out may hold part of the body: the caller decides what
- * to do with it (uf_out_abort()).
+ * temporary file is continued when it holds bytes; with x->have, the
+ * bytes of an earlier attempt are. With keep set, the next URL has the
+ * same origin: the request asks to keep the connection, and c is left
+ * open if the response allows. x is the attempt (see struct uf_xfer).
+ * Returns UF_OK, or the error whose message is in the error slot;
+ * UF_E_PIPE when out is a closed pipe. A final status of 400 or above
+ * is UF_E_HTTP, its body written with --fail-with-body. On a failure,
+ * out may hold part of the body: the caller decides what to do with it
+ * (uf_out_abort()).
  */
 enum uf_err	uf_fetch(struct uf_arena *a, struct uf_conn *c,
 		    const struct uf_url *u, const struct uf_opts *o,
-		    struct uf_out *out, int keep);
+		    struct uf_out *out, int keep, struct uf_xfer *x);
 
 #endif

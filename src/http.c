@@ -21,8 +21,8 @@
  * A field's value is interpreted when the next line starts with
  * something other than whitespace (or the head ends), because an
  * obs-fold continuation line may still extend it; 'pending' marks
- * that. We interpret only Content-Length, Transfer-Encoding, Connection
- * and Location; other fields are checked for syntax and forgotten.
+ * that. We interpret only the fields of 'known' below; the others are
+ * checked for syntax and forgotten.
  *
  * Strictness follows RFC 9112 with the leniencies it allows a user
  * agent: a bare LF ends a line, an obs-fold is read as a space, and
@@ -35,6 +35,7 @@
  */
 #include <string.h>
 
+#include "date.h"
 #include "fmt.h"
 #include "http.h"
 
@@ -51,7 +52,8 @@ enum {
 };
 
 enum {
-	H_OTHER, H_LENGTH, H_CODING, H_CONNECTION, H_LOCATION, H_RANGE
+	H_OTHER, H_LENGTH, H_CODING, H_CONNECTION, H_LOCATION, H_RANGE,
+	H_ETAG, H_LASTMOD, H_RETRY, H_CTYPE
 };
 
 static const struct {
@@ -63,6 +65,10 @@ static const struct {
 	{ "connection", H_CONNECTION },
 	{ "location", H_LOCATION },
 	{ "content-range", H_RANGE },
+	{ "etag", H_ETAG },
+	{ "last-modified", H_LASTMOD },
+	{ "retry-after", H_RETRY },
+	{ "content-type", H_CTYPE },
 };
 
 /* Largest body or chunk length we accept: 2^63 - 1. */
@@ -269,6 +275,56 @@ parse_range(struct uf_http_resp *r)
 	r->flags |= UF_RESP_RANGE;
 }
 
+/* The length of the value just read without trailing whitespace; 0
+ * when it was too long to keep. */
+static size_t
+value_len(const struct uf_http_resp *r)
+{
+	size_t	n = r->val_long ? 0 : r->val_len;
+
+	while (n > 0 && is_ows(r->val[n - 1])) {
+		n--;
+	}
+	return n;
+}
+
+/*
+ * ETag (RFC 9110 8.8.3), kept only when well-formed: a validator
+ * If-Range can send back; Content-Type, as it came.
+ */
+static void
+keep_value(struct uf_http_resp *r, char *dst)
+{
+	size_t	n = value_len(r), w;
+
+	w = n >= 2 && r->val[0] == 'W' && r->val[1] == '/' ? 2 : 0;
+	if (dst == r->etag && (n < w + 2 || r->val[w] != '"'
+	    || r->val[n - 1] != '"')) {
+		return;
+	}
+	memcpy(dst, r->val, n);
+	dst[n] = '\0';
+}
+
+/* Last-Modified, and Retry-After (RFC 9110 10.2.3): seconds or a date. */
+static void
+parse_time(struct uf_http_resp *r, int64_t *t, unsigned flag)
+{
+	const char	*v = (const char *)r->val;
+	size_t		n = value_len(r), i = 0;
+	uint64_t	secs;
+
+	if (flag == UF_RESP_RETRY && num_at(r->val, n, &i, &secs) == 0
+	    && i == n) {
+		*t = secs < INT32_MAX ? (int64_t)secs : INT32_MAX;
+	} else if (uf_date_parse(v, n, t) == 0) {
+		flag |= flag == UF_RESP_RETRY ? UF_RESP_RETRY_DATE : 0;
+	} else {
+		return;
+	}
+	r->flags |= flag;
+}
+
 /* Interpret the field that just ended, if we care about it. */
 static int
 finish_field(struct uf_http_resp *r)
@@ -294,6 +350,18 @@ finish_field(struct uf_http_resp *r)
 		break;
 	case H_RANGE:
 		parse_range(r);
+		break;
+	case H_CTYPE:
+		keep_value(r, r->ctype);
+		break;
+	case H_ETAG:
+		keep_value(r, r->etag);
+		break;
+	case H_LASTMOD:
+		parse_time(r, &r->last_modified, UF_RESP_LASTMOD);
+		break;
+	case H_RETRY:
+		parse_time(r, &r->retry_after, UF_RESP_RETRY);
 		break;
 	case H_LOCATION:
 		while (r->loc_len > 0 && is_ows((unsigned char)
@@ -370,6 +438,8 @@ new_head(struct uf_http_resp *r)
 	r->length = 0;
 	r->loc_len = 0;
 	r->loc_seen = 0;
+	r->etag[0] = '\0';
+	r->ctype[0] = '\0';
 	if (r->loc != NULL && r->loc_cap > 0) {
 		r->loc[0] = '\0';
 	}
@@ -1026,11 +1096,23 @@ uf_http_reason(const struct uf_http_resp *r, size_t *len)
  */
 
 /* Headers we may send ourselves, in this order; see uf_http_request(). */
-static const char *const defaults[] = {
-	"Host", "User-Agent", "Accept-Encoding", "Connection",
-	"Authorization", "Range", "Content-Type", "Content-Length"
+enum {
+	D_HOST, D_AGENT, D_ENCODING, D_CONNECTION, D_AUTH, D_RANGE,
+	D_IF_RANGE, D_IMS, D_TYPE, D_LENGTH, NDEFAULTS
 };
-#define NDEFAULTS	(sizeof defaults / sizeof defaults[0])
+
+static const char *const defaults[NDEFAULTS] = {
+	[D_HOST] = "Host",
+	[D_AGENT] = "User-Agent",
+	[D_ENCODING] = "Accept-Encoding",
+	[D_CONNECTION] = "Connection",
+	[D_AUTH] = "Authorization",
+	[D_RANGE] = "Range",
+	[D_IF_RANGE] = "If-Range",
+	[D_IMS] = "If-Modified-Since",
+	[D_TYPE] = "Content-Type",
+	[D_LENGTH] = "Content-Length"
+};
 
 /* Length of the name of -H argument h (up to ':' or ';'). */
 static size_t
@@ -1186,23 +1268,24 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 	char		range[48], clen[24];
 	size_t		i, j;
 
-	dval[0] = rq->url->authority;
-	dval[1] = rq->user_agent;
-	dval[2] = "identity";
-	dval[3] = rq->keep_alive ? NULL : "close";
-	dval[4] = rq->auth;
-	dval[5] = NULL;
+	memset(dval, 0, sizeof dval);
+	dval[D_HOST] = rq->url->authority;
+	dval[D_AGENT] = rq->user_agent;
+	dval[D_ENCODING] = "identity";
+	dval[D_CONNECTION] = rq->keep_alive ? NULL : "close";
+	dval[D_AUTH] = rq->auth;
 	if (rq->range_from > 0) {
 		uf_snprintf(range, sizeof range, "bytes=%llu-",
 		    (unsigned long long)rq->range_from);
-		dval[5] = range;
+		dval[D_RANGE] = range;
+		dval[D_IF_RANGE] = rq->if_range;
 	}
-	dval[6] = rq->has_body ? "application/x-www-form-urlencoded" : NULL;
-	dval[7] = NULL;
+	dval[D_IMS] = rq->ims;
 	if (rq->has_body) {
+		dval[D_TYPE] = "application/x-www-form-urlencoded";
 		uf_snprintf(clen, sizeof clen, "%llu",
 		    (unsigned long long)rq->body_len);
-		dval[7] = clen;
+		dval[D_LENGTH] = clen;
 	}
 	emits(&o, rq->method);
 	emits(&o, " ");
@@ -1220,7 +1303,7 @@ uf_http_request(char *buf, size_t cap, const struct uf_req *rq)
 				h = rq->hdrs[j];
 			}
 		}
-		if (i == 7 && rq->has_body) {
+		if (i == D_LENGTH && rq->has_body) {
 			h = NULL;
 		}
 		if (h != NULL) {

@@ -5,8 +5,9 @@
  * buffers: it never allocates, never looks back at bytes it has
  * consumed, and does not keep header lines. It keeps only what framing
  * and the next steps need: the status line (for -i and for messages),
- * the body framing, the Connection tokens, and the Location value
- * (copied into a buffer the caller provides). Any split of the input
+ * the body framing, the Connection tokens, the validators (ETag,
+ * Last-Modified), Retry-After, Content-Type, Content-Range, and the
+ * Location value (copied into a buffer the caller provides). Any split of the input
  * gives the same result, one byte at a time included.
  *
  * A response is read in two phases:
@@ -78,6 +79,9 @@ enum uf_framing {
 #define UF_RESP_LOC_LONG	0x04	/* Location did not fit loc_cap */
 #define UF_RESP_LOC_MANY	0x08	/* more than one Location */
 #define UF_RESP_RANGE		0x10	/* a well-formed Content-Range */
+#define UF_RESP_LASTMOD		0x20	/* a Last-Modified date */
+#define UF_RESP_RETRY		0x40	/* a Retry-After, in seconds */
+#define UF_RESP_RETRY_DATE	0x80	/*   or as a date */
 
 /*
  * One response. Before the first call the caller MUST zero it and may
@@ -105,6 +109,14 @@ struct uf_http_resp {
 	uint64_t	range_first;	/* UF_HTTP_HEAD with UF_RESP_RANGE: */
 	uint64_t	range_last;	/*   Content-Range; UINT64_MAX where */
 	uint64_t	range_total;	/*   the value had a star */
+	char		etag[UF_VAL_MAX + 1]; /* UF_HTTP_HEAD: the ETag, a
+					   well-formed one only; "": none */
+	char		ctype[UF_VAL_MAX + 1]; /* UF_HTTP_HEAD: Content-Type,
+					   "" when none or too long */
+	int64_t		last_modified;	/* UF_RESP_LASTMOD: the time */
+	int64_t		retry_after;	/* UF_RESP_RETRY: seconds (or
+					   with _DATE the time) to come
+					   back at */
 	uint64_t	body_seen;	/* body bytes delivered so far */
 	unsigned	interim;	/* interim heads skipped */
 
@@ -194,7 +206,8 @@ const char	*uf_http_reason(const struct uf_http_resp *r, size_t *len);
  * default one of that name, "Name:" removes a default one, "Name;"
  * sends the header with an empty value. The defaults, in order: Host,
  * User-Agent, Accept-Encoding, Connection, Authorization, Range,
- * Content-Type and Content-Length, each sent only when it has a value.
+ * If-Range, If-Modified-Since, Content-Type and Content-Length, each
+ * sent only when it has a value.
  * With a body, Content-Length is always ours: a wrong one from -H would
  * cut the body or make the server wait for bytes that never come.
  */
@@ -207,6 +220,8 @@ struct uf_req {
 	int			keep_alive;	/* omit Connection: close */
 	const char		*auth;		/* Authorization value, or NULL */
 	uint64_t		range_from;	/* > 0: Range: bytes=N- */
+	const char		*if_range;	/* with range_from: If-Range */
+	const char		*ims;		/* If-Modified-Since, or NULL */
 	int			has_body;	/* body_len bytes follow */
 	uint64_t		body_len;
 	int			body_dropped;	/* a redirect turned it into a GET:

@@ -1,20 +1,44 @@
 /*
  * job.h: the URLs of a run, one at a time: each from its string to its
  * exit status. A URL is parsed, gets its output (standard output, the
- * run's -o FILE, or its own -O FILE), is fetched over the run's
- * connection, and its output is committed or aborted; a failure is one
- * line on stderr and, if it is the run's first, its exit status.
+ * run's -o FILE, or its own -O FILE) and its credentials (-u, .netrc),
+ * is fetched over the run's connection (again, for --retry, carrying
+ * over what the output holds), and its output is committed or
+ * aborted: a 304 never replaces a file. A failure is one line on
+ * stderr and, if it is the run's first, its exit status; -w writes
+ * its line after each URL.
  *
  * Every URL starts from the same arena mark, taken after the run's
- * connection memory: one URL's memory never outlives it.
+ * connection memory: one URL's memory never outlives it. What one
+ * URL's attempts share is a struct uf_job, never a global.
  */
 #ifndef UF_JOB_H
 #define UF_JOB_H
 
+#include "auth.h"
 #include "conn.h"
+#include "date.h"
+#include "fetch.h"
+#include "netrc.h"
 #include "opts.h"
 #include "out.h"
 #include "progress.h"
+#include "retry.h"
+
+/* One URL: what its attempts share. */
+struct uf_job {
+	const char	*arg;		/* the URL as given */
+	struct uf_url	u;
+	struct uf_out	*out;
+	struct uf_xfer	x;
+	struct uf_retry	retry;
+	uint64_t	t0;		/* when it began (uf_now()) */
+	uint64_t	base;		/* the output's size before it */
+	uint64_t	size;		/* body bytes of all its attempts */
+	char		auth[UF_BASIC_AUTH_CAP(2 * UF_NETRC_WORD + 1)];
+	char		ims[UF_DATE_LEN + 1];	/* wget -N */
+	char		validator[UF_VAL_MAX + 1];	/* for If-Range */
+};
 
 struct uf_jobs {
 	const struct uf_run_opts	*o;
@@ -28,6 +52,8 @@ struct uf_jobs {
 	unsigned long			nfetched; /* URLs tried */
 	int				status;	/* of the first failure */
 	int				pipe_closed;
+	int				filled;	/* -o FILE got a body */
+	int				broken;	/* -o FILE missed one */
 };
 
 /*
@@ -51,7 +77,8 @@ void	uf_jobs_record(struct uf_jobs *j, enum uf_err err);
 
 /*
  * The run is over: close the connection, commit -o FILE if every URL
- * succeeded (else abort it, keeping a part -c can resume). Returns the
+ * succeeded (or kept its error's body, --fail-with-body) and one was
+ * not a 304, else abort it (keeping a part -c can resume). Returns the
  * run's exit status; j->pipe_closed says the run must end as a filter
  * whose reader went away (SIGPIPE).
  */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "job.h"
@@ -18,22 +19,49 @@ static struct uf_jobs		jobs;
 static struct uf_urls		urls;
 static struct uf_item		items[2];	/* the current URL and the next */
 
+/*
+ * A closed 0, 1 or 2 would be handed to the first socket we open, and
+ * the body written to the server. Occupy them with the read end of a
+ * pipe whose writer is gone: reading it is the end of the input, and
+ * writing fails, so a body for a closed stdout fails (3) instead of
+ * vanishing. No /dev/null: a bare root may have no /dev at all.
+ */
+static int
+fill_std(void)
+{
+	int	p[2], i, rd = -1;
+
+	for (i = 0; i < 3; i++) {
+		if (fcntl(i, F_GETFD) != -1 || errno != EBADF) {
+			continue;
+		}
+		if (rd < 0) {
+			if (pipe(p) != 0) {
+				return -1;
+			}
+			/* Above 2, so that both ends leave 0-2 free again. */
+			rd = fcntl(p[0], F_DUPFD_CLOEXEC, 3);
+			close(p[0]);
+			close(p[1]);
+		}
+		if (rd < 0 || dup2(rd, i) != i) {
+			return -1;
+		}
+	}
+	if (rd >= 0) {
+		close(rd);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct uf_item	*cur, *nxt;
-	int		i, rc, have_next;
+	int		rc, have_next;
 
-	/*
-	 * A closed 0, 1 or 2 would be handed to the first socket we open,
-	 * and the body written to the server. Occupy them; stdout read-only,
-	 * so that writing the body fails instead of vanishing.
-	 */
-	for (i = 0; i < 3; i++) {
-		if (fcntl(i, F_GETFD) == -1 && errno == EBADF
-		    && open("/dev/null", i == 1 ? O_RDONLY : O_RDWR) != i) {
-			return UF_E_INTERNAL;
-		}
+	if (fill_std() != 0) {
+		return UF_E_INTERNAL;
 	}
 	/* Socket writes use MSG_NOSIGNAL; stdout's EPIPE is handled. */
 	signal(SIGPIPE, SIG_IGN);
@@ -50,7 +78,8 @@ main(int argc, char **argv)
 		    uf_err_msg()) : (int)uf_err_code();
 	}
 	uf_verbose = opt.verbose && !opt.silent;
-	uf_msg_init(opt.silent, jobs.prog_on ? &jobs.prog : NULL);
+	uf_msg_init(opt.silent, opt.show_error, jobs.prog_on ? &jobs.prog
+	    : NULL);
 	uf_proxy_cfg_env(&opt.fo.proxy);
 	uf_urls_init(&urls, opt.nurls, opt.urls);
 	cur = &items[0];

@@ -9,7 +9,8 @@
 #include "progress.h"
 #include "url.h"
 
-static int			msg_silent;
+/* Until uf_msg_init(), everything is shown: usage errors come first. */
+static int			msg_no_notes, msg_no_errors;
 static struct uf_progress	*msg_prog;
 
 /*
@@ -41,29 +42,37 @@ hide_password(char *dst, size_t cap, const char *url)
 
 /* see msg.h */
 void
-uf_msg_init(int silent, struct uf_progress *prog)
+uf_msg_init(int silent, int show_error, struct uf_progress *prog)
 {
-	msg_silent = silent;
+	msg_no_notes = silent;
+	msg_no_errors = silent && !show_error;
 	msg_prog = prog;
+}
+
+/* see msg.h */
+void
+uf_msg_url(char *dst, size_t cap, const char *url)
+{
+	hide_password(dst, cap, url);
+	uf_sanitize(dst, cap, dst, strlen(dst));
 }
 
 /* see msg.h */
 void
 uf_msg(const char *url, const char *fmt, ...)
 {
-	char	buf[1024], clean[256], shown[1024];
+	char	buf[1024], clean[256];
 	va_list	ap;
 	int	n = 0;
 
-	if (msg_silent) {
+	if (msg_no_errors) {
 		return;
 	}
 	if (msg_prog != NULL) {
 		uf_progress_break(msg_prog);
 	}
 	if (url != NULL) {
-		hide_password(shown, sizeof shown, url);
-		uf_sanitize(clean, sizeof clean, shown, strlen(shown));
+		uf_msg_url(clean, sizeof clean, url);
 		n = uf_snprintf(buf, sizeof buf, "ufetch: %s: ", clean);
 	} else {
 		n = uf_snprintf(buf, sizeof buf, "ufetch: ");
@@ -76,5 +85,14 @@ uf_msg(const char *url, const char *fmt, ...)
 	}
 	buf[n++] = '\n';
 	(void)uf_write_all(2, buf, (size_t)n);
+}
+
+/* see msg.h */
+void
+uf_msg_note(const char *url, const char *text)
+{
+	if (!msg_no_notes) {
+		uf_msg(url, "%s", text);
+	}
 }
 

@@ -6,63 +6,60 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fmt.h"
 #include "http.h"
 #include "msg.h"
 #include "opts.h"
 #include "wget.h"
-
-/* --noproxy has no short form. */
-#define OPT_NOPROXY	256
+#include "writeout.h"
 
 static void
 usage(int fd)
 {
 	static const char	text[] =
 	    "usage: ufetch [options] URL...\n"
-	    "Fetch each URL over HTTP/1.1 or HTTPS and write the bodies to "
-	    "standard "
+	    "Fetch each URL over HTTP/1.1 or HTTPS; the bodies go to standard "
 	    "output.\n"
-	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n"
-	    "\n"
-	    "  -o FILE          write to FILE (atomically; - is stdout)\n"
-	    "  -O               write to a file named after the URL\n"
-	    "  -t, --timeout SECS\n"
-	    "                   per-step timeout (default 3; 0: none)\n"
-	    "  -m, --max-time SECS\n"
-	    "                   total time per URL (default: none)\n"
-	    "  -H 'Name: value' add or replace a request header "
-	    "('Name:' removes)\n"
-	    "  -d DATA, -d @FILE, -d @-\n"
-	    "                   send DATA, FILE or standard input with POST\n"
-	    "  -X METHOD        request method\n"
-	    "  --max-redirs N   follow at most N redirects (default 10; 0: "
-	    "none)\n"
-	    "  -c, --continue   resume the .part file of -o or -O\n"
-	    "  -A, --user-agent UA\n"
-	    "  -I, --head       HEAD request; print the response head\n"
-	    "  -i, --include    print the response head before the body\n"
-	    "  -k, --insecure   do not check the server's certificate\n"
-	    "  --cacert FILE    trust the CA certificates in FILE\n"
-	    "  --capath DIR     trust the CA certificates in DIR (hashed)\n"
-	    "  -4, -6           IPv4 or IPv6 addresses only\n"
-	    "  -x, --proxy URL  use this HTTP proxy ('': none; default: "
-	    "$http_proxy,\n"
-	    "                   $https_proxy, $all_proxy)\n"
-	    "  --noproxy LIST   hosts reached directly (default: $no_proxy)\n"
-	    "  -q, --quiet      no progress display\n"
-	    "  -s, --silent     nothing on standard error\n"
-	    "  -v, --verbose    request and response heads on standard "
-	    "error\n"
-	    "  -h, --help       this text\n"
-	    "  -V, --version    version and build features\n"
-	    "\n"
+	    "A URL '-' reads URLs from standard input, '@FILE' from FILE.\n\n"
+	    "  -o FILE             write to FILE, atomically ('-': stdout)\n"
+	    "  -O                  write to a file named after the URL\n"
+	    "  -c, --continue      resume the .part file of -o or -O\n"
+	    "  -t, --timeout SECS  per-step timeout (default 3; 0: none)\n"
+	    "  -m, --max-time SECS total time per URL (default: none)\n"
+	    "  -H 'Name: value'    add or replace a header ('Name:' removes)\n"
+	    "  -d DATA|@FILE|@-    send DATA, FILE or standard input (POST)\n"
+	    "  -X METHOD           request method\n"
+	    "  -I, --head          HEAD request; print the response head\n"
+	    "  -i, --include       print the response head before the body\n"
+	    "  -A, --user-agent UA User-Agent ('': none)\n"
+	    "  --max-redirs N      follow at most N redirects (default 10)\n"
+	    "  -u, --user USER:PASSWORD  credentials for the URL's origin\n"
+	    "  --netrc, --netrc-file FILE  the same from ~/.netrc, or FILE\n"
+	    "  -z, --time-cond FILE|DATE only if newer (If-Modified-Since)\n"
+	    "  -R, --remote-time   the file gets the server's Last-Modified\n"
+	    "  --retry N           retry transient failures (resuming -o)\n"
+	    "  --retry-delay SECS  between retries (default 1, 2, 4 ...)\n"
+	    "  --retry-max-time SECS  no retry after SECS\n"
+	    "  --fail-with-body    write an HTTP error's body (still 8)\n"
+	    "  -w, --write-out FMT after each URL: %{http_code} ...\n"
+	    "  -k, --insecure      do not check the server's certificate\n"
+	    "  --cacert FILE       trust the CA certificates in FILE\n"
+	    "  --capath DIR        trust those in DIR (hashed names)\n"
+	    "  -4, -6              IPv4 or IPv6 addresses only\n"
+	    "  -x, --proxy URL     HTTP proxy ('': none; default $http_proxy)\n"
+	    "  --noproxy LIST      hosts reached directly (default $no_proxy)\n"
+	    "  -q, --quiet         no progress display\n"
+	    "  -s, --silent        nothing on stderr (-S, --show-error: but "
+	    "errors)\n"
+	    "  -v, --verbose       request and response heads on stderr\n"
+	    "  -f, -L              accepted: ufetch fails and follows anyway\n"
+	    "  -h, --help; -V, --version\n\n"
 	    "Exit status: 0 ok, 2 usage, 3 output, 4 network, 5 certificate,"
 	    "\n"
 	    "6 TLS handshake, 7 protocol, 8 HTTP error (>= 400), 9 timeout.\n";
@@ -271,58 +268,138 @@ good_method(const char *m)
 }
 
 /*
- * The option getopt_long() just refused. Where optind points after an
- * error differs between C libraries (musl leaves it past argv's end
- * for a missing value), so a short option is named from optopt.
+ * -u USER:PASSWORD, as typed (no %-escapes), into o->auth; without
+ * the password a usage error, as ufetch never prompts. The value is
+ * never repeated in a message.
  */
-static const char *
-option_name(int argc, char **argv)
+static int
+user(struct uf_run_opts *o, const char *v)
 {
-	static char	name[3] = "-?";
-
-	if (optopt != 0) {
-		name[1] = (char)optopt;
-		return name;
+	/* No prompting; no control characters; at most 1023 bytes. */
+	if (strchr(v, ':') == NULL || strlen(v) > UF_USERINFO_MAX
+	    || uf_basic_auth_raw(o->auth_buf, sizeof o->auth_buf, v) == 0) {
+		return uf_opts_bad("%s", "-u needs USER:PASSWORD (ufetch never "
+		    "prompts), printable, at most 1023 bytes");
 	}
-	if (optind >= 1 && optind - 1 < argc && argv[optind - 1] != NULL) {
-		return argv[optind - 1];
-	}
-	return "(unknown)";
+	o->auth = o->auth_buf;
+	return -1;
 }
+
+/*
+ * -z FILE|DATE: If-Modified-Since FILE's time, or DATE's. A FILE not
+ * there yet (the first run of "-z f -o f") means no condition; what is
+ * neither a file nor a date but has a space was meant as a date.
+ */
+static int
+time_cond(struct uf_run_opts *o, const char *v)
+{
+	struct stat	st;
+	int64_t		t;
+
+	if (stat(v, &st) == 0) {
+		t = st.st_mtim.tv_sec;
+	} else if (uf_date_parse(v, strlen(v), &t) != 0) {
+		return strchr(v, ' ') == NULL ? -1 : uf_opts_bad("bad -z date "
+		    "'%s' (want an HTTP date, or a file)", v);
+	}
+	uf_date_format(o->ims_buf, t);
+	o->ims = o->ims_buf;
+	return -1;
+}
+
+/*
+ * --netrc (path NULL: ~/.netrc, if there is one) or --netrc-file path
+ * (it must be there), read once, before any URL. Returns -1, or 2
+ * after the usage error.
+ */
+static int
+netrc(struct uf_run_opts *o, const char *path)
+{
+	const char	*home = getenv("HOME");
+	ssize_t		n;
+	int		fd;
+
+	if (path == NULL) {
+		if (home == NULL) {
+			return -1;
+		}
+		uf_snprintf(o->netrc_buf, sizeof o->netrc_buf, "%s/.netrc",
+		    home);
+	}
+	o->netrc = path != NULL ? path : o->netrc_buf;
+	o->netrc_len = 0;
+	fd = open(o->netrc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && path == NULL && errno == ENOENT) {
+		o->netrc = NULL;
+		return -1;
+	}
+	/* Up to its end: it may be a pipe, --netrc-file <(pass ...). */
+	n = fd < 0 ? -1 : 0;
+	while (n >= 0 && o->netrc_len < sizeof o->netrc_text
+	    && (n = read(fd, o->netrc_text + o->netrc_len,
+	    sizeof o->netrc_text - o->netrc_len)) > 0) {
+		o->netrc_len += (size_t)n;
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (n < 0 || o->netrc_len == sizeof o->netrc_text) {
+		return uf_opts_bad("cannot read the netrc file %s (or over "
+		    "64 KiB)", o->netrc);
+	}
+	return -1;
+}
+
+/* ufetch's options; the wget personality has its own (wget.c). */
+static const struct uf_optdef	options[] = {
+	{ "output",		'o', UF_ARG_VALUE, 'o' },
+	{ "remote-name",	'O', UF_ARG_FLAG, 'O' },
+	{ "timeout",		't', UF_ARG_VALUE, 't' },
+	{ "max-time",		'm', UF_ARG_VALUE, 'm' },
+	{ "header",		'H', UF_ARG_VALUE, 'H' },
+	{ "data",		'd', UF_ARG_VALUE, 'd' },
+	{ "request",		'X', UF_ARG_VALUE, 'X' },
+	{ "max-redirs",		0,   UF_ARG_VALUE, UF_OPT_MAX_REDIRS },
+	{ "continue",		'c', UF_ARG_FLAG, 'c' },
+	{ "user-agent",		'A', UF_ARG_VALUE, 'A' },
+	{ "head",		'I', UF_ARG_FLAG, 'I' },
+	{ "include",		'i', UF_ARG_FLAG, 'i' },
+	{ "ipv4",		'4', UF_ARG_FLAG, '4' },
+	{ "ipv6",		'6', UF_ARG_FLAG, '6' },
+	{ "quiet",		'q', UF_ARG_FLAG, 'q' },
+	{ "silent",		's', UF_ARG_FLAG, 's' },
+	{ "show-error",		'S', UF_ARG_FLAG, 'S' },
+	{ "verbose",		'v', UF_ARG_FLAG, 'v' },
+	{ "insecure",		'k', UF_ARG_FLAG, 'k' },
+	{ "cacert",		0,   UF_ARG_VALUE, UF_OPT_CACERT },
+	{ "capath",		0,   UF_ARG_VALUE, UF_OPT_CAPATH },
+	{ "proxy",		'x', UF_ARG_VALUE, 'x' },
+	{ "noproxy",		0,   UF_ARG_VALUE, UF_OPT_NOPROXY },
+	{ "user",		'u', UF_ARG_VALUE, 'u' },
+	{ "netrc",		0,   UF_ARG_FLAG, UF_OPT_NETRC },
+	{ "netrc-file",		0,   UF_ARG_VALUE, UF_OPT_NETRC_FILE },
+	{ "fail-with-body",	0,   UF_ARG_FLAG, UF_OPT_FAIL_BODY },
+	{ "write-out",		'w', UF_ARG_VALUE, 'w' },
+	{ "retry",		0,   UF_ARG_VALUE, UF_OPT_RETRY },
+	{ "retry-delay",	0,   UF_ARG_VALUE, UF_OPT_RETRY_DELAY },
+	{ "retry-max-time",	0,   UF_ARG_VALUE, UF_OPT_RETRY_MAX_TIME },
+	{ "time-cond",		'z', UF_ARG_VALUE, 'z' },
+	{ "remote-time",	'R', UF_ARG_FLAG, 'R' },
+	/* curl's habits that are ufetch's defaults: accepted, no-ops. */
+	{ "fail",		'f', UF_ARG_FLAG, 'f' },
+	{ "location",		'L', UF_ARG_FLAG, 'L' },
+	{ "help",		'h', UF_ARG_FLAG, 'h' },
+	{ "version",		'V', UF_ARG_FLAG, 'V' }
+};
 
 /* see opts.h */
 int
 uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 {
-	static const struct option	longopts[] = {
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "remote-name", no_argument,		NULL, 'O' },
-		{ "timeout",	required_argument,	NULL, 't' },
-		{ "max-time",	required_argument,	NULL, 'm' },
-		{ "header",	required_argument,	NULL, 'H' },
-		{ "data",	required_argument,	NULL, 'd' },
-		{ "request",	required_argument,	NULL, 'X' },
-		{ "max-redirs",	required_argument,	NULL, 'R' },
-		{ "continue",	no_argument,		NULL, 'c' },
-		{ "user-agent",	required_argument,	NULL, 'A' },
-		{ "head",	no_argument,		NULL, 'I' },
-		{ "include",	no_argument,		NULL, 'i' },
-		{ "ipv4",	no_argument,		NULL, '4' },
-		{ "ipv6",	no_argument,		NULL, '6' },
-		{ "quiet",	no_argument,		NULL, 'q' },
-		{ "silent",	no_argument,		NULL, 's' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "insecure",	no_argument,		NULL, 'k' },
-		{ "cacert",	required_argument,	NULL, 'C' },
-		{ "capath",	required_argument,	NULL, 'P' },
-		{ "proxy",	required_argument,	NULL, 'x' },
-		{ "noproxy",	required_argument,	NULL,
-		    OPT_NOPROXY },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	int		c, i;
+	struct uf_args	g;
+	const char	*val;
+	char		fmt[sizeof g.opt + 8];
+	int		c, i, rc, bad = 0;
 	int		wget = uf_wget_is(argv[0]);
 
 	o->fo.timeout = wget ? UF_WGET_TIMEOUT : 3000000000u;
@@ -332,84 +409,84 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	o->fo.max_redirs = 10;
 	o->body.fd = -1;
 
-	opterr = 0;
-	while ((c = wget ? uf_wget_getopt(argc, argv)
-	    : getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
-	    longopts, NULL)) != -1) {
+	memset(&g, 0, sizeof g);
+	g.argc = argc;
+	g.argv = argv;
+	while ((c = wget ? uf_wget_next(&g) : uf_args_next(&g, options,
+	    sizeof options / sizeof options[0])) != UF_ARGS_END) {
+		val = g.val;
 		switch (c) {
 		case 'o':
 			/* Else FILE.part would be ".part" in the directory. */
-			if (optarg[0] == '\0') {
+			if (val[0] == '\0') {
 				return uf_opts_bad("%s", "empty output file name");
 			}
-			o->output = optarg;
+			o->output = val;
 			break;
 		case 'O':
 			o->remote_name = 1;
 			break;
 		case 't':
-			if (parse_secs(optarg, &o->fo.timeout) != 0) {
-				return uf_opts_bad("bad timeout '%s'", optarg);
+			if (parse_secs(val, &o->fo.timeout) != 0) {
+				return uf_opts_bad("bad timeout '%s'", val);
 			}
 			break;
 		case 'm':
-			if (parse_secs(optarg, &o->fo.max_time) != 0) {
-				return uf_opts_bad("bad max time '%s'", optarg);
+			if (parse_secs(val, &o->fo.max_time) != 0) {
+				return uf_opts_bad("bad max time '%s'", val);
 			}
 			break;
 		case 'H':
-			if (uf_http_check_header(optarg) != 0) {
+			if (uf_http_check_header(val) != 0) {
 				return uf_opts_bad("bad header '%s' (want "
-				    "'Name: value')", optarg);
+				    "'Name: value')", val);
 			}
 			if (o->fo.nhdrs == UF_MAX_HEADERS) {
 				return uf_opts_bad("more than %s -H options",
 				    "64");
 			}
-			o->hdrs[o->fo.nhdrs++] = optarg;
+			o->hdrs[o->fo.nhdrs++] = val;
 			break;
 		case 'd':
 			if (o->fo.body != NULL) {
 				return uf_opts_bad("%s", "only one -d");
 			}
-			if (body_init(o, optarg) != 0) {
+			if (body_init(o, val) != 0) {
 				return UF_E_USAGE;
 			}
 			o->fo.body = &o->body;
 			break;
 		case UF_WGET_DATA:	/* --post-data: even a leading '@' */
-			o->body.data = optarg;
-			o->body.len = strlen(optarg);
+			o->body.data = val;
+			o->body.len = strlen(val);
 			o->fo.body = &o->body;
 			break;
 		case UF_WGET_ERR:
 			return uf_opts_bad("%s", uf_err_msg());
 		case 'X':
-			if (!good_method(optarg)) {
-				return uf_opts_bad("bad method '%s'", optarg);
+			if (!good_method(val)) {
+				return uf_opts_bad("bad method '%s'", val);
 			}
-			o->fo.method = optarg;
+			o->fo.method = val;
 			break;
-		case 'R':
-			if (parse_count(optarg, &o->fo.max_redirs) != 0) {
-				return uf_opts_bad("bad --max-redirs '%s'",
-				    optarg);
-			}
+		case UF_OPT_MAX_REDIRS:
+			bad = parse_count(val, &o->fo.max_redirs);
 			break;
 		case 'c':
 			o->fo.resume = 1;
+			o->in_place = wget;	/* wget continues FILE itself */
 			break;
 		case 'A':
-			for (i = 0; optarg[i] != '\0'; i++) {
-				unsigned char	ch = (unsigned char)optarg[i];
+			for (i = 0; val[i] != '\0'; i++) {
+				unsigned char	ch = (unsigned char)val[i];
 
 				if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
 					return uf_opts_bad("bad user agent '%s'",
-					    optarg);
+					    val);
 				}
 			}
 			/* As with curl, -A '' sends no User-Agent at all. */
-			o->fo.user_agent = optarg[0] != '\0' ? optarg : NULL;
+			o->fo.user_agent = val[0] != '\0' ? val : NULL;
 			break;
 		case 'I':
 			o->fo.head = 1;
@@ -420,17 +497,17 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'k':
 			o->fo.tls.insecure = 1;
 			break;
-		case 'C':
-			o->cacert = optarg;
+		case UF_OPT_CACERT:
+			o->cacert = val;
 			break;
-		case 'P':
-			o->capath = optarg;
+		case UF_OPT_CAPATH:
+			o->capath = val;
 			break;
 		case 'x':
-			o->fo.proxy.proxy = optarg;
+			o->fo.proxy.proxy = val;
 			break;
-		case OPT_NOPROXY:
-			o->fo.proxy.noproxy = optarg;
+		case UF_OPT_NOPROXY:
+			o->fo.proxy.noproxy = val;
 			break;
 		case '4':
 			o->fo.family = AF_INET;
@@ -444,8 +521,56 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 's':
 			o->silent = 1;
 			break;
+		case 'S':
+			o->show_error = 1;
+			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 'f':
+		case 'L':
+			break;
+		case 'u':
+			if ((rc = user(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case UF_OPT_NETRC:
+		case UF_OPT_NETRC_FILE:
+			if ((rc = netrc(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case UF_OPT_FAIL_BODY:
+			o->fo.fail_body = 1;
+			break;
+		case 'w':
+			o->write_out = val;
+			if ((val = uf_writeout_check(val)) != NULL) {
+				return uf_opts_bad("unknown -w variable in "
+				    "'%s'", val);
+			}
+			break;
+		case UF_OPT_RETRY:
+			bad = parse_count(val, &o->retry.max);
+			break;
+		case UF_OPT_RETRY_DELAY:
+			bad = parse_secs(val, &o->retry.delay);
+			break;
+		case UF_OPT_RETRY_MAX_TIME:
+			bad = parse_secs(val, &o->retry.max_time);
+			break;
+		case 'z':
+			if ((rc = time_cond(o, val)) >= 0) {
+				return rc;
+			}
+			break;
+		case 'R':
+			o->remote_time = 1;
+			break;
+		case UF_OPT_NEWER:
+			o->ims_output = 1;
+			o->remote_time = 1;
 			break;
 		case 'h':
 			if (wget) {
@@ -457,15 +582,20 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'V':
 			version();
 			return 0;
-		case ':':
-			return uf_opts_bad("option %s needs a value",
-			    option_name(argc, argv));
+		case UF_ARGS_NOVALUE:
+			return uf_opts_bad("option %s needs a value", g.opt);
+		case UF_ARGS_NOTFLAG:
+			return uf_opts_bad("option %s takes no value", g.opt);
 		default:
-			return uf_opts_bad("unknown option %s",
-			    option_name(argc, argv));
+			return uf_opts_bad("unknown option %s", g.opt);
+		}
+		/* A number that is not one: "bad --retry 'x'". */
+		if (bad) {
+			uf_snprintf(fmt, sizeof fmt, "bad %s '%%s'", g.opt);
+			return uf_opts_bad(fmt, val);
 		}
 	}
-	if (optind == argc) {
+	if (g.nfree == 0) {
 		return uf_opts_bad("%s", "no URL given");
 	}
 	if (o->output != NULL && o->remote_name) {
@@ -477,7 +607,7 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	if (o->fo.resume && o->output == NULL && !o->remote_name) {
 		return uf_opts_bad("%s", "-c needs -o FILE or -O");
 	}
-	for (i = optind; o->body_stdin && i < argc; i++) {
+	for (i = 1; o->body_stdin && i <= g.nfree; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			return uf_opts_bad("%s", "-d @- and the URL list '-' both "
 			    "want standard input");
@@ -491,8 +621,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	}
 	o->fo.tls.trust = &o->trust;
 	o->dir = uf_wget_dir();
-	o->nurls = argc - optind;
-	o->urls = argv + optind;
+	o->nurls = g.nfree;
+	o->urls = argv + 1;
 	return -1;
 }
 

@@ -7,11 +7,36 @@
 #ifndef UF_OPTS_H
 #define UF_OPTS_H
 
+#include <limits.h>
+
+#include "auth.h"
+#include "date.h"
 #include "fetch.h"
+#include "netrc.h"
+#include "retry.h"
 #include "trust.h"
 
 /* Most -H options; each is a pointer into argv. */
 #define UF_MAX_HEADERS	64
+
+/*
+ * What an option does (struct uf_optdef's id): its short letter where
+ * it has one, else one of these. The wget personality (wget.c) hands
+ * back the same ids.
+ */
+enum {
+	UF_OPT_MAX_REDIRS = 0x100,
+	UF_OPT_CACERT,
+	UF_OPT_CAPATH,
+	UF_OPT_NOPROXY,
+	UF_OPT_NETRC,
+	UF_OPT_NETRC_FILE,
+	UF_OPT_FAIL_BODY,
+	UF_OPT_RETRY,
+	UF_OPT_RETRY_DELAY,
+	UF_OPT_RETRY_MAX_TIME,
+	UF_OPT_NEWER		/* wget -N: -z the output file, and -R */
+};
 
 struct uf_run_opts {
 	struct uf_opts	fo;		/* what every fetch gets */
@@ -19,6 +44,7 @@ struct uf_run_opts {
 	int		remote_name;	/* -O */
 	const char	*dir;		/* wget -P: where -O files go */
 	int		silent;		/* -s */
+	int		show_error;	/* -S: the failure lines even with -s */
 	int		quiet;		/* -q */
 	int		verbose;	/* -v */
 	const char	*hdrs[UF_MAX_HEADERS];
@@ -28,6 +54,19 @@ struct uf_run_opts {
 	int		body_stdin;	/* -d @- */
 	int		nurls;		/* the URL arguments */
 	char		**urls;
+	const char	*auth;		/* -u as an Authorization value */
+	const char	*netrc;		/* the .netrc read, for messages */
+	size_t		netrc_len;	/* its bytes in netrc_text */
+	const char	*write_out;	/* -w */
+	struct uf_retry_opts retry;
+	const char	*ims;		/* -z as If-Modified-Since */
+	int		ims_output;	/* wget -N: the output file's time */
+	int		remote_time;	/* -R */
+	int		in_place;	/* wget -c: FILE itself */
+	char		auth_buf[UF_BASIC_AUTH_CAP(UF_USERINFO_MAX)];
+	char		netrc_buf[PATH_MAX];
+	char		ims_buf[UF_DATE_LEN + 1];
+	char		netrc_text[UF_NETRC_FILE_MAX + 1];
 };
 
 /*

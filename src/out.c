@@ -3,6 +3,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,8 @@ uf_out_init(struct uf_out *o, const char *path)
 	o->resumed = 0;
 	o->prog = NULL;
 	o->direct = 0;
+	o->in_place = UF_IN_PLACE_NO;
+	o->has_mtime = 0;
 	o->path[0] = '\0';
 	o->tmp[0] = '\0';
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -111,54 +114,54 @@ resolve(struct uf_out *o)
 }
 
 /*
- * Is st, of o->tmp, a file we may write? A regular file of our own
+ * Is st, of path, a file we may write? A regular file of our own
  * with one link: never one another user planted, nor a hard link to
  * some other file, nor a FIFO or device (whose open could block).
  */
 static enum uf_err
-ours(const struct uf_out *o, const struct stat *st)
+ours(const char *path, const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode)) {
 		return uf_fail(UF_E_OUTPUT, "refusing to write %s: not a "
-		    "regular file", o->tmp);
+		    "regular file", path);
 	}
 	if (st->st_uid != geteuid()) {
 		return uf_fail(UF_E_OUTPUT, "refusing to write %s: owned by "
-		    "uid %u, not by us (uid %u)", o->tmp, (unsigned)st->st_uid,
+		    "uid %u, not by us (uid %u)", path, (unsigned)st->st_uid,
 		    (unsigned)geteuid());
 	}
 	if (st->st_nlink > 1) {
 		return uf_fail(UF_E_OUTPUT, "refusing to write %s: it has %u "
-		    "hard links", o->tmp, (unsigned)st->st_nlink);
+		    "hard links", path, (unsigned)st->st_nlink);
 	}
 	return UF_OK;
 }
 
 /*
- * Make fd, opened under the name o->tmp, ours to write: ours() again
- * (the name may have changed since it was looked at), locked, and
- * still the file under that name once locked: another ufetch may have
- * renamed or removed it in between. No ufetch renames or removes a
- * FILE.part without holding its lock, so the name stays ours for as
- * long as we hold it.
+ * Make fd, opened under the name path (o->tmp, or FILE continued in
+ * place), ours to write: ours() again (the name may have changed since
+ * it was looked at), locked, and still the file under that name once
+ * locked: another ufetch may have renamed or removed it in between. No
+ * ufetch renames or removes a FILE.part without holding its lock, so
+ * the name stays ours for as long as we hold it.
  */
 static enum uf_err
-claim(struct uf_out *o, int fd)
+claim(struct uf_out *o, int fd, const char *path)
 {
 	struct stat	st, at;
 	enum uf_err	err;
 
 	if (fstat(fd, &st) != 0) {
-		return cannot("open", o->tmp);
+		return cannot("open", path);
 	}
-	err = ours(o, &st);
+	err = ours(path, &st);
 	if (err != UF_OK) {
 		return err;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		return errno == EWOULDBLOCK ? busy(o) : cannot("lock", o->tmp);
+		return errno == EWOULDBLOCK ? busy(o) : cannot("lock", path);
 	}
-	if (fstat(fd, &st) != 0 || lstat(o->tmp, &at) != 0
+	if (fstat(fd, &st) != 0 || lstat(path, &at) != 0
 	    || st.st_nlink != 1 || at.st_dev != st.st_dev
 	    || at.st_ino != st.st_ino) {
 		return busy(o);
@@ -167,16 +170,17 @@ claim(struct uf_out *o, int fd)
 }
 
 /*
- * Open o->tmp for writing with mode (umask applied), claimed (see
- * claim()). A FILE.part that is there and ours is continued with keep
- * (-c), else removed and made afresh: a new file, which no one else
- * can hold open from an earlier life of the name. Nothing here can
- * block: a FIFO is refused before it is opened, and opened O_NONBLOCK
- * if one is slipped in after the check. With keep and no FILE.part,
- * o->fd stays -1.
+ * Open path (o->tmp; or for wget -c, FILE itself) for writing with mode
+ * (umask applied), claimed (see claim()). A file that is there and
+ * ours is continued with keep (-c), else removed and made afresh: a
+ * new file, which no one else can hold open from an earlier life of
+ * the name. FILE itself is only ever continued, its mode as it is.
+ * Nothing here can block: a FIFO is refused before it is opened, and
+ * opened O_NONBLOCK if one is slipped in after the check. With keep and
+ * no file, o->fd stays -1.
  */
 static enum uf_err
-open_part(struct uf_out *o, mode_t mode, int keep)
+open_part(struct uf_out *o, const char *path, mode_t mode, int keep)
 {
 	struct stat	st;
 	mode_t		mask = umask(0);
@@ -186,24 +190,24 @@ open_part(struct uf_out *o, mode_t mode, int keep)
 
 	umask(mask);
 	mode &= ~mask;
-	if (lstat(o->tmp, &st) == 0) {
+	if (lstat(path, &st) == 0) {
 		/* Not even opened unless it looks ours. */
-		err = ours(o, &st);
+		err = ours(path, &st);
 		if (err != UF_OK) {
 			return err;
 		}
-		fd = open(o->tmp, O_WRONLY | O_NOFOLLOW | O_NONBLOCK
-		    | O_CLOEXEC);
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0 && errno != ENOENT) {
-			return cannot("open", o->tmp);
+			return cannot("open", path);
 		}
 		if (fd >= 0) {
-			err = claim(o, fd);
+			err = claim(o, fd, path);
 			if (err == UF_OK && keep) {
 				/* Not O_APPEND: splice(2) refuses it. */
 				end = lseek(fd, 0, SEEK_END);
-				if (end < 0 || fchmod(fd, mode) != 0) {
-					err = cannot("resume", o->tmp);
+				if (end < 0 || (path == o->tmp
+				    && fchmod(fd, mode) != 0)) {
+					err = cannot("resume", path);
 				} else {
 					o->fd = fd;
 					o->resumed = (uint64_t)end;
@@ -212,7 +216,7 @@ open_part(struct uf_out *o, mode_t mode, int keep)
 			}
 			/* Removed while locked, never after. */
 			if (err == UF_OK) {
-				unlink(o->tmp);
+				unlink(path);
 			}
 			close(fd);
 			if (err != UF_OK) {
@@ -220,16 +224,16 @@ open_part(struct uf_out *o, mode_t mode, int keep)
 			}
 		}
 	} else if (errno != ENOENT) {
-		return cannot("create", o->tmp);
+		return cannot("create", path);
 	}
 	if (keep) {
 		return UF_OK;
 	}
-	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0) {
-		return errno == EEXIST ? busy(o) : cannot("create", o->tmp);
+		return errno == EEXIST ? busy(o) : cannot("create", path);
 	}
-	err = claim(o, fd);
+	err = claim(o, fd, path);
 	if (err != UF_OK) {
 		close(fd);
 		return err;
@@ -276,7 +280,7 @@ open_file(struct uf_out *o)
 
 	err = prepare(o, &mode);
 	if (err != UF_OK || !o->direct) {
-		return err != UF_OK ? err : open_part(o, mode, 0);
+		return err != UF_OK ? err : open_part(o, o->tmp, mode, 0);
 	}
 	o->fd = open(o->path, O_WRONLY | O_CLOEXEC);
 	if (o->fd < 0) {
@@ -315,7 +319,8 @@ uf_out_error(struct uf_out *o, int e)
 		return UF_E_PIPE;
 	}
 	return uf_fail(UF_E_OUTPUT, "cannot write %s: %s",
-	    o->to_file ? (o->direct ? o->path : o->tmp) : "standard output",
+	    !o->to_file ? "standard output" : o->direct
+	    || o->in_place == UF_IN_PLACE_YES ? o->path : o->tmp,
 	    strerror(e));
 }
 
@@ -368,6 +373,14 @@ uf_out_commit(struct uf_out *o)
 		close(fd);
 		return UF_OK;
 	}
+	if (o->has_mtime) {
+		struct timespec	ts[2] = {
+			{ 0, UTIME_OMIT }, { (time_t)o->mtime, 0 }
+		};
+
+		/* futimens(), without musl's fallback for old kernels. */
+		(void)syscall(SYS_utimensat, fd, NULL, ts, 0);
+	}
 	/*
 	 * The data must be on disk before the name points at it; fsync
 	 * reports what close would. The rename is made with the lock held
@@ -375,12 +388,15 @@ uf_out_commit(struct uf_out *o)
 	 */
 	err = UF_OK;
 	if (fsync(fd) != 0 && errno != EINVAL) {
-		err = cannot("write", o->tmp);
+		err = cannot("write", o->in_place == UF_IN_PLACE_YES ? o->path
+		    : o->tmp);
+	} else if (o->in_place == UF_IN_PLACE_YES) {
+		/* FILE itself, complete now: nothing to rename. */
 	} else if (rename(o->tmp, o->path) != 0) {
 		err = uf_fail(UF_E_OUTPUT, "cannot rename %s to %s: %s",
 		    o->tmp, o->path, strerror(errno));
 	}
-	if (err != UF_OK) {
+	if (err != UF_OK && o->in_place != UF_IN_PLACE_YES) {
 		unlink(o->tmp);
 	}
 	close(fd);
@@ -394,8 +410,12 @@ uf_out_abort(struct uf_out *o, int keep)
 	if (!o->to_file || o->fd < 0) {
 		return;
 	}
-	/* Removed while we hold the lock, never after (see claim()). */
-	if (!o->direct && !(keep && o->resumed + o->written > 0)) {
+	/*
+	 * Removed while we hold the lock, never after (see claim()); FILE
+	 * continued in place keeps what it got, as with wget.
+	 */
+	if (!o->direct && o->in_place != UF_IN_PLACE_YES
+	    && !(keep && o->resumed + o->written > 0)) {
 		unlink(o->tmp);
 	}
 	close(o->fd);
@@ -417,7 +437,12 @@ uf_out_resume(struct uf_out *o, uint64_t *have)
 	if (err != UF_OK || o->direct) {
 		return err;	/* written in place: nothing to resume */
 	}
-	err = open_part(o, mode, 1);
+	err = open_part(o, o->tmp, mode, 1);
+	if (err == UF_OK && o->fd < 0 && o->in_place == UF_IN_PLACE_MAY) {
+		/* wget -c without a FILE.part: FILE itself, if there. */
+		err = open_part(o, o->path, mode, 1);
+		o->in_place = o->fd >= 0 ? UF_IN_PLACE_YES : UF_IN_PLACE_MAY;
+	}
 	*have = o->resumed;
 	return err;
 }
@@ -426,8 +451,20 @@ uf_out_resume(struct uf_out *o, uint64_t *have)
 enum uf_err
 uf_out_restart(struct uf_out *o)
 {
+	struct stat	st;
+
 	if (o->fd < 0 || o->resumed == 0) {
 		return UF_OK;
+	}
+	if (o->in_place == UF_IN_PLACE_YES) {
+		/* FILE stays whole until the new one is: a FILE.part. */
+		st.st_mode = 0666;
+		(void)fstat(o->fd, &st);
+		close(o->fd);
+		o->fd = -1;
+		o->resumed = 0;
+		o->in_place = UF_IN_PLACE_NO;
+		return open_part(o, o->tmp, st.st_mode & 0777, 0);
 	}
 	if (ftruncate(o->fd, 0) != 0 || lseek(o->fd, 0, SEEK_SET) != 0) {
 		return uf_fail(UF_E_OUTPUT, "cannot truncate %s: %s", o->tmp,
@@ -448,4 +485,32 @@ uf_out_rollback(struct uf_out *o)
 	    && lseek(o->fd, (off_t)o->resumed, SEEK_SET) >= 0) {
 		o->written = 0;
 	}
+}
+
+/* see out.h */
+uint64_t
+uf_out_size(const struct uf_out *o)
+{
+	return o->resumed + o->written;
+}
+
+/* see out.h */
+int
+uf_out_retry(struct uf_out *o, uint64_t base, uint64_t *have)
+{
+	*have = uf_out_size(o) - base;
+	if (!o->to_file || o->direct || o->fd < 0 || base != 0) {
+		return 0;
+	}
+	o->resumed += o->written;
+	o->written = 0;
+	return 1;
+}
+
+/* see out.h */
+void
+uf_out_set_mtime(struct uf_out *o, int64_t t)
+{
+	o->mtime = t;
+	o->has_mtime = 1;
 }

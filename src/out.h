@@ -38,12 +38,22 @@
 
 struct uf_progress;
 
+/* struct uf_out's in_place: -c on FILE itself (busybox and GNU wget). */
+enum {
+	UF_IN_PLACE_NO,
+	UF_IN_PLACE_MAY,	/* without FILE.part, -c continues FILE */
+	UF_IN_PLACE_YES		/* it does: bytes are appended to FILE */
+};
+
 struct uf_out {
 	int		fd;		/* -1 until opened */
 	int		to_file;	/* 0: standard output */
 	int		direct;		/* file written in place (not regular) */
+	int		in_place;	/* UF_IN_PLACE_*; set after init */
 	uint64_t	written;	/* bytes written since uf_out_init */
-	uint64_t	resumed;	/* bytes the temporary file held (-c) */
+	uint64_t	resumed;	/* bytes the file held before (-c) */
+	int64_t		mtime;		/* -R: FILE's time once committed */
+	int		has_mtime;
 	struct uf_progress *prog;	/* told of each write; NULL: none */
 	char		path[PATH_MAX];	/* FILE; once opened, where its
 					   symbolic links lead */
@@ -98,15 +108,20 @@ void		uf_out_abort(struct uf_out *o, int keep);
  * -c: before anything is written, open and lock the temporary file of
  * an earlier run to continue it, and set *have to the bytes it holds
  * (0 when there is none, or the output is standard output or written
- * in place: the whole body is fetched). Returns UF_OK or UF_E_OUTPUT
- * (a FILE.part that is not ours to continue, or held by another run).
+ * in place: the whole body is fetched). Without a FILE.part, with
+ * in_place UF_IN_PLACE_MAY, FILE itself is continued (if it is a
+ * regular file of ours with one link, as FILE.part must be): bytes are
+ * appended to it, and a failure leaves it as long as it was or longer.
+ * Returns UF_OK or UF_E_OUTPUT (a file that is not ours to continue,
+ * or held by another run).
  */
 enum uf_err	uf_out_resume(struct uf_out *o, uint64_t *have);
 
 /*
  * The server sent the whole body instead of the rest: empty the
- * resumed temporary file and write it from the start. A no-op when
- * nothing was resumed. Returns UF_OK or UF_E_OUTPUT.
+ * resumed temporary file and write it from the start (FILE continued
+ * in place is left as it is: the body goes to a new FILE.part). A
+ * no-op when nothing was resumed. Returns UF_OK or UF_E_OUTPUT.
  */
 enum uf_err	uf_out_restart(struct uf_out *o);
 
@@ -117,5 +132,22 @@ enum uf_err	uf_out_restart(struct uf_out *o);
  * for standard output and files written in place.
  */
 void		uf_out_rollback(struct uf_out *o);
+
+/* The bytes in the output: resumed and written. */
+uint64_t	uf_out_size(const struct uf_out *o);
+
+/*
+ * Another attempt at a URL whose bytes began at base (uf_out_size()
+ * when it started) is about to be made; *have is set to its bytes so
+ * far. When o is a temporary file holding nothing but them, they
+ * become the part being resumed, as with -c (a 206 continues it,
+ * uf_out_restart() starts it over), and 1 is returned. Otherwise
+ * (standard output, a file written in place, one that holds earlier
+ * URLs' bodies) they cannot be taken back: 0.
+ */
+int		uf_out_retry(struct uf_out *o, uint64_t base, uint64_t *have);
+
+/* -R: give FILE the time t (seconds since the epoch) when committed. */
+void		uf_out_set_mtime(struct uf_out *o, int64_t t);
 
 #endif

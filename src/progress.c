@@ -5,6 +5,9 @@
  * with spaces over a longer previous line, rather than erased with an
  * escape sequence, so that it also works on terminals without them.
  */
+#include <sys/ioctl.h>
+
+#include <signal.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -118,6 +121,33 @@ per_sec(uint64_t bytes, uint64_t ns)
 }
 
 /* see progress.h */
+size_t
+uf_progress_fit(const char *line, size_t n, size_t width)
+{
+	size_t	k;
+
+	if (n <= width) {
+		return n;
+	}
+	for (k = width; k > 0; k--) {
+		if (k + 1 < n && line[k] == ' ' && line[k + 1] == ' ') {
+			return k;
+		}
+	}
+	return width;
+}
+
+/* The terminal was resized: its width is asked again before a draw. */
+static volatile sig_atomic_t	resized;
+
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+/* see progress.h */
 void
 uf_progress_init(struct uf_progress *p, int fd)
 {
@@ -141,6 +171,11 @@ void
 uf_progress_start(struct uf_progress *p, uint64_t have, uint64_t length,
     uint64_t written)
 {
+	if (p->cols == 0) {
+		/* musl's and glibc's signal(): SA_RESTART semantics. */
+		(void)signal(SIGWINCH, on_winch);
+		resized = 1;
+	}
 	p->active = 1;
 	p->have = have;
 	p->total = length == UF_PROGRESS_UNKNOWN || have > UINT64_MAX - length
@@ -156,14 +191,22 @@ uf_progress_start(struct uf_progress *p, uint64_t have, uint64_t length,
 static void
 draw(struct uf_progress *p, const char *line, size_t n)
 {
-	char	buf[2 * UF_PROGRESS_COLS + 2];
-	size_t	len = 0;
+	char		buf[2 * UF_PROGRESS_COLS + 2];
+	struct winsize	ws;
+	size_t		len = 0;
 
+	if (resized) {
+		resized = 0;
+		p->cols = ioctl(p->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1
+		    && ws.ws_col <= UF_PROGRESS_COLS ? ws.ws_col - 1u
+		    : UF_PROGRESS_COLS;
+	}
+	n = uf_progress_fit(line, n, p->cols);
 	buf[len++] = '\r';
 	memcpy(buf + len, line, n);
 	len += n;
 	/* Spaces over the rest of a longer line drawn before. */
-	while (len - 1 < p->width) {
+	while (len - 1 < p->width && len - 1 < p->cols) {
 		buf[len++] = ' ';
 	}
 	p->width = n;

@@ -32,7 +32,12 @@
 /* The rate is measured over the last UF_PROGRESS_WINDOW redraws. */
 #define UF_PROGRESS_WINDOW	16
 
-/* Longest line drawn; stays within 79 columns. */
+/*
+ * Longest line drawn; stays within 79 columns. A narrower terminal
+ * (TIOCGWINSZ, asked again after each SIGWINCH) gets the fields that
+ * fit in one column less than its width: a line that reached the last
+ * column would wrap, and every redraw would scroll.
+ */
 #define UF_PROGRESS_COLS	79
 
 struct uf_progress_sample {
@@ -45,6 +50,7 @@ struct uf_progress {
 	int		active;		/* between start and end */
 	int		shown;		/* a line is on screen, not ended */
 	size_t		width;		/* of the line on screen */
+	size_t		cols;		/* the terminal's; 0: ask it */
 	uint64_t	have;		/* bytes there before (resume) */
 	uint64_t	total;		/* have + length, or UNKNOWN */
 	uint64_t	base;		/* out->written at start */
@@ -92,5 +98,12 @@ size_t	uf_progress_size(char *buf, size_t cap, uint64_t n);
 size_t	uf_progress_time(char *buf, size_t cap, uint64_t secs);
 size_t	uf_progress_line(char *buf, size_t cap, uint64_t done,
 	    uint64_t total, uint64_t rate, uint64_t secs, int fin);
+
+/*
+ * How much of line[0..n) to draw in width columns: all of it when it
+ * fits, else up to the last field (fields end at two spaces) that
+ * fits, else width.
+ */
+size_t	uf_progress_fit(const char *line, size_t n, size_t width);
 
 #endif

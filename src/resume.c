@@ -62,6 +62,11 @@ uf_resume_check(struct uf_resume *rs, const struct uf_http_resp *r,
 		return UF_OK;
 	}
 	if (r->status >= 200 && r->status < 300) {
+		if (rs->stream) {
+			return uf_fail(UF_E_NET, "cannot continue after %llu "
+			    "bytes: the server sent the whole body again",
+			    (unsigned long long)rs->have);
+		}
 		uf_note("the server sent the whole body: starting over");
 		return uf_out_restart(out);
 	}

@@ -1,16 +1,19 @@
 /*
  * wget.c: busybox wget's command line, read as ufetch options (see
  * wget.h). The option table is busybox 1.35's, long names included,
- * with the options it accepts and ignores.
+ * with the options it accepts and ignores, and GNU wget's --user,
+ * --password, --http-user, --http-password and -N.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
+#include "auth.h"
 #include "fmt.h"
+#include "opts.h"
 #include "ufetch.h"
 #include "wget.h"
 
@@ -21,6 +24,8 @@ enum {
 	W_POST_FILE,
 	W_SPIDER,
 	W_NO_CHECK,
+	W_USER,
+	W_PASSWORD,
 	W_IGNORED,
 	W_HELP
 };
@@ -29,10 +34,12 @@ static struct {
 	int		named;		/* -O seen */
 	int		body;		/* --post-data or --post-file seen */
 	int		spider;
-	int		done;		/* getopt_long() said -1 */
+	int		done;		/* all options read */
 	int		step;		/* implied options handed out */
 	const char	*dir;		/* -P */
+	const char	*user, *password;
 	char		post_file[PATH_MAX + 2];	/* "@FILE" */
+	char		cred[UF_USERINFO_MAX + 2];	/* "USER:PASSWORD" */
 } w;
 
 /* see wget.h */
@@ -76,24 +83,22 @@ log_to(const char *path)
 
 /* -Y on/off: off is ufetch's -x '' (no proxy); on changes nothing. */
 static int
-proxy_flag(const char *v)
+proxy_flag(struct uf_args *g)
 {
-	static char	none[1];
-
-	if (strcmp(v, "on") == 0) {
+	if (strcmp(g->val, "on") == 0) {
 		return 0;
 	}
-	if (strcmp(v, "off") != 0) {
-		uf_fail(UF_E_USAGE, "bad -Y '%s' (want on or off)", v);
+	if (strcmp(g->val, "off") != 0) {
+		uf_fail(UF_E_USAGE, "bad -Y '%s' (want on or off)", g->val);
 		return UF_WGET_ERR;
 	}
-	optarg = none;
+	g->val = "";
 	return 'x';
 }
 
 /* --post-data and --post-file: one body, as ufetch has. */
 static int
-post(int c)
+post(struct uf_args *g, int c)
 {
 	if (w.body) {
 		uf_fail(UF_E_USAGE, "%s", "only one --post-data or "
@@ -104,35 +109,54 @@ post(int c)
 	if (c == W_POST_DATA) {
 		return UF_WGET_DATA;
 	}
-	if (strlen(optarg) + 2 > sizeof w.post_file) {
+	if (strlen(g->val) + 2 > sizeof w.post_file) {
 		uf_fail(UF_E_USAGE, "%s", "--post-file: name too long");
 		return UF_WGET_ERR;
 	}
-	uf_snprintf(w.post_file, sizeof w.post_file, "@%s", optarg);
-	optarg = w.post_file;
+	uf_snprintf(w.post_file, sizeof w.post_file, "@%s", g->val);
+	g->val = w.post_file;
 	return 'd';
+}
+
+/* --user and --password: ufetch's -u USER:PASSWORD; never a prompt. */
+static int
+credentials(struct uf_args *g)
+{
+	if (w.user == NULL || w.password == NULL || strchr(w.user, ':')
+	    != NULL || uf_snprintf(w.cred, sizeof w.cred, "%s:%s", w.user,
+	    w.password) >= (int)sizeof w.cred) {
+		uf_fail(UF_E_USAGE, "%s", "--user needs --password (ufetch "
+		    "never prompts), and no colon");
+		return UF_WGET_ERR;
+	}
+	g->val = w.cred;
+	return 'u';
 }
 
 /*
  * After the options, those a wget command line implies: --spider is
  * a HEAD request (a POST, with a body) whose answer is thrown away;
- * without -O, each body goes to a file named after its URL.
+ * without -O, each body goes to a file named after its URL; --user
+ * and --password are one -u.
  */
 static int
-implied(void)
+implied(struct uf_args *g)
 {
-	static char	devnull[] = "/dev/null";
-
 	for (;;) {
 		switch (w.step++) {
 		case 0:
+			if (w.user != NULL || w.password != NULL) {
+				return credentials(g);
+			}
+			break;
+		case 1:
 			if (w.spider && !w.body) {
 				return 'I';
 			}
 			break;
-		case 1:
+		case 2:
 			if (w.spider) {
-				optarg = devnull;
+				g->val = "/dev/null";
 				return 'o';
 			}
 			if (!w.named) {
@@ -150,7 +174,7 @@ implied(void)
  * here (or is one busybox ignores).
  */
 static int
-translate(int c)
+translate(struct uf_args *g, int c)
 {
 	switch (c) {
 	case 'c':
@@ -163,12 +187,12 @@ translate(int c)
 		w.named = 1;
 		return 'o';
 	case 'o':
-		return log_to(optarg) == 0 ? 0 : UF_WGET_ERR;
+		return log_to(g->val) == 0 ? 0 : UF_WGET_ERR;
 	case 'P':
-		w.dir = optarg;
+		w.dir = g->val;
 		return 0;
 	case 'Y':
-		return proxy_flag(optarg);
+		return proxy_flag(g);
 	case 'U':
 		return 'A';
 	case 'T':
@@ -177,10 +201,18 @@ translate(int c)
 		return 'H';
 	case W_POST_DATA:
 	case W_POST_FILE:
-		return post(c);
+		return post(g, c);
 	case W_SPIDER:
 		w.spider = 1;
 		return 0;
+	case W_USER:
+		w.user = g->val;
+		return 0;
+	case W_PASSWORD:
+		w.password = g->val;
+		return 0;
+	case 'N':
+		return UF_OPT_NEWER;
 	case W_NO_CHECK:
 		return 'k';
 	case W_HELP:
@@ -191,52 +223,59 @@ translate(int c)
 	case W_IGNORED:
 		return 0;
 	default:
-		return c;	/* '?' or ':' */
+		return c;	/* UF_ARGS_* */
 	}
 }
 
+/* Busybox wget 1.35's options, long names included. */
+static const struct uf_optdef	options[] = {
+	{ "continue",		'c', UF_ARG_FLAG, 'c' },
+	{ "quiet",		'q', UF_ARG_FLAG, 'q' },
+	{ "server-response",	'S', UF_ARG_FLAG, 'S' },
+	{ "output-document",	'O', UF_ARG_VALUE, 'O' },
+	{ "output-file",	'o', UF_ARG_VALUE, 'o' },
+	{ "directory-prefix",	'P', UF_ARG_VALUE, 'P' },
+	{ "proxy",		'Y', UF_ARG_VALUE, 'Y' },
+	{ "user-agent",		'U', UF_ARG_VALUE, 'U' },
+	{ "timeout",		'T', UF_ARG_VALUE, 'T' },
+	{ "tries",		't', UF_ARG_VALUE, 't' },
+	{ "timestamping",	'N', UF_ARG_FLAG, 'N' },
+	/* -nv, -nc, -nH, -np: never the next word as a value. */
+	{ NULL,			'n', UF_ARG_JOINED, 'n' },
+	{ "header",		0,   UF_ARG_VALUE, W_HEADER },
+	{ "post-data",		0,   UF_ARG_VALUE, W_POST_DATA },
+	{ "post-file",		0,   UF_ARG_VALUE, W_POST_FILE },
+	{ "spider",		0,   UF_ARG_FLAG, W_SPIDER },
+	{ "no-check-certificate", 0, UF_ARG_FLAG, W_NO_CHECK },
+	{ "user",		0,   UF_ARG_VALUE, W_USER },
+	{ "http-user",		0,   UF_ARG_VALUE, W_USER },
+	{ "password",		0,   UF_ARG_VALUE, W_PASSWORD },
+	{ "http-password",	0,   UF_ARG_VALUE, W_PASSWORD },
+	{ "passive-ftp",	0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-cache",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-verbose",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-clobber",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "no-host-directories", 0,  UF_ARG_FLAG, W_IGNORED },
+	{ "no-parent",		0,   UF_ARG_FLAG, W_IGNORED },
+	{ "help",		'h', UF_ARG_FLAG, W_HELP }
+};
+
 /* see wget.h */
 int
-uf_wget_getopt(int argc, char **argv)
+uf_wget_next(struct uf_args *g)
 {
-	static const struct option	longopts[] = {
-		{ "continue",		no_argument,	   NULL, 'c' },
-		{ "quiet",		no_argument,	   NULL, 'q' },
-		{ "server-response",	no_argument,	   NULL, 'S' },
-		{ "output-document",	required_argument, NULL, 'O' },
-		{ "output-file",	required_argument, NULL, 'o' },
-		{ "directory-prefix",	required_argument, NULL, 'P' },
-		{ "proxy",		required_argument, NULL, 'Y' },
-		{ "user-agent",		required_argument, NULL, 'U' },
-		{ "timeout",		required_argument, NULL, 'T' },
-		{ "tries",		required_argument, NULL, 't' },
-		{ "header",		required_argument, NULL, W_HEADER },
-		{ "post-data",		required_argument, NULL, W_POST_DATA },
-		{ "post-file",		required_argument, NULL, W_POST_FILE },
-		{ "spider",		no_argument,	   NULL, W_SPIDER },
-		{ "no-check-certificate", no_argument,	   NULL, W_NO_CHECK },
-		{ "passive-ftp",	no_argument,	   NULL, W_IGNORED },
-		{ "no-cache",		no_argument,	   NULL, W_IGNORED },
-		{ "no-verbose",		no_argument,	   NULL, W_IGNORED },
-		{ "no-clobber",		no_argument,	   NULL, W_IGNORED },
-		{ "no-host-directories", no_argument,	   NULL, W_IGNORED },
-		{ "no-parent",		no_argument,	   NULL, W_IGNORED },
-		{ "help",		no_argument,	   NULL, W_HELP },
-		{ NULL,			0,		   NULL, 0 }
-	};
 	int	c;
 
 	while (!w.done) {
-		/* "n::": -nv must not take the next argument as a value. */
-		c = getopt_long(argc, argv, ":cqSO:o:P:Y:U:T:t:n::h",
-		    longopts, NULL);
-		if (c == -1) {
+		c = uf_args_next(g, options,
+		    sizeof options / sizeof options[0]);
+		if (c == UF_ARGS_END) {
 			w.done = 1;
-		} else if ((c = translate(c)) != 0) {
+		} else if ((c = translate(g, c)) != 0) {
 			return c;
 		}
 	}
-	return implied();
+	return implied(g);
 }
 
 /* see wget.h */
@@ -244,31 +283,30 @@ void
 uf_wget_usage(int fd)
 {
 	static const char	text[] =
-	    "usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] "
-	    "[--header STR]\n"
-	    "            [--post-data STR | --post-file FILE] [-Y on/off]\n"
-	    "            [--no-check-certificate] [-P DIR] [-U AGENT] "
-	    "[-T SEC] URL...\n"
-	    "ufetch as busybox wget: certificates are checked, files are "
-	    "written\n"
-	    "atomically, and the exit status is ufetch's (see ufetch(1)).\n"
+	    "usage: wget [-cqSN] [-O FILE] [-o LOGFILE] [-P DIR] [-U AGENT] "
+	    "[-T SEC]\n"
+	    "  [--header STR] [--post-data STR | --post-file FILE] [--spider]"
 	    "\n"
-	    "  --spider         only check that the URL exists (HEAD)\n"
-	    "  --header STR     add STR ('Name: value') to the request\n"
-	    "  --post-data STR  send STR with POST\n"
-	    "  --post-file FILE send FILE with POST\n"
-	    "  --no-check-certificate\n"
-	    "                   do not check the server's certificate\n"
-	    "  -c               continue the .part file of an aborted "
-	    "transfer\n"
-	    "  -q               quiet\n"
-	    "  -P DIR           save to DIR (default .)\n"
-	    "  -S               show the server's response heads\n"
-	    "  -T SEC           per-step timeout (default 900)\n"
-	    "  -O FILE          save to FILE ('-' for stdout)\n"
-	    "  -o LOGFILE       write messages to LOGFILE\n"
-	    "  -U STR           use STR as the User-Agent\n"
-	    "  -Y on/off        use the proxy of the environment or not\n";
+	    "  [--user USER --password PASS] [--no-check-certificate] "
+	    "[-Y on/off] URL...\n"
+	    "ufetch as busybox wget: certificates are checked, files written "
+	    "atomically,\n"
+	    "the exit status is ufetch's (see ufetch(1)).\n\n"
+	    "  -O FILE      save to FILE ('-': stdout)\n"
+	    "  -o LOGFILE   messages to LOGFILE\n"
+	    "  -c           continue an aborted transfer (FILE.part or FILE)\n"
+	    "  -N           only if newer than the file there\n"
+	    "  -q           quiet\n"
+	    "  -S           show the response heads\n"
+	    "  -T SEC       per-step timeout (default 900)\n"
+	    "  -P DIR       save into DIR\n"
+	    "  -U STR       User-Agent\n"
+	    "  -Y on/off    the environment's proxy or none\n"
+	    "  --spider     only check that the URL exists (HEAD)\n"
+	    "  --post-data STR, --post-file FILE: send them with POST\n"
+	    "  --user, --password (--http-user, --http-password): Basic "
+	    "credentials\n"
+	    "  --no-check-certificate: do not check the certificate\n";
 
 	(void)uf_write_all(fd, text, sizeof text - 1);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "der.h"
 #include "fmt.h"
 #include "x509.h"
@@ -59,19 +60,11 @@ who_is(const struct uf_x509 *x, size_t i, char *buf, size_t cap)
 static void
 format_day(char *buf, size_t cap, uint32_t days)
 {
-	int64_t		z = (int64_t)days - 719528 + 719468;
-	int64_t		era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned	doe = (unsigned)(z - era * 146097);
-	unsigned	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096)
-			    / 365;
-	unsigned	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned	mp = (5 * doy + 2) / 153;
-	unsigned	d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned	m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t		y = (int64_t)yoe + era * 400 + (m <= 2);
+	int64_t		y;
+	unsigned	m, d;
 
-	uf_snprintf(buf, cap, "%04d-%02u-%02u", (int)y, (unsigned char)m,
-	    (unsigned char)d);
+	uf_civil_from_days((int64_t)days - 719528, &y, &m, &d);
+	uf_snprintf(buf, cap, "%04d-%02u-%02u", (int)y, m, d);
 }
 
 /*

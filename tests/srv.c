@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,6 +28,7 @@
 /* One accepted connection, plain or TLS. */
 struct conn {
 	struct srv		*s;
+	int			n;	/* the server's n-th connection */
 	int			fd;
 	br_sslio_context	*io;	/* NULL: plain */
 	br_ssl_engine_context	*eng;
@@ -281,16 +283,35 @@ srv_pattern(uint64_t i)
 }
 
 /*
- * OP_PATTERN: a body of len bytes that honours "Range: bytes=N-",
- * cut (connection closed) after cut body bytes when cut is not 0.
+ * OP_PATTERN: a body of len bytes that honours "Range: bytes=N-" (and
+ * If-Range: a validator that is not the current one gets the whole
+ * body), cut (connection closed) after cut body bytes when cut is not
+ * 0. Its validators: ETag "v1" ("v2" from the connection
+ * s->pattern_v2_from on) and a Last-Modified, or none with
+ * s->pattern_bare.
  */
 static void
 pattern(struct conn *c, uint64_t len, uint64_t cut)
 {
-	char		head[256], buf[65536];
+	char		head[512], buf[65536], val[64];
 	const char	*r = strstr(c->s->last_req, "\nRange: bytes=");
+	const char	*ir = strstr(c->s->last_req, "\nIf-Range: ");
+	const char	*etag = c->s->pattern_v2_from != 0
+			    && c->n >= c->s->pattern_v2_from ? "\"v2\""
+			    : "\"v1\"";
 	uint64_t	from = 0, i, n, sent = 0;
+	size_t		h;
 
+	if (c->s->pattern_bare) {
+		val[0] = '\0';
+	} else {
+		snprintf(val, sizeof val, "ETag: %s\r\n", etag);
+	}
+	if (ir != NULL && (strncmp(ir + 11, etag, strlen(etag)) != 0
+	    || ir[11 + strlen(etag)] != '\r')
+	    && strncmp(ir + 11, PATTERN_DATE "\r", sizeof PATTERN_DATE) != 0) {
+		r = NULL;	/* another version: all of it */
+	}
 	if (r != NULL) {
 		from = strtoull(r + strlen("\nRange: bytes="), NULL, 10);
 	}
@@ -302,15 +323,17 @@ pattern(struct conn *c, uint64_t len, uint64_t cut)
 		return;
 	}
 	if (r != NULL) {
-		snprintf(head, sizeof head, "HTTP/1.1 206 Partial Content\r\n"
-		    "Content-Range: bytes %llu-%llu/%llu\r\n"
-		    "Content-Length: %llu\r\n\r\n", (unsigned long long)from,
+		h = (size_t)snprintf(head, sizeof head, "HTTP/1.1 206 Partial "
+		    "Content\r\nContent-Range: bytes %llu-%llu/%llu\r\n"
+		    "Content-Length: %llu\r\n", (unsigned long long)from,
 		    (unsigned long long)len - 1, (unsigned long long)len,
 		    (unsigned long long)(len - from));
 	} else {
-		snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
-		    "Content-Length: %llu\r\n\r\n", (unsigned long long)len);
+		h = (size_t)snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
+		    "Content-Length: %llu\r\n", (unsigned long long)len);
 	}
+	snprintf(head + h, sizeof head - h, "%s%s\r\n", val,
+	    c->s->pattern_bare ? "" : "Last-Modified: " PATTERN_DATE "\r\n");
 	if (c_write(c, head, strlen(head)) != 0) {
 		return;
 	}
@@ -540,14 +563,20 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 static void
 play(struct conn *c)
 {
-	const struct srv_step	*st;
+	const struct srv_step	*st, *first;
 	static const char	xs[4096] = { [0 ... 4095] = 'x' };
 	struct srv		*s = c->s;
 	char			buf[4096];
 	size_t			i, n;
 	struct linger		lg = { 1, 0 };
 
-	for (st = s->steps; st->op != OP_END; st++) {
+	/* Connections from the n-th on start after OP_FROM(n). */
+	for (st = s->steps, first = s->steps; st->op != OP_END; st++) {
+		if (st->op == OP_FROM && c->n >= (int)st->len) {
+			first = st + 1;
+		}
+	}
+	for (st = first; st->op != OP_END && st->op != OP_FROM; st++) {
 		/*
 		 * Stopped: the test saw the client finish. A HOLD still
 		 * reads what it left in the socket (close_notify, say),
@@ -632,6 +661,7 @@ play(struct conn *c)
 			}
 			break;
 		case OP_END:
+		case OP_FROM:
 			break;
 		}
 	}
@@ -771,6 +801,7 @@ serve(void *arg)
 		s->nconn++;
 		memset(&c, 0, sizeof c);
 		c.s = s;
+		c.n = s->nconn;
 		c.fd = fd;
 		if (s->mat != NULL) {
 			play_tls(&c, s->mat);
@@ -1276,4 +1307,35 @@ put_file(const char *path, const char *s)
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
 	close(fd);
+}
+
+/* see srv.h */
+int
+elf_has_interp(const char *path)
+{
+	unsigned char	h[64], ph[56];
+	uint64_t	off;
+	unsigned	n, size, i;
+	int		fd = open(path, O_RDONLY), is64, yes = -1;
+
+	cr_assert(fd >= 0, "%s", path);
+	if (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h
+	    && memcmp(h, ELFMAG, SELFMAG) == 0 && h[EI_DATA] == ELFDATA2LSB) {
+		is64 = h[EI_CLASS] == ELFCLASS64;
+		off = is64 ? h[32] | (uint64_t)h[33] << 8 | (uint64_t)h[34] << 16
+		    | (uint64_t)h[35] << 24 : h[28] | (uint64_t)h[29] << 8
+		    | (uint64_t)h[30] << 16 | (uint64_t)h[31] << 24;
+		size = is64 ? h[54] | h[55] << 8 : h[42] | h[43] << 8;
+		n = is64 ? h[56] | h[57] << 8 : h[44] | h[45] << 8;
+		yes = 0;
+		for (i = 0; i < n && size <= sizeof ph; i++) {
+			if (pread(fd, ph, size, (off_t)(off + i * size))
+			    == (ssize_t)size && (ph[0] | ph[1] << 8) == PT_INTERP) {
+				yes = 1;
+			}
+		}
+	}
+	close(fd);
+	cr_assert(yes >= 0, "%s is not a little-endian ELF file", path);
+	return yes;
 }

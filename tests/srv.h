@@ -31,7 +31,8 @@ enum srv_op {
 	OP_CLOSE_NOTIFY, /* TLS: send close_notify, then close */
 	OP_RELAY,	/* relay to srv.relay_port, dripping its replies */
 	OP_PATTERN,	/* srv_pattern() body of len bytes, honouring a
-			   Range request; cut after ms bytes unless 0 */
+			   Range request (and If-Range: see srv.c);
+			   cut after ms bytes unless 0 */
 	OP_REDIRECT,	/* up to the len-th request: a 3xx (ms) to data,
 			   or to "/rN", and end; later ones go on */
 	OP_RENEGOTIATE,	/* TLS: HelloRequest, then wait for the client's
@@ -40,7 +41,9 @@ enum srv_op {
 			   BearSSL's server takes as fatal */
 	OP_RENEG_TOLERANT, /* the same, but a refusal is ignored: the
 			   script goes on, and may send but not read */
-	OP_RAW		/* send data[0..len) on the socket, past TLS */
+	OP_RAW,		/* send data[0..len) on the socket, past TLS */
+	OP_FROM		/* the len-th connection and those after it play
+			   the steps after this one; earlier ones end here */
 };
 
 struct srv_step {
@@ -67,7 +70,11 @@ struct srv_step {
 #define S_RENEG		{ OP_RENEGOTIATE, NULL, 0, 0 }
 #define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
 #define S_RAW(s)	{ OP_RAW, (s), sizeof(s) - 1, 0 }
+#define S_FROM(n)	{ OP_FROM, NULL, (n), 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
+
+/* OP_PATTERN's Last-Modified. */
+#define PATTERN_DATE	"Sun, 06 Nov 1994 08:49:37 GMT"
 
 /*
  * TLS for a server: DER files under tests/pki, leaf first; the key is
@@ -106,6 +113,9 @@ struct srv {
 	uint64_t		body_hash;	/*   srv_hash() of it, */
 	char			body[4096];	/*   its first bytes */
 	br_ssl_session_cache_lru	*lru;		/* NULL: none */
+	int			pattern_v2_from; /* OP_PATTERN: ETag "v2"
+						    from this connection on */
+	int			pattern_bare;	/* OP_PATTERN: no validators */
 	int			hang_fd;	/* see srv_hang() */
 	volatile int		close_notify;	/* TLS: the client's, seen
 						   at S_HOLD */
@@ -257,6 +267,12 @@ int	file_is(const char *path, const char *want);
 
 /* Create or replace the file at path with s (asserts on failure). */
 void	put_file(const char *path, const char *s);
+
+/*
+ * Does the ELF file at path ask for a program interpreter (a dynamic
+ * link)? The test fails when it is no little-endian ELF file.
+ */
+int	elf_has_interp(const char *path);
 
 /* Seconds since an arbitrary point (monotonic). */
 double	now_secs(void);

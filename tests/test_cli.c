@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
-#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -529,37 +528,6 @@ Test(cli, bad_options)
 	expect_exit(2, "needs a value");
 	run_ufetch(&r, NULL, ARGS("-q"));
 	expect_exit(2, "no URL");
-}
-
-/* Whether the ELF file at path asks for a program interpreter. */
-static int
-elf_has_interp(const char *path)
-{
-	unsigned char	h[64], ph[56];
-	uint64_t	off;
-	unsigned	n, size, i;
-	int		fd = open(path, O_RDONLY), is64, yes = -1;
-
-	cr_assert(fd >= 0, "%s", path);
-	if (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h
-	    && memcmp(h, ELFMAG, SELFMAG) == 0 && h[EI_DATA] == ELFDATA2LSB) {
-		is64 = h[EI_CLASS] == ELFCLASS64;
-		off = is64 ? h[32] | (uint64_t)h[33] << 8 | (uint64_t)h[34] << 16
-		    | (uint64_t)h[35] << 24 : h[28] | (uint64_t)h[29] << 8
-		    | (uint64_t)h[30] << 16 | (uint64_t)h[31] << 24;
-		size = is64 ? h[54] | h[55] << 8 : h[42] | h[43] << 8;
-		n = is64 ? h[56] | h[57] << 8 : h[44] | h[45] << 8;
-		yes = 0;
-		for (i = 0; i < n && size <= sizeof ph; i++) {
-			if (pread(fd, ph, size, (off_t)(off + i * size))
-			    == (ssize_t)size && (ph[0] | ph[1] << 8) == PT_INTERP) {
-				yes = 1;
-			}
-		}
-	}
-	close(fd);
-	cr_assert(yes >= 0, "%s is not a little-endian ELF file", path);
-	return yes;
 }
 
 Test(cli, help_and_version)

@@ -282,6 +282,94 @@ Test(http, content_range)
 	}
 }
 
+/*
+ * The fields a retry and -w need: ETag (well-formed only), Content-Type
+ * (as sent, trailing space trimmed), Last-Modified and Retry-After
+ * (seconds or a date). Every head is also parsed split at every offset.
+ */
+Test(http, validators_type_and_retry_after)
+{
+	static const struct {
+		const char	*fields;
+		const char	*etag, *ctype;
+		unsigned	flags;
+		int64_t		lastmod, retry;
+	} rows[] = {
+		{ "ETag: \"abc\"\r\n", "\"abc\"", "", 0, 0, 0 },
+		{ "ETag:  W/\"x y\"  \r\n", "W/\"x y\"", "", 0, 0, 0 },
+		{ "ETag: abc\r\n", "", "", 0, 0, 0 },
+		{ "ETag: \"abc\r\n", "", "", 0, 0, 0 },
+		{ "ETag: W/\r\n", "", "", 0, 0, 0 },
+		{ "ETag: \"\"\r\n", "\"\"", "", 0, 0, 0 },
+		{ "Content-Type: text/html; charset=utf-8 \r\n", "",
+		    "text/html; charset=utf-8", 0, 0, 0 },
+		{ "Last-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n", "", "",
+		    UF_RESP_LASTMOD, 784111777, 0 },
+		{ "Last-Modified: Sunday, 06-Nov-94 08:49:37 GMT\r\n", "", "",
+		    UF_RESP_LASTMOD, 784111777, 0 },
+		{ "Last-Modified: Sun Nov  6 08:49:37 1994\r\n", "", "",
+		    UF_RESP_LASTMOD, 784111777, 0 },
+		{ "Last-Modified: yesterday\r\n", "", "", 0, 0, 0 },
+		{ "Retry-After: 120\r\n", "", "", UF_RESP_RETRY, 0, 120 },
+		{ "Retry-After: 0\r\n", "", "", UF_RESP_RETRY, 0, 0 },
+		{ "Retry-After: 99999999999999999999\r\n", "", "", 0, 0, 0 },
+		{ "Retry-After: 12s\r\n", "", "", 0, 0, 0 },
+		{ "Retry-After: -1\r\n", "", "", 0, 0, 0 },
+		{ "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n", "", "",
+		    UF_RESP_RETRY | UF_RESP_RETRY_DATE, 0, 1445412480 },
+		{ "ETag: \"a\"\r\nContent-Type: a/b\r\nRetry-After: 5\r\n"
+		    "Last-Modified: Thu, 01 Jan 1970 00:00:00 GMT\r\n",
+		    "\"a\"", "a/b", UF_RESP_RETRY | UF_RESP_LASTMOD, 0, 5 },
+	};
+	static const unsigned	mask = UF_RESP_LASTMOD | UF_RESP_RETRY
+				    | UF_RESP_RETRY_DATE;
+	struct uf_http_resp	r;
+	char			head[512];
+	size_t			i, k, n;
+	int			rc;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		n = (size_t)snprintf(head, sizeof head, "HTTP/1.1 503 No\r\n"
+		    "%sContent-Length: 0\r\n\r\n", rows[i].fields);
+		for (k = 0; k < n; k++) {
+			memset(&r, 0, sizeof r);
+			rc = head_of(&r, head, k);
+			if (rc != UF_HTTP_HEAD) {
+				rc = head_of(&r, head + k, n - k);
+			}
+			cr_assert_eq(rc, UF_HTTP_HEAD, "row %zu split %zu", i,
+			    k);
+			cr_expect_str_eq(r.etag, rows[i].etag, "row %zu", i);
+			cr_expect_str_eq(r.ctype, rows[i].ctype, "row %zu", i);
+			cr_expect_eq(r.flags & mask, rows[i].flags, "row %zu",
+			    i);
+			if (rows[i].flags & UF_RESP_LASTMOD) {
+				cr_expect_eq(r.last_modified, rows[i].lastmod,
+				    "row %zu", i);
+			}
+			if (rows[i].flags & UF_RESP_RETRY) {
+				cr_expect_eq(r.retry_after, rows[i].retry,
+				    "row %zu", i);
+			}
+		}
+	}
+}
+
+/* An interim head's fields are not the final one's. */
+Test(http, interim_fields_are_forgotten)
+{
+	static const char	resp[] = "HTTP/1.1 103 Early Hints\r\n"
+	    "ETag: \"early\"\r\nContent-Type: a/b\r\n\r\n"
+	    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct uf_http_resp	r;
+
+	memset(&r, 0, sizeof r);
+	cr_assert_eq(head_of(&r, resp, sizeof resp - 1), UF_HTTP_HEAD);
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(r.etag, "");
+	cr_expect_str_eq(r.ctype, "");
+}
+
 Test(http, location_too_long_or_twice)
 {
 	static const char	twice[] = "HTTP/1.1 302 Found\r\nLocation: /a"
@@ -424,6 +512,7 @@ struct rcase {
 	const char	*auth;
 	uint64_t	range;
 	int		dropped, other;
+	const char	*if_range, *ims;
 };
 
 #define RLINE	"GET /p?q=1 HTTP/1.1\r\n"
@@ -431,57 +520,83 @@ struct rcase {
 static const struct rcase rcases[] = {
 	{ "defaults", { NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n",
+	    0, NULL, 0, 0, 0, NULL, NULL },
 	{ "add", { "X-Foo: bar", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X-Foo: bar\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "X-Foo: bar\r\n\r\n", 0, NULL, 0, 0, 0, NULL, NULL },
 	{ "replace keeps the place", { "user-agent:  me  ", NULL },
 	    RLINE "Host: h:8080\r\nuser-agent: me\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n",
+	    0, NULL, 0, 0, 0, NULL, NULL },
 	{ "last of a default wins", { "Host: a", "Host: b", NULL },
 	    RLINE "Host: b\r\nUser-Agent: ua/1\r\n"
-	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n",
+	    0, NULL, 0, 0, 0, NULL, NULL },
 	{ "remove", { "Accept-Encoding:", "Connection: ", NULL },
-	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n\r\n",
+	    0, NULL, 0, 0, 0, NULL, NULL },
 	{ "empty value", { "X-Empty;", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X-Empty:\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "X-Empty:\r\n\r\n", 0, NULL, 0, 0, 0, NULL, NULL },
 	{ "repeats of other headers all go", { "X: 1", "X: 2", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X: 1\r\nX: 2\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "X: 1\r\nX: 2\r\n\r\n", 0, NULL, 0, 0, 0, NULL, NULL },
 	{ "body: type and length", { NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
 	    "Content-Type: application/x-www-form-urlencoded\r\n"
-	    "Content-Length: 7\r\n\r\n", 1, NULL, 0, 0, 0 },
+	    "Content-Length: 7\r\n\r\n", 1, NULL, 0, 0, 0, NULL, NULL },
 	{ "body: our length wins, type replaced",
 	    { "content-length: 99", "Content-Type: a/b", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
 	    "Content-Type: a/b\r\nContent-Length: 7\r\n\r\n", 1, NULL, 0,
-	    0, 0 },
+	    0, 0, NULL, NULL },
 	{ "no body: a length from -H goes", { "Content-Length: 0", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "Content-Length: 0\r\n\r\n", 0, NULL, 0, 0, 0 },
+	    "Content-Length: 0\r\n\r\n", 0, NULL, 0, 0, 0, NULL, NULL },
 	{ "authorization and range", { NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
 	    "Authorization: Basic dTpw\r\nRange: bytes=1000-\r\n\r\n", 0,
-	    "Basic dTpw", 1000, 0, 0 },
+	    "Basic dTpw", 1000, 0, 0, NULL, NULL },
 	{ "a dropped body drops its headers",
 	    { "Content-Type: a/b", "Content-Length: 7", "X: 1", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X: 1\r\n\r\n", 0, NULL, 0, 1, 0 },
+	    "X: 1\r\n\r\n", 0, NULL, 0, 1, 0, NULL, NULL },
 	{ "another origin gets no credentials",
 	    { "Authorization: x", "cookie: y", "X: 1", NULL },
 	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
 	    "Accept-Encoding: identity\r\nConnection: close\r\n"
-	    "X: 1\r\n\r\n", 0, NULL, 0, 0, 1 },
+	    "X: 1\r\n\r\n", 0, NULL, 0, 0, 1, NULL, NULL },
+	{ "a range with its validator", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Range: bytes=600-\r\nIf-Range: \"v1\"\r\n\r\n", 0, NULL, 600,
+	    0, 0, "\"v1\"", NULL },
+	{ "no If-Range without a range", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n\r\n", 0,
+	    NULL, 0, 0, 0, "\"v1\"", NULL },
+	{ "if-modified-since", { NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n", 0,
+	    NULL, 0, 0, 0, NULL, "Sun, 06 Nov 1994 08:49:37 GMT" },
+	{ "-H replaces if-modified-since", { "if-modified-since: x", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "if-modified-since: x\r\n\r\n", 0, NULL, 0, 0, 0, NULL, "y" },
+	{ "-H removes if-range", { "If-Range:", NULL },
+	    RLINE "Host: h:8080\r\nUser-Agent: ua/1\r\n"
+	    "Accept-Encoding: identity\r\nConnection: close\r\n"
+	    "Range: bytes=1-\r\n\r\n", 0, NULL, 1, 0, 0, "\"v1\"", NULL },
 };
 
 Test(http, request_heads)
@@ -506,6 +621,8 @@ Test(http, request_heads)
 		rq.range_from = rcases[i].range;
 		rq.body_dropped = rcases[i].dropped;
 		rq.other_origin = rcases[i].other;
+		rq.if_range = rcases[i].if_range;
+		rq.ims = rcases[i].ims;
 		len = uf_http_request(NULL, 0, &rq);
 		cr_assert_lt(len, sizeof buf);
 		cr_expect_eq(uf_http_request(buf, sizeof buf, &rq), len);

@@ -3,6 +3,7 @@
  * a pseudo-terminal (raw, so that what it writes arrives unchanged)
  * and stdout on a pipe, against scripted servers on 127.0.0.1.
  */
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -61,16 +63,24 @@ slurp(int fd, char *buf, size_t cap, size_t *len)
  * Run the binary with stderr on a new pseudo-terminal, stdout on a
  * pipe (or on the terminal too with body_to_tty), and wait for it.
  */
+/*
+ * run_pty() on a terminal of cols columns (0: the size unknown); after
+ * resize_ms, the terminal becomes new_cols wide and the binary gets
+ * the SIGWINCH the kernel sends a terminal's foreground group.
+ */
 static void
-run_pty(struct prun *p, int body_to_tty, const char *const *args)
+run_pty_sized(struct prun *p, int body_to_tty, unsigned short cols,
+    int resize_ms, unsigned short new_cols, const char *const *args)
 {
+	struct winsize	ws = { 24, cols, 0, 0 };
 	struct termios	t;
 	struct pollfd	pfd[2];
-	int		m, s, po[2], st, open_fds = 2;
+	int		m, s, po[2], st, rc, open_fds = 2;
+	double		resize_at = now_secs() + resize_ms / 1000.0;
 	pid_t		pid;
 
 	memset(p, 0, sizeof *p);
-	cr_assert_eq(openpty(&m, &s, NULL, NULL, NULL), 0);
+	cr_assert_eq(openpty(&m, &s, NULL, NULL, &ws), 0);
 	cr_assert_eq(tcgetattr(s, &t), 0);
 	cfmakeraw(&t);
 	cr_assert_eq(tcsetattr(s, TCSANOW, &t), 0);
@@ -84,7 +94,17 @@ run_pty(struct prun *p, int body_to_tty, const char *const *args)
 	pfd[0].fd = po[0];
 	pfd[1].fd = m;
 	pfd[0].events = pfd[1].events = POLLIN;
-	while (open_fds > 0 && poll(pfd, 2, 10000) > 0) {
+	while (open_fds > 0) {
+		rc = poll(pfd, 2, resize_ms > 0 ? 10 : 10000);
+		if (rc < 0 || (rc == 0 && resize_ms == 0)) {
+			break;
+		}
+		if (resize_ms > 0 && now_secs() >= resize_at) {
+			ws.ws_col = new_cols;
+			cr_assert_eq(ioctl(m, TIOCSWINSZ, &ws), 0);
+			kill(pid, SIGWINCH);
+			resize_ms = 0;
+		}
 		if (pfd[0].revents && !slurp(po[0], p->out, sizeof p->out,
 		    &p->out_len)) {
 			pfd[0].fd = -1;
@@ -100,6 +120,12 @@ run_pty(struct prun *p, int body_to_tty, const char *const *args)
 	close(m);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	p->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+run_pty(struct prun *p, int body_to_tty, const char *const *args)
+{
+	run_pty_sized(p, body_to_tty, 0, 0, 0, args);
 }
 
 static void
@@ -340,5 +366,83 @@ Test(progress, a_resumed_body_counts_from_what_was_there)
 	cr_expect_eq(pr.code, 0, "exit %d; tty: %s", pr.code, pr.tty);
 	cr_expect_not_null(strstr(s.req, "Range: bytes=80-"));
 	cr_expect(strstr(pr.tty, "\r100% 100 B of 100 B  ") != NULL,
+	    "tty: \"%s\"", pr.tty);
+}
+
+/* The widest line drawn between '\r's and '\n's. */
+static size_t
+widest(const char *s)
+{
+	size_t	w, max = 0;
+
+	while (*s != '\0') {
+		w = strcspn(s, "\r\n");
+		max = w > max ? w : max;
+		s += w + (s[w] != '\0');
+	}
+	return max;
+}
+
+/*
+ * In a 30-column pane a line of 47 columns wrapped, and every redraw
+ * scrolled: the line keeps to 29 columns, the fields that fit.
+ */
+/* 3 MB in three parts 0.3 s apart: lines of 46 columns. */
+static const struct srv_step	mb3[] = {
+	S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 3000000\r\n\r\n"),
+	S_FILL(1000000), S_SLEEP(300), S_FILL(1000000), S_SLEEP(300),
+	S_FILL(1000000), S_END
+};
+
+Test(progress, fits_a_narrow_terminal)
+{
+	struct srv	s;
+
+	start(&s, mb3);
+	run_pty_sized(&pr, 0, 30, 0, 0, ARGS("-o", "/dev/null", url));
+	srv_stop(&s);
+	cr_expect_eq(pr.code, 0, "exit %d; tty: %s", pr.code, pr.tty);
+	cr_expect_geq(count(pr.tty, "\r"), 2, "tty: \"%s\"", pr.tty);
+	cr_expect_leq(widest(pr.tty), 29, "tty: \"%s\"", pr.tty);
+	/* Whole fields: the byte counts, not a cut rate. */
+	cr_expect(strstr(pr.tty, "\r100% 2.8 MiB of 2.8 MiB\n") != NULL,
+	    "tty: \"%s\"", pr.tty);
+}
+
+/*
+ * A pane resized while the body arrives: after SIGWINCH every line
+ * keeps to the new width, the final one included.
+ */
+Test(progress, follows_a_resize)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 6000000"
+		    "\r\n\r\n"), S_FILL(1000000), S_SLEEP(300),
+		S_FILL(1000000), S_SLEEP(300), S_FILL(1000000), S_SLEEP(300),
+		S_FILL(1000000), S_SLEEP(300), S_FILL(1000000), S_SLEEP(300),
+		S_FILL(1000000), S_END
+	};
+	struct srv	s;
+	const char	*p;
+	size_t		w;
+	int		wide = 0, narrow = 0;
+
+	start(&s, steps);
+	run_pty_sized(&pr, 0, 80, 800, 30, ARGS("-o", "/dev/null", url));
+	srv_stop(&s);
+	cr_expect_eq(pr.code, 0, "exit %d; tty: %s", pr.code, pr.tty);
+	for (p = pr.tty; *p != '\0'; p += w + (p[w] != '\0')) {
+		w = strcspn(p, "\r\n");
+		if (w == 0) {
+			continue;
+		}
+		cr_expect(w <= 29 || narrow == 0, "a wide line after a narrow "
+		    "one: \"%s\"", pr.tty);
+		wide += w > 40;
+		narrow += w <= 29;
+	}
+	cr_expect_gt(wide, 0, "tty: \"%s\"", pr.tty);
+	cr_expect_geq(narrow, 2, "tty: \"%s\"", pr.tty);
+	cr_expect(strstr(pr.tty, "\r100% 5.7 MiB of 5.7 MiB\n") != NULL,
 	    "tty: \"%s\"", pr.tty);
 }

@@ -123,3 +123,22 @@ Test(progress_fmt, draws_only_after_a_tick_and_ends_the_line)
 	close(fd[0]);
 	close(fd[1]);
 }
+
+/* A narrow terminal gets the whole fields that fit. */
+Test(progress_fmt, fit_cuts_at_field_ends)
+{
+	static const char	line[] = " 42% 1.2 MiB of 2.9 MiB  310.0 KiB/s"
+	    "  ETA 0:05";
+	size_t			n = sizeof line - 1;
+
+	cr_expect_eq(uf_progress_fit(line, n, 79), n);
+	cr_expect_eq(uf_progress_fit(line, n, n), n);
+	cr_expect_eq(uf_progress_fit(line, n, n - 1), 36);
+	cr_expect_eq(uf_progress_fit(line, n, 36), 36);
+	cr_expect_eq(uf_progress_fit(line, n, 35), 23);
+	cr_expect_eq(uf_progress_fit(line, n, 29), 23);
+	cr_expect_eq(uf_progress_fit(line, n, 23), 23);
+	/* Not even the first field: what fits of it. */
+	cr_expect_eq(uf_progress_fit(line, n, 22), 22);
+	cr_expect_eq(uf_progress_fit(line, n, 5), 5);
+}
