@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -448,4 +449,27 @@ uf_out_rollback(struct uf_out *o)
 	    && lseek(o->fd, (off_t)o->resumed, SEEK_SET) >= 0) {
 		o->written = 0;
 	}
+}
+
+/* see out.h */
+int
+uf_out_tmpfile(void)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		path[PATH_MAX];
+	int		fd;
+
+	if (dir == NULL || *dir == '\0') {
+		dir = "/tmp";
+	}
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* No O_TMPFILE here: a named file, unlinked at once. */
+		uf_snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0) {
+			unlink(path);
+		}
+	}
+	return fd;
 }

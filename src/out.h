@@ -118,4 +118,11 @@ enum uf_err	uf_out_restart(struct uf_out *o);
  */
 void		uf_out_rollback(struct uf_out *o);
 
+/*
+ * An unnamed temporary file in $TMPDIR (default /tmp), open for
+ * reading and writing: O_TMPFILE, or where that is missing a named
+ * file removed at once. Returns its descriptor or -1 (errno set).
+ */
+int		uf_out_tmpfile(void);
+
 #endif
