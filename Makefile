@@ -70,7 +70,7 @@ LIB_SRC	= src/arena.c src/err.c src/fmt.c src/url.c src/http.c src/net.c \
 	  src/tls13msg.c src/tls13rec.c src/tls13.c src/tls.c src/conn.c \
 	  src/splice.c src/resume.c src/redirect.c src/fetch.c \
 	  src/urls.c src/progress.c src/auth.c src/proxy.c src/tunnel.c \
-	  src/wget.c src/msg.c src/opts.c src/job.c
+	  src/wget.c src/msg.c src/opts.c src/job.c src/parallel.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
@@ -84,7 +84,8 @@ UNIT_SRC = tests/test_arena.c tests/test_fmt.c tests/test_ghash.c \
 CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
-	   tests/test_small.c tests/test_wget.c tests/test_out.c tests/srv.c
+	   tests/test_small.c tests/test_wget.c tests/test_out.c tests/test_parallel.c \
+	   tests/srv.c
 TEST_LIBS = -lbearssl -lcriterion -lpthread
 # The tests find the test PKI in the source tree, wherever they run.
 TEST_CFLAGS = -DUF_SRCDIR='"$(S)"'

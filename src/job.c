@@ -48,8 +48,74 @@ parse_arg(struct uf_arena *a, const char *arg, struct uf_url *u)
 	return uf_url_parse(a, s != NULL ? s : arg, u);
 }
 
+/* The hash of u's origin (see job.h). */
+static uint64_t
+origin_hash(const struct uf_url *u)
+{
+	char	buf[UF_HOST_MAX + 32];
+	int	i, n;
+
+	n = uf_snprintf(buf, sizeof buf, "http%s://%s:%u",
+	    u->scheme == UF_HTTPS ? "s" : "", u->host, u->port);
+	for (i = 0; i < n; i++) {
+		if (buf[i] >= 'A' && buf[i] <= 'Z') {
+			buf[i] += 'a' - 'A';
+		}
+	}
+	return uf_fnv1a(buf, (size_t)n);
+}
+
+/* see job.h */
+uint64_t
+uf_jobs_origin(struct uf_jobs *j, const char *arg, uint64_t *name)
+{
+	struct uf_url	u;
+	const char	*f;
+	size_t		len;
+	uint64_t	h = 0;
+
+	*name = 0;
+	if (parse_arg(j->a, arg, &u) == UF_OK) {
+		h = origin_hash(&u) | 1;
+		if (j->o->remote_name) {
+			f = uf_url_filename(&u, &len);
+			*name = uf_fnv1a(f, len) | 1;
+		}
+	}
+	uf_arena_reset(j->a, j->mark);
+	uf_err_clear();
+	return h;
+}
+
 /* see job.h */
 void
+uf_jobs_worker(struct uf_jobs *j)
+{
+	j->worker = 1;
+	j->prog_on = 0;
+	uf_progress_init(&j->prog, 2);	/* the parent's may be under way */
+}
+
+/* see job.h */
+struct uf_out *
+uf_jobs_sink(struct uf_jobs *j)
+{
+	if (j->o->output != NULL) {
+		return &j->out_file;
+	}
+	uf_out_init(&j->out_url, NULL);
+	return &j->out_url;
+}
+
+/* see job.h */
+struct uf_progress *
+uf_jobs_progress(struct uf_jobs *j)
+{
+	return j->prog_on ? &j->prog : NULL;
+}
+
+/* see job.h */
+enum uf_err
 uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 {
 	const struct uf_run_opts	*o = j->o;
@@ -59,6 +125,7 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 	const char		*name;
 	enum uf_err		err;
 	size_t			len, nmark;
+	uint64_t		before;
 	int			keep;
 
 	uf_arena_reset(a, j->mark);
@@ -67,7 +134,10 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 	if (err != UF_OK) {
 		uf_msg(arg, "%s", uf_err_msg());
 		uf_jobs_record(j, err);
-		return;
+		return err;
+	}
+	if (o->shards != 0 && origin_hash(&u) % o->shards != o->shard - 1) {
+		return UF_OK;
 	}
 	/* The next URL's parse is given back at once: it costs us nothing. */
 	nmark = uf_arena_mark(a);
@@ -75,7 +145,7 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 	    && uf_url_origin_is(&nu, u.scheme, u.host, u.port);
 	uf_arena_reset(a, nmark);
 	uf_err_clear();
-	if (o->output != NULL) {
+	if (o->output != NULL && !j->worker) {
 		out = &j->out_file;
 	} else {
 		out = &j->out_url;
@@ -92,7 +162,7 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 			if (dlen + len >= sizeof path) {
 				uf_msg(arg, "file name too long");
 				uf_jobs_record(j, UF_E_OUTPUT);
-				return;
+				return UF_E_OUTPUT;
 			}
 			memcpy(path + dlen, name, len);
 			path[dlen + len] = '\0';
@@ -103,12 +173,14 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 		if (err != UF_OK) {
 			uf_msg(arg, "%s", uf_err_msg());
 			uf_jobs_record(j, err);
-			return;
+			return err;
 		}
 	}
 	j->nfetched++;
 	out->prog = j->prog_on ? &j->prog : NULL;
+	before = out->written;
 	err = uf_fetch(a, &j->conn, &u, &o->fo, out, keep);
+	j->bytes += out->written - before;
 	if (err == UF_OK && out == &j->out_url) {
 		err = uf_out_commit(out);
 	}
@@ -124,6 +196,7 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 		}
 	}
 	uf_jobs_record(j, err);
+	return err;
 }
 
 /* A bad -x is a usage error before any URL is tried. */

@@ -16,10 +16,14 @@
 #include "http.h"
 #include "msg.h"
 #include "opts.h"
+#include "out.h"
 #include "wget.h"
 
-/* --noproxy has no short form. */
+/* Long options without a short form. */
 #define OPT_NOPROXY	256
+#define OPT_CAPATH	257
+#define OPT_PARALLEL_HOST 258
+#define OPT_SHARD	259
 
 static void
 usage(int fd)
@@ -187,23 +191,12 @@ parse_count(const char *s, unsigned *v)
 static int
 spool(int from)
 {
-	const char	*dir = getenv("TMPDIR");
-	char		path[PATH_MAX], buf[16384];
+	char		buf[16384];
 	ssize_t		n;
-	int		fd;
+	int		fd = uf_out_tmpfile();
 
-	if (dir == NULL || *dir == '\0') {
-		dir = "/tmp";
-	}
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		/* No O_TMPFILE here: a named file, unlinked at once. */
-		uf_snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
-		fd = mkostemp(path, O_CLOEXEC);
-		if (fd < 0) {
-			return -1;
-		}
-		unlink(path);
+		return -1;
 	}
 	for (;;) {
 		n = read(from, buf, sizeof buf);
@@ -314,16 +307,22 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "insecure",	no_argument,		NULL, 'k' },
 		{ "cacert",	required_argument,	NULL, 'C' },
-		{ "capath",	required_argument,	NULL, 'P' },
+		{ "capath",	required_argument,	NULL, OPT_CAPATH },
 		{ "proxy",	required_argument,	NULL, 'x' },
 		{ "noproxy",	required_argument,	NULL,
 		    OPT_NOPROXY },
+		{ "parallel",	required_argument,	NULL, 'P' },
+		{ "parallel-host", required_argument,	NULL,
+		    OPT_PARALLEL_HOST },
+		{ "shard",	required_argument,	NULL, OPT_SHARD },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	int		c, i;
 	int		wget = uf_wget_is(argv[0]);
+	char		*slash;
+	int		bad;
 
 	o->fo.timeout = wget ? UF_WGET_TIMEOUT : 3000000000u;
 	o->fo.family = AF_UNSPEC;
@@ -331,10 +330,12 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	o->fo.user_agent = "ufetch/" UFETCH_VERSION;
 	o->fo.max_redirs = 10;
 	o->body.fd = -1;
+	o->parallel = 1;
+	o->parallel_host = UF_PARALLEL_HOST;
 
 	opterr = 0;
 	while ((c = wget ? uf_wget_getopt(argc, argv)
-	    : getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:",
+	    : getopt_long(argc, argv, ":o:Ot:m:H:d:X:cA:Iik46qsvhVx:P:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -423,7 +424,7 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 		case 'C':
 			o->cacert = optarg;
 			break;
-		case 'P':
+		case OPT_CAPATH:
 			o->capath = optarg;
 			break;
 		case 'x':
@@ -431,6 +432,36 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			break;
 		case OPT_NOPROXY:
 			o->fo.proxy.noproxy = optarg;
+			break;
+		case 'P':
+			if (parse_count(optarg, &o->parallel) != 0
+			    || o->parallel == 0
+			    || o->parallel > UF_PARALLEL_MAX) {
+				return uf_opts_bad("bad -P '%s'", optarg);
+			}
+			break;
+		case OPT_PARALLEL_HOST:
+			if (parse_count(optarg, &o->parallel_host) != 0
+			    || o->parallel_host == 0) {
+				return uf_opts_bad("bad --parallel-host '%s'",
+				    optarg);
+			}
+			break;
+		case OPT_SHARD:
+			/* I/N: the '/' is put back for the message. */
+			slash = strchr(optarg, '/');
+			bad = slash == NULL;
+			if (!bad) {
+				*slash = '\0';
+				bad = parse_count(optarg, &o->shard) != 0
+				    || parse_count(slash + 1, &o->shards) != 0;
+				*slash = '/';
+			}
+			if (bad || o->shard == 0
+			    || o->shard > o->shards) {
+				return uf_opts_bad("bad --shard '%s' (want I/N)",
+				    optarg);
+			}
 			break;
 		case '4':
 			o->fo.family = AF_INET;
@@ -476,6 +507,10 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	}
 	if (o->fo.resume && o->output == NULL && !o->remote_name) {
 		return uf_opts_bad("%s", "-c needs -o FILE or -O");
+	}
+	/* -c continues one body of -o FILE: one URL after the other. */
+	if (o->fo.resume && o->output != NULL) {
+		o->parallel = 1;
 	}
 	for (i = optind; o->body_stdin && i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {

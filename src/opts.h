@@ -13,6 +13,16 @@
 /* Most -H options; each is a pointer into argv. */
 #define UF_MAX_HEADERS	64
 
+/*
+ * -P at most: each slot is a process of its own (parallel.h), and the
+ * scheduler holds a few descriptors for each URL in flight or waiting
+ * for its turn, well below the usual limit of 1024.
+ */
+#define UF_PARALLEL_MAX	64
+
+/* --parallel-host by default: the connections browsers open per host. */
+#define UF_PARALLEL_HOST	6
+
 struct uf_run_opts {
 	struct uf_opts	fo;		/* what every fetch gets */
 	const char	*output;	/* -o FILE; NULL: none */
@@ -26,6 +36,9 @@ struct uf_run_opts {
 	struct uf_trust	trust;
 	struct uf_body	body;		/* -d */
 	int		body_stdin;	/* -d @- */
+	unsigned	parallel;	/* -P: URLs in flight; 1: serial */
+	unsigned	parallel_host;	/* --parallel-host */
+	unsigned	shard, shards;	/* --shard I/N (1 <= I <= N); 0/0: all */
 	int		nurls;		/* the URL arguments */
 	char		**urls;
 };
