@@ -38,8 +38,11 @@ enum srv_op {
 			   new handshake (srv.renegs) and go on, or for
 			   its refusal (srv.reneg_refused), which
 			   BearSSL's server takes as fatal */
-	OP_RENEG_TOLERANT /* the same, but a refusal is ignored: the
+	OP_RENEG_TOLERANT, /* the same, but a refusal is ignored: the
 			   script goes on, and may send but not read */
+	OP_ECHO		/* answer every request on the connection (keep-
+			   alive) with a body made of its path; see
+			   srv_echo_body() */
 };
 
 struct srv_step {
@@ -65,6 +68,7 @@ struct srv_step {
 #define S_REDIRECT(code, n, to) { OP_REDIRECT, (to), (n), (code) }
 #define S_RENEG		{ OP_RENEGOTIATE, NULL, 0, 0 }
 #define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
+#define S_ECHO		{ OP_ECHO, NULL, 0, 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
 
 /*
@@ -105,7 +109,20 @@ struct srv {
 	char			body[4096];	/*   its first bytes */
 	br_ssl_session_cache_lru	*lru;		/* NULL: none */
 	int			hang_fd;	/* see srv_hang() */
+	int			concurrent;	/* SRV_CONCURRENT */
+	volatile int		active;		/* connections open now */
+	volatile int		max_active;	/*   and at most */
+	volatile int		threads;	/* serving connections */
 };
+
+/*
+ * OP_ECHO's answer to a request for path: a path with "/dN" in it is
+ * answered N ms late, one with "/404" by a 404 (a 3-byte body), one
+ * with "/kN" with a body of N KiB; the body is path, a newline, and
+ * for /kN letters up to N KiB. Written into buf (cap bytes); returns
+ * its length. The tests compute what they expect with it.
+ */
+size_t	srv_echo_body(char *buf, size_t cap, const char *path);
 
 /* The byte at offset i of an S_PATTERN body. */
 unsigned char	srv_pattern(uint64_t i);
@@ -132,8 +149,15 @@ int	srv_start(struct srv *s, const struct srv_step *steps);
 int	srv_start_tls(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls);
 
-/* srv_start_tls() with flags: SRV_NO_CACHE, a server without a cache. */
+/*
+ * srv_start_tls() with flags: SRV_NO_CACHE, a server without a cache;
+ * SRV_CONCURRENT, plain TCP only: each connection is served in a thread
+ * of its own, and active and max_active count them (OP_ECHO is the one
+ * step that keeps per-connection state apart; others share srv's
+ * request fields).
+ */
 #define SRV_NO_CACHE	1u
+#define SRV_CONCURRENT	2u
 int	srv_start_tls_flags(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls, unsigned flags);
 
