@@ -36,7 +36,8 @@
  * connection when another URL of the origin waits in the window. The
  * bytes of the URL whose turn it is go straight to stdout; those of
  * the others to an unnamed temporary file each, written out when
- * their turn comes.
+ * their turn comes. What cannot be kept or written (no temporary file,
+ * a full disk under -o FILE) stops the run, as a closed stdout does.
  *
  * TLS sessions are per worker: each worker's tlscache offers its own
  * sessions (TLS 1.2; ufetch has no TLS 1.3 resumption yet), and URLs
@@ -72,20 +73,15 @@
 /* A URL's outcome: a NUL, its enum uf_err, the bytes it wrote. */
 #define RESULT_LEN	(2 + sizeof(uint64_t))
 
-/* Said when a worker is gone: killed, or a bug. */
-#define DIED		"a worker process died"
-
-/* A URL's two outputs, before its turn. */
+/* A URL's two outputs, kept apart until its turn. */
 enum { CH_OUT, CH_ERR, NCH };
 
 enum { QUEUED = 1, RUNNING, DONE };
 
 struct entry {
 	int		state;
-	int		fd[NCH];	/* temporary files; -1: none */
 	int		err;		/* enum uf_err: its outcome */
-	int		lost;		/* its output could not be kept:
-					   errno, or -1 (stdout failed) */
+	int		fd[NCH];	/* temporary files; -1: none */
 	uint64_t	origin, name;	/* uf_jobs_origin(); 0: none */
 	const char	*where;		/* a list's problem: the list */
 	size_t		off;		/* its text (or problem) in ring */
@@ -106,7 +102,7 @@ static struct uf_out	*sink;
 static struct uf_progress *prog;
 static struct entry	ent[WINDOW];
 static struct slot	slot[UF_PARALLEL_MAX];
-static unsigned		nslot, nwin;
+static unsigned		nslot;
 static unsigned long	first, last;	/* the window: [first, last) */
 static char		ring[RING];
 static size_t		head;		/* where the next text goes */
@@ -121,7 +117,20 @@ static char		label[UF_PROGRESS_LABEL + 1];
 static struct entry *
 at(unsigned long i)
 {
-	return &ent[i % nwin];
+	return &ent[i % WINDOW];
+}
+
+/* Stop the run once: err recorded, and "what: why" said unless NULL. */
+static void
+halt(enum uf_err err, const char *what, const char *why)
+{
+	if (!stop && why != NULL) {
+		uf_msg(what, "%s", why);
+	}
+	if (!stop) {
+		uf_jobs_record(jobs, err);
+	}
+	stop = 1;
 }
 
 /*
@@ -160,19 +169,16 @@ read_list(int nowait)
 	struct entry	*e;
 	const char	*text;
 
-	while (!ended && last - first < nwin) {
+	while (!ended && last - first < WINDOW_PER_SLOT * jobs->o->parallel) {
 		if (!pending && !uf_urls_next(urls, &item, nowait)) {
 			return 1;
 		}
 		pending = 1;
-		if (item.kind == UF_ITEM_END) {
-			ended = 1;
-			break;
-		}
+		ended = item.kind == UF_ITEM_END;
 		e = at(last);
 		memset(e, 0, sizeof *e);
 		text = item.kind == UF_ITEM_URL ? item.url : item.msg;
-		if (ring_put(text, strlen(text) + 1, &e->off) != 0) {
+		if (ended || ring_put(text, strlen(text) + 1, &e->off) != 0) {
 			break;
 		}
 		pending = 0;
@@ -203,7 +209,7 @@ conns(uint64_t h)
 	return n;
 }
 
-/* Is the -O file of the URL at i still to be written by an earlier one? */
+/* Is the -O file of the URL at i still an earlier URL's to write? */
 static int
 name_busy(unsigned long i)
 {
@@ -249,19 +255,6 @@ pick(uint64_t conn)
 	return any;
 }
 
-/* Stop the run (once): err recorded, and why said unless NULL. */
-static void
-halt(enum uf_err err, const char *why)
-{
-	if (!stop && why != NULL) {
-		uf_msg(NULL, "%s", why);
-	}
-	if (!stop) {
-		uf_jobs_record(jobs, err);
-	}
-	stop = 1;
-}
-
 /* The worker: URLs in, outcomes out, until the parent closes. */
 static void
 worker(void)
@@ -286,7 +279,7 @@ worker(void)
 	_exit(0);
 }
 
-/* Fork worker nslot. Returns 0, or -1 when it cannot be had. */
+/* Fork worker nslot. Returns 0, or -1 (said) when it cannot be had. */
 static int
 spawn(void)
 {
@@ -295,26 +288,23 @@ spawn(void)
 	int		sv[2], p[2];
 	unsigned	i;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0
+	    || pipe2(p, O_CLOEXEC) != 0 || (w->pid = fork()) < 0) {
+		/* What was made is closed at exit, soon. */
+		halt(UF_E_INTERNAL, "cannot start a worker process",
+		    strerror(errno));
 		return -1;
 	}
-	if (pipe2(p, O_CLOEXEC) != 0 || (w->pid = fork()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -1;	/* a pipe made is closed at exit */
-	}
 	if (w->pid == 0) {
-		/* The parent's ends must close when it does. */
+		/* The parent's ends must close when it closes them. */
 		for (i = 0; i < nslot; i++) {
 			close(slot[i].ctl);
 			close(slot[i].out);
 		}
+		close(p[0]);
+		close(sv[0]);
 		dup2(p[1], 1);
 		dup2(sv[1], 2);
-		close(p[0]);
-		close(p[1]);
-		close(sv[0]);
-		close(sv[1]);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0
 		    || getppid() != parent) {
 			_exit(1);
@@ -346,7 +336,7 @@ give(struct slot *w, unsigned long i)
 	msg[0] = (char)w->keep;
 	memcpy(msg + 1, text, len);
 	if (send(w->ctl, msg, len + 1, MSG_NOSIGNAL) < 0) {
-		halt(UF_E_INTERNAL, DIED);
+		halt(UF_E_INTERNAL, NULL, "a worker process died");
 	}
 	e->state = RUNNING;
 	w->busy = 1;
@@ -354,26 +344,18 @@ give(struct slot *w, unsigned long i)
 	w->run = e->origin;
 }
 
-/* Give every free worker a URL, forking workers up to -P. */
+/* Give every free worker a URL, forking workers as needed up to -P. */
 static void
 dispatch(void)
 {
 	unsigned	i;
 	long		k;
 
-	for (i = 0; i < nslot; i++) {
-		if (!slot[i].busy && (k = pick(slot[i].conn)) >= 0) {
+	for (i = 0; i < jobs->o->parallel && i <= nslot && !stop; i++) {
+		if (i < nslot ? !slot[i].busy && (k = pick(slot[i].conn)) >= 0
+		    : (k = pick(0)) >= 0 && spawn() == 0) {
 			give(&slot[i], (unsigned long)k);
 		}
-	}
-	while (nslot < jobs->o->parallel && (k = pick(0)) >= 0
-	    && spawn() == 0) {
-		give(&slot[nslot - 1], (unsigned long)k);
-	}
-	if (nslot == 0 && first != last && !stop) {
-		uf_msg(NULL, "cannot start a worker process: %s",
-		    strerror(errno));
-		halt(UF_E_INTERNAL, NULL);
 	}
 }
 
@@ -385,27 +367,24 @@ deliver(unsigned long i, int ch, const char *buf, size_t n)
 	enum uf_err	err;
 
 	if (i != first) {
-		if (e->lost == 0 && e->fd[ch] < 0) {
+		if (e->fd[ch] < 0) {
 			e->fd[ch] = uf_out_tmpfile();
 		}
-		if (e->lost == 0 && (e->fd[ch] < 0
-		    || uf_write_all(e->fd[ch], buf, n) != 0)) {
-			e->lost = errno;
+		if (e->fd[ch] < 0 || uf_write_all(e->fd[ch], buf, n) != 0) {
+			halt(UF_E_OUTPUT, "cannot write a temporary file",
+			    strerror(errno));
 		}
 	} else if (ch == CH_ERR) {
 		if (prog != NULL) {
 			uf_progress_break(prog);
 		}
 		(void)uf_write_all(2, buf, n);
-	} else if (e->lost == 0) {
+	} else {
 		uf_err_clear();
 		err = uf_out_write(sink, buf, n);
-		if (err == UF_E_PIPE) {
-			halt(err, NULL);
-		} else if (err != UF_OK) {
-			uf_msg(ring + e->off, "%s", uf_err_msg());
-			e->err = e->err != UF_OK ? e->err : (int)err;
-			e->lost = -1;
+		if (err != UF_OK) {
+			halt(err, ring + e->off, err != UF_E_PIPE ? uf_err_msg()
+			    : NULL);
 		}
 	}
 }
@@ -446,10 +425,6 @@ advance(void)
 		}
 		if (e->where != NULL) {
 			uf_msg(e->where, "%s", ring + e->off);
-		} else if (e->lost > 0) {
-			uf_msg(ring + e->off, "cannot keep the output for its "
-			    "turn: %s", strerror(e->lost));
-			e->err = e->err != UF_OK ? e->err : UF_E_OUTPUT;
 		}
 		uf_jobs_record(jobs, (enum uf_err)e->err);
 		first++;
@@ -467,7 +442,7 @@ pump(struct slot *w, int drain)
 		if (n > 0) {
 			deliver(w->cur, CH_OUT, io, (size_t)n);
 		} else if (n == 0 || errno != EAGAIN) {
-			halt(UF_E_INTERNAL, DIED);
+			halt(UF_E_INTERNAL, NULL, "a worker process died");
 		}
 	} while (drain && n > 0 && !stop);
 }
@@ -476,14 +451,13 @@ pump(struct slot *w, int drain)
 static void
 hear(struct slot *w)
 {
-	struct entry	*e = at(w->cur);
 	uint64_t	bytes;
 	ssize_t		n;
 	int		err;
 
 	n = recv(w->ctl, io, sizeof io, 0);
 	if (n <= 0) {
-		halt(UF_E_INTERNAL, DIED);
+		halt(UF_E_INTERNAL, NULL, "a worker process died");
 	} else if (io[0] != '\0' || (size_t)n != RESULT_LEN) {
 		deliver(w->cur, CH_ERR, io, (size_t)n);
 	} else {
@@ -491,8 +465,8 @@ hear(struct slot *w)
 		memcpy(&bytes, io + 2, sizeof bytes);
 		/* The outcome comes after the URL's last byte. */
 		pump(w, 1);
-		e->state = DONE;
-		e->err = e->err != UF_OK ? e->err : err;
+		at(w->cur)->state = DONE;
+		at(w->cur)->err = err;
 		w->busy = 0;
 		w->conn = w->keep && err == UF_OK ? w->run : 0;
 		w->run = 0;
@@ -513,11 +487,10 @@ uf_parallel_run(struct uf_jobs *j, struct uf_urls *s)
 	struct pollfd	pfd[2 * UF_PARALLEL_MAX + 1];
 	unsigned long	done;
 	unsigned	i, n;
-	int		blocked, st;
+	int		blocked;
 
 	jobs = j;
 	urls = s;
-	nwin = WINDOW_PER_SLOT * j->o->parallel;
 	sink = uf_jobs_sink(j);
 	prog = uf_jobs_progress(j);
 	if (prog != NULL) {
@@ -566,10 +539,6 @@ uf_parallel_run(struct uf_jobs *j, struct uf_urls *s)
 		}
 		close(slot[i].ctl);
 		close(slot[i].out);
-	}
-	for (i = 0; i < nslot; i++) {
-		while (waitpid(slot[i].pid, &st, 0) < 0 && errno == EINTR) {
-			continue;
-		}
+		waitpid(slot[i].pid, NULL, 0);
 	}
 }
