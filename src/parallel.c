@@ -17,8 +17,7 @@
  * is its slot.
  *
  * Each worker has a SOCK_SEQPACKET socket, which is its stderr: URLs
- * come in one per message (a byte saying whether to keep the
- * connection, the text), its lines and each URL's outcome (a message
+ * come in, one per message, its lines and each URL's outcome (a message
  * starting with a NUL byte, which no line does) go out. Its stdout is
  * a pipe. A worker gets its next URL only after the parent has read
  * the last one's outcome, and the outcome is sent after the URL's last
@@ -27,17 +26,23 @@
  * framing, and whatever a URL writes to stdout (a body, -i's head) is
  * carried alike.
  *
- * The parent reads the list into a window of 4 N entries, and gives a
- * free worker the URL whose turn it is, else the next one of the origin
- * it keeps a connection to (reuse), else the first whose origin has
- * fewer than --parallel-host connections (a worker counts for the
- * origin of its URL and, until its next outcome, of the connection it
- * kept), forking workers as needed up to N. It asks to keep the
- * connection when another URL of the origin waits in the window. The
- * bytes of the URL whose turn it is go straight to stdout; those of
- * the others to an unnamed temporary file each, written out when
- * their turn comes. What cannot be kept or written (no temporary file,
- * a full disk under -o FILE) stops the run, as a closed stdout does.
+ * The parent gives the URLs to workers in list order: each to a free
+ * worker that keeps a connection to its origin, else to a new worker
+ * (up to N), else to any free one; but only while its origin has fewer
+ * than --parallel-host connections (a worker counts for the origin of
+ * its URL and, until its next outcome, for that of the connection it
+ * keeps) and no earlier URL of its -O name is still being fetched (so
+ * -O ends as in a serial run). Otherwise the URL waits, and the ones
+ * after it: there is no look-ahead, and so no copy of URLs to hold.
+ * Workers always ask to keep the connection: what comes next is not
+ * known, and a kept connection costs the server an idle socket at
+ * most. At most 4 N URLs are in flight or waiting for their turn (the
+ * window). The bytes of the URL whose turn it is go straight to
+ * stdout; those of the others to an unnamed temporary file each,
+ * written out when their turn comes. What cannot be kept or written
+ * (no temporary file, a full disk under -o FILE) stops the run, as a
+ * closed stdout does. A problem with the list is said once everything
+ * before it was written.
  *
  * TLS sessions are per worker: each worker's tlscache offers its own
  * sessions (TLS 1.2; ufetch has no TLS 1.3 resumption yet), and URLs
@@ -63,12 +68,9 @@
 #include "progress.h"
 #include "parallel.h"
 
-/* Entries of the window per slot: URLs read ahead or waiting. */
+/* URLs in flight or waiting for their turn, per slot. */
 #define WINDOW_PER_SLOT	4
 #define WINDOW		(WINDOW_PER_SLOT * UF_PARALLEL_MAX)
-
-/* The texts of the window's URLs; the longest line always fits. */
-#define RING		(4 * (UF_LIST_LINE_MAX + 1))
 
 /* A URL's outcome: a NUL, its enum uf_err, the bytes it wrote. */
 #define RESULT_LEN	(2 + sizeof(uint64_t))
@@ -76,22 +78,18 @@
 /* A URL's two outputs, kept apart until its turn. */
 enum { CH_OUT, CH_ERR, NCH };
 
-enum { QUEUED = 1, RUNNING, DONE };
-
 struct entry {
-	int		state;
+	int		done;
 	int		err;		/* enum uf_err: its outcome */
 	int		fd[NCH];	/* temporary files; -1: none */
 	uint64_t	origin, name;	/* uf_jobs_origin(); 0: none */
-	const char	*where;		/* a list's problem: the list */
-	size_t		off;		/* its text (or problem) in ring */
 };
 
 struct slot {
 	pid_t		pid;
 	int		ctl;		/* its stderr: URLs out, lines in */
 	int		out;		/* its stdout, a pipe */
-	int		busy, keep;
+	int		busy;
 	unsigned long	cur;		/* its URL's place in the list */
 	uint64_t	run, conn;	/* origins: its URL's, the kept one's */
 };
@@ -104,12 +102,10 @@ static struct entry	ent[WINDOW];
 static struct slot	slot[UF_PARALLEL_MAX];
 static unsigned		nslot;
 static unsigned long	first, last;	/* the window: [first, last) */
-static char		ring[RING];
-static size_t		head;		/* where the next text goes */
-static struct uf_item	item;
+static struct uf_item	item;		/* the next URL of the list */
 static int		pending, ended, stop;
 static char		io[16384];	/* bytes on their way out */
-static char		msg[UF_LIST_LINE_MAX + 2]; /* a URL to a worker */
+static char		msg[UF_LIST_LINE_MAX + 1]; /* a worker's URL */
 static uint64_t		nbytes;
 static unsigned long	ndone;
 static char		label[UF_PROGRESS_LABEL + 1];
@@ -133,70 +129,6 @@ halt(enum uf_err err, const char *what, const char *why)
 	stop = 1;
 }
 
-/*
- * Room in ring for len bytes: texts come and go in list order, so the
- * free space is after head and before the first entry's text.
- */
-static int
-ring_put(const char *s, size_t len, size_t *off)
-{
-	size_t	tail = first != last ? at(first)->off : 0;
-
-	if (first == last) {
-		head = 0;
-	}
-	if (head >= tail && RING - head >= len) {
-		*off = head;
-	} else if (head >= tail && tail > len) {
-		*off = 0;
-	} else if (head < tail && tail - head > len) {
-		*off = head;
-	} else {
-		return -1;
-	}
-	memcpy(ring + *off, s, len);
-	head = *off + len;
-	return 0;
-}
-
-/*
- * Fill the window from the list; without waiting when nowait is set.
- * Returns 1 when the list would block.
- */
-static int
-read_list(int nowait)
-{
-	struct entry	*e;
-	const char	*text;
-
-	while (!ended && last - first < WINDOW_PER_SLOT * jobs->o->parallel) {
-		if (!pending && !uf_urls_next(urls, &item, nowait)) {
-			return 1;
-		}
-		pending = 1;
-		ended = item.kind == UF_ITEM_END;
-		e = at(last);
-		memset(e, 0, sizeof *e);
-		text = item.kind == UF_ITEM_URL ? item.url : item.msg;
-		if (ended || ring_put(text, strlen(text) + 1, &e->off) != 0) {
-			break;
-		}
-		pending = 0;
-		e->fd[CH_OUT] = e->fd[CH_ERR] = -1;
-		e->state = QUEUED;
-		if (item.kind == UF_ITEM_ERROR) {
-			e->state = DONE;
-			e->err = UF_E_USAGE;
-			e->where = item.where;
-		} else {
-			e->origin = uf_jobs_origin(jobs, text, &e->name);
-		}
-		last++;
-		nowait = 1;
-	}
-	return 0;
-}
-
 /* Connections to origin h, made or kept by the workers. */
 static unsigned
 conns(uint64_t h)
@@ -207,52 +139,6 @@ conns(uint64_t h)
 		n += slot[i].run == h || slot[i].conn == h;
 	}
 	return n;
-}
-
-/* Is the -O file of the URL at i still an earlier URL's to write? */
-static int
-name_busy(unsigned long i)
-{
-	unsigned long	k;
-
-	for (k = first; k != i && at(i)->name != 0; k++) {
-		if (at(k)->name == at(i)->name && at(k)->state != DONE) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * The URL for a worker whose kept connection is to conn (0: none): the
- * one whose turn it is, else one of conn, else the first whose origin
- * has room; -1: none. Two URLs of one -O name go one after the other,
- * in list order, as in a serial run.
- */
-static long
-pick(uint64_t conn)
-{
-	unsigned long	i;
-	long		any = -1;
-	struct entry	*e;
-
-	for (i = first; i != last; i++) {
-		e = at(i);
-		if (e->state != QUEUED || name_busy(i)) {
-			continue;
-		}
-		if (conn != 0 && e->origin == conn) {
-			return (long)i;
-		}
-		if (any < 0 && (e->origin == 0
-		    || conns(e->origin) < jobs->o->parallel_host)) {
-			any = (long)i;
-			if (i == first) {
-				break;
-			}
-		}
-	}
-	return any;
 }
 
 /* The worker: URLs in, outcomes out, until the parent closes. */
@@ -268,8 +154,8 @@ worker(void)
 		msg[n] = '\0';
 		before = jobs->bytes;
 		r[0] = 0;
-		r[1] = (unsigned char)uf_jobs_run(jobs, msg + 1,
-		    msg[0] ? msg + 1 : NULL);
+		/* Kept for the next URL of the origin, if it comes here. */
+		r[1] = (unsigned char)uf_jobs_run(jobs, msg, msg);
 		before = jobs->bytes - before;
 		memcpy(r + 2, &before, sizeof before);
 		if (send(2, r, sizeof r, MSG_NOSIGNAL) < 0) {
@@ -320,43 +206,93 @@ spawn(void)
 	return 0;
 }
 
-/* Give worker w the URL at i. */
-static void
-give(struct slot *w, unsigned long i)
+/*
+ * The worker for the URL e: a free one keeping a connection to its
+ * origin, else a new one, else any free one, if the origin has room for
+ * one more connection; NULL: not yet.
+ */
+static struct slot *
+choose(const struct entry *e)
 {
-	struct entry	*e = at(i);
-	const char	*text = ring + e->off;
-	size_t		len = strlen(text);
-	unsigned long	k;
-
-	w->keep = 0;
-	for (k = i + 1; k != last && e->origin != 0; k++) {
-		w->keep |= at(k)->state == QUEUED && at(k)->origin == e->origin;
-	}
-	msg[0] = (char)w->keep;
-	memcpy(msg + 1, text, len);
-	if (send(w->ctl, msg, len + 1, MSG_NOSIGNAL) < 0) {
-		halt(UF_E_INTERNAL, NULL, "a worker process died");
-	}
-	e->state = RUNNING;
-	w->busy = 1;
-	w->cur = i;
-	w->run = e->origin;
-}
-
-/* Give every free worker a URL, forking workers as needed up to -P. */
-static void
-dispatch(void)
-{
+	struct slot	*any = NULL;
 	unsigned	i;
-	long		k;
 
-	for (i = 0; i < jobs->o->parallel && i <= nslot && !stop; i++) {
-		if (i < nslot ? !slot[i].busy && (k = pick(slot[i].conn)) >= 0
-		    : (k = pick(0)) >= 0 && spawn() == 0) {
-			give(&slot[i], (unsigned long)k);
+	for (i = 0; i < nslot; i++) {
+		if (!slot[i].busy && e->origin != 0
+		    && slot[i].conn == e->origin) {
+			return &slot[i];
+		}
+		if (!slot[i].busy) {
+			any = &slot[i];
 		}
 	}
+	if (e->origin != 0 && conns(e->origin) >= jobs->o->parallel_host) {
+		return NULL;
+	}
+	if (nslot < jobs->o->parallel && spawn() == 0) {
+		return &slot[nslot - 1];
+	}
+	return any;
+}
+
+/*
+ * Read the list and give each URL, in list order, to a worker. Stops
+ * when the window is full, or the next URL must wait: for a worker, for
+ * room on its origin, or for an earlier URL of its -O name to be done.
+ * A problem with the list is said when everything before it was.
+ * Returns 1 when the list would block (without waiting when nowait).
+ */
+static int
+feed(int nowait)
+{
+	struct entry	*e = at(last);
+	struct slot	*w;
+	unsigned long	k;
+
+	while (!stop && !ended
+	    && last - first < WINDOW_PER_SLOT * jobs->o->parallel) {
+		if (!pending) {
+			if (!uf_urls_next(urls, &item, nowait)) {
+				return 1;
+			}
+			pending = 1;
+			memset(e, 0, sizeof *e);
+			e->fd[CH_OUT] = e->fd[CH_ERR] = -1;
+			if (item.kind == UF_ITEM_URL) {
+				e->origin = uf_jobs_origin(jobs, item.url,
+				    &e->name);
+			}
+		}
+		ended = item.kind == UF_ITEM_END;
+		if (item.kind == UF_ITEM_ERROR) {
+			if (first != last) {
+				break;
+			}
+			uf_msg(item.where, "%s", item.msg);
+			uf_jobs_record(jobs, UF_E_USAGE);
+		} else if (!ended) {
+			for (k = first; k != last && e->name != 0; k++) {
+				if (at(k)->name == e->name && !at(k)->done) {
+					return 0;
+				}
+			}
+			if ((w = choose(e)) == NULL) {
+				break;
+			}
+			/* With its NUL: an empty message would read as EOF. */
+			if (send(w->ctl, item.url, strlen(item.url) + 1,
+			    MSG_NOSIGNAL) < 0) {
+				halt(UF_E_INTERNAL, NULL, "a worker process died");
+			}
+			w->busy = 1;
+			w->cur = last++;
+			w->run = e->origin;
+			e = at(last);
+		}
+		pending = 0;
+		nowait = 1;
+	}
+	return 0;
 }
 
 /* Bytes of the URL at i, from channel ch. */
@@ -383,8 +319,7 @@ deliver(unsigned long i, int ch, const char *buf, size_t n)
 		uf_err_clear();
 		err = uf_out_write(sink, buf, n);
 		if (err != UF_OK) {
-			halt(err, ring + e->off, err != UF_E_PIPE ? uf_err_msg()
-			    : NULL);
+			halt(err, NULL, err != UF_E_PIPE ? uf_err_msg() : NULL);
 		}
 	}
 }
@@ -420,11 +355,8 @@ advance(void)
 	while (first != last && !stop) {
 		flush(first);
 		e = at(first);
-		if (e->state != DONE) {
+		if (!e->done) {
 			break;
-		}
-		if (e->where != NULL) {
-			uf_msg(e->where, "%s", ring + e->off);
 		}
 		uf_jobs_record(jobs, (enum uf_err)e->err);
 		first++;
@@ -465,10 +397,10 @@ hear(struct slot *w)
 		memcpy(&bytes, io + 2, sizeof bytes);
 		/* The outcome comes after the URL's last byte. */
 		pump(w, 1);
-		at(w->cur)->state = DONE;
+		at(w->cur)->done = 1;
 		at(w->cur)->err = err;
 		w->busy = 0;
-		w->conn = w->keep && err == UF_OK ? w->run : 0;
+		w->conn = err == UF_OK ? w->run : 0;
 		w->run = 0;
 		nbytes += bytes;
 		ndone++;
@@ -499,8 +431,7 @@ uf_parallel_run(struct uf_jobs *j, struct uf_urls *s)
 	}
 	for (;;) {
 		/* Wait for the list only when nothing else can happen. */
-		blocked = read_list(first != last);
-		dispatch();
+		blocked = feed(first != last);
 		done = first;
 		advance();
 		if (stop || (ended && first == last)) {

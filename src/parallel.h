@@ -11,9 +11,9 @@
  * unnamed temporary file, never in memory.
  *
  * What is kept: nothing that grows with the list. The parent holds a
- * window of at most 4 N URLs (read ahead, in flight, or done and
- * waiting for their turn) and their texts in a fixed ring; each worker
- * is one static arena and one connection, as a serial run.
+ * window of at most 4 N URLs (in flight, or done and waiting for their
+ * turn) and the next URL of the list; each worker is one static arena
+ * and one connection, as a serial run.
  */
 #ifndef UF_PARALLEL_H
 #define UF_PARALLEL_H
