@@ -322,6 +322,7 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 	int		c, i;
 	int		wget = uf_wget_is(argv[0]);
 	char		*slash;
+	unsigned	*n;
 	int		bad;
 
 	o->fo.timeout = wget ? UF_WGET_TIMEOUT : 3000000000u;
@@ -434,21 +435,16 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			o->fo.proxy.noproxy = optarg;
 			break;
 		case 'P':
-			if (parse_count(optarg, &o->parallel) != 0
-			    || o->parallel == 0
-			    || o->parallel > UF_PARALLEL_MAX) {
-				return uf_opts_bad("bad -P '%s'", optarg);
-			}
-			break;
 		case OPT_PARALLEL_HOST:
-			if (parse_count(optarg, &o->parallel_host) != 0
-			    || o->parallel_host == 0) {
-				return uf_opts_bad("bad --parallel-host '%s'",
-				    optarg);
+			n = c == 'P' ? &o->parallel : &o->parallel_host;
+			if (parse_count(optarg, n) != 0 || *n == 0
+			    || *n > UF_PARALLEL_MAX) {
+				return uf_opts_bad("bad -P or --parallel-host "
+				    "'%s' (1 to 64)", optarg);
 			}
 			break;
 		case OPT_SHARD:
-			/* I/N: the '/' is put back for the message. */
+			/* I/N; the '/' is put back for the message. */
 			slash = strchr(optarg, '/');
 			bad = slash == NULL;
 			if (!bad) {
@@ -457,8 +453,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 				    || parse_count(slash + 1, &o->shards) != 0;
 				*slash = '/';
 			}
-			if (bad || o->shard == 0
-			    || o->shard > o->shards) {
+			/* Unsigned: I = 0 wraps above N too. */
+			if (bad || o->shard - 1 >= o->shards) {
 				return uf_opts_bad("bad --shard '%s' (want I/N)",
 				    optarg);
 			}

@@ -462,11 +462,11 @@ uf_out_tmpfile(void)
 	if (dir == NULL || *dir == '\0') {
 		dir = "/tmp";
 	}
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		/* No O_TMPFILE here: a named file, unlinked at once. */
 		uf_snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
-		fd = mkostemp(path, O_CLOEXEC);
+		fd = mkostemp(path, O_APPEND | O_CLOEXEC);
 		if (fd >= 0) {
 			unlink(path);
 		}

@@ -120,8 +120,9 @@ void		uf_out_rollback(struct uf_out *o);
 
 /*
  * An unnamed temporary file in $TMPDIR (default /tmp), open for
- * reading and writing: O_TMPFILE, or where that is missing a named
- * file removed at once. Returns its descriptor or -1 (errno set).
+ * reading and appending (O_APPEND: emptied with ftruncate(), it is
+ * written from its start again): O_TMPFILE, or where that is missing a
+ * named file removed at once. Returns its descriptor or -1 (errno set).
  */
 int		uf_out_tmpfile(void);
 

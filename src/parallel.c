@@ -81,7 +81,7 @@ enum { CH_OUT, CH_ERR, NCH };
 struct entry {
 	int		done;
 	int		err;		/* enum uf_err: its outcome */
-	int		fd[NCH];	/* temporary files; -1: none */
+	int		kept[NCH];	/* bytes wait in spool[][] */
 	uint64_t	origin, name;	/* uf_jobs_origin(); 0: none */
 };
 
@@ -100,11 +100,12 @@ static struct uf_out	*sink;
 static struct uf_progress *prog;
 static struct entry	ent[WINDOW];
 static struct slot	slot[UF_PARALLEL_MAX];
-static unsigned		nslot;
+static unsigned		nslot, nwin;	/* nwin: 4 N */
 static unsigned long	first, last;	/* the window: [first, last) */
 static struct uf_item	item;		/* the next URL of the list */
 static int		pending, ended, stop;
 static char		io[16384];	/* bytes on their way out */
+static int		spool[WINDOW][NCH]; /* temporary files, reused */
 static char		msg[UF_LIST_LINE_MAX + 1]; /* a worker's URL */
 static uint64_t		nbytes;
 static unsigned long	ndone;
@@ -113,7 +114,7 @@ static char		label[UF_PROGRESS_LABEL + 1];
 static struct entry *
 at(unsigned long i)
 {
-	return &ent[i % WINDOW];
+	return &ent[i % nwin];
 }
 
 /* Stop the run once: err recorded, and "what: why" said unless NULL. */
@@ -249,15 +250,13 @@ feed(int nowait)
 	struct slot	*w;
 	unsigned long	k;
 
-	while (!stop && !ended
-	    && last - first < WINDOW_PER_SLOT * jobs->o->parallel) {
+	while (!stop && !ended && last - first < nwin) {
 		if (!pending) {
 			if (!uf_urls_next(urls, &item, nowait)) {
 				return 1;
 			}
 			pending = 1;
 			memset(e, 0, sizeof *e);
-			e->fd[CH_OUT] = e->fd[CH_ERR] = -1;
 			if (item.kind == UF_ITEM_URL) {
 				e->origin = uf_jobs_origin(jobs, item.url,
 				    &e->name);
@@ -300,13 +299,15 @@ static void
 deliver(unsigned long i, int ch, const char *buf, size_t n)
 {
 	struct entry	*e = at(i);
+	int		*fd = &spool[i % nwin][ch];
 	enum uf_err	err;
 
 	if (i != first) {
-		if (e->fd[ch] < 0) {
-			e->fd[ch] = uf_out_tmpfile();
+		if (*fd < 0) {
+			*fd = uf_out_tmpfile();
 		}
-		if (e->fd[ch] < 0 || uf_write_all(e->fd[ch], buf, n) != 0) {
+		e->kept[ch] = 1;
+		if (*fd < 0 || uf_write_all(*fd, buf, n) != 0) {
 			halt(UF_E_OUTPUT, "cannot write a temporary file",
 			    strerror(errno));
 		}
@@ -329,20 +330,22 @@ static void
 flush(unsigned long i)
 {
 	struct entry	*e = at(i);
+	off_t		off;
 	ssize_t		n;
 	int		ch, fd;
 
 	for (ch = 0; ch < NCH; ch++) {
-		fd = e->fd[ch];
-		if (fd < 0) {
+		fd = spool[i % nwin][ch];
+		if (!e->kept[ch]) {
 			continue;
 		}
-		e->fd[ch] = -1;
-		lseek(fd, 0, SEEK_SET);
-		while (!stop && (n = read(fd, io, sizeof io)) > 0) {
+		e->kept[ch] = 0;
+		for (off = 0; !stop && (n = pread(fd, io, sizeof io, off)) > 0;
+		    off += n) {
 			deliver(i, ch, io, (size_t)n);
 		}
-		close(fd);
+		/* Appended to (O_APPEND) from its start by the next URL. */
+		ftruncate(fd, 0);
 	}
 }
 
@@ -423,6 +426,8 @@ uf_parallel_run(struct uf_jobs *j, struct uf_urls *s)
 
 	jobs = j;
 	urls = s;
+	nwin = WINDOW_PER_SLOT * j->o->parallel;
+	memset(spool, -1, sizeof spool);	/* none yet */
 	sink = uf_jobs_sink(j);
 	prog = uf_jobs_progress(j);
 	if (prog != NULL) {
