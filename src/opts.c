@@ -60,6 +60,14 @@ usage(int fd)
 	    "$http_proxy,\n"
 	    "                   $https_proxy, $all_proxy)\n"
 	    "  --noproxy LIST   hosts reached directly (default: $no_proxy)\n"
+	    "  -P, --parallel N up to N URLs at a time (1-64), output in list "
+	    "order;\n"
+	    "                   memory about 200 KiB + 120 KiB per URL in "
+	    "flight\n"
+	    "  --parallel-host M\n"
+	    "                   at most M connections to one origin (default "
+	    "6)\n"
+	    "  --shard I/N      only the URLs whose origin is in shard I of N\n"
 	    "  -q, --quiet      no progress display\n"
 	    "  -s, --silent     nothing on standard error\n"
 	    "  -v, --verbose    request and response heads on standard "
@@ -440,7 +448,7 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			if (parse_count(optarg, n) != 0 || *n == 0
 			    || *n > UF_PARALLEL_MAX) {
 				return uf_opts_bad("bad -P or --parallel-host "
-				    "'%s' (1 to 64)", optarg);
+				    "'%s'", optarg);
 			}
 			break;
 		case OPT_SHARD:

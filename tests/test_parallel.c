@@ -217,6 +217,7 @@ Test(parallel, a_bad_url_is_one_line_in_its_place)
 {
 	struct srv	s;
 	const char	*nl;
+	char		u[64];
 
 	start_echo(&s);
 	clear();
@@ -233,6 +234,13 @@ Test(parallel, a_bad_url_is_one_line_in_its_place)
 	cr_expect(strstr(nl + 1, "404") != NULL, "%s", r.err);
 	cr_expect_eq(strchr(nl + 1, '\n'), r.err + strlen(r.err) - 1,
 	    "two lines: %s", r.err);
+
+	/* An empty one too (an empty message must not end a worker). */
+	run_ufetch(&r, NULL, ARGS("-P", "2", "", srv_url(u, sizeof u, &s,
+	    "/1")));
+	cr_expect_eq(r.code, 2, "%s", r.err);
+	cr_expect(r.out_len == 3 && memcmp(r.out, "/1\n", 3) == 0);
+	cr_expect(strstr(r.err, "malformed URL") != NULL, "%s", r.err);
 
 	/* After a slow failure, it comes second, and 8 is the status. */
 	clear();
