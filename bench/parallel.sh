@@ -24,7 +24,7 @@
 # bench/parallel.md).  Exit status 0 unless it cannot run.
 # Environment: UFETCH (default REPO/ufetch), UFETCH_BASE (a binary to use
 # instead of building BASE), BASE, RUNS (default 11), MEMRUNS (5),
-# LOOPRUNS (11), KEEP=1 keeps the temp dir.
+# LOOPRUNS (31), KEEP=1 keeps the temp dir.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +32,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 uf=${UFETCH:-$repo/ufetch}
 base=${BASE:-af5fc19}
 out_md=${OUT_MD:-$repo/bench/parallel.md}
-export RUNS=${RUNS:-11} MEMRUNS=${MEMRUNS:-5} LOOPRUNS=${LOOPRUNS:-11}
+export RUNS=${RUNS:-11} MEMRUNS=${MEMRUNS:-5} LOOPRUNS=${LOOPRUNS:-31}
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3)
 [ -x "$uf" ] || make -C "$repo" ufetch >&2

@@ -69,8 +69,8 @@ void	uf_jobs_worker(struct uf_jobs *j);
 
 /*
  * -P: where the scheduler writes the bodies in list order: -o FILE's
- * output (committed by uf_jobs_finish()), or standard output. NULL
- * progress: the run's line, when it is drawn.
+ * output (committed by uf_jobs_finish()), or standard output; and the
+ * run's progress line, NULL when none is drawn.
  */
 struct uf_out	*uf_jobs_sink(struct uf_jobs *j);
 struct uf_progress *uf_jobs_progress(struct uf_jobs *j);

@@ -56,8 +56,8 @@ struct uf_progress {
 };
 
 /*
- * The longest label drawn (-P: URLs done and read); with it, a line
- * without a total still fits in UF_PROGRESS_COLS.
+ * The longest label drawn (-P: URLs done and started); with it, a
+ * line without a total still fits in UF_PROGRESS_COLS.
  */
 #define UF_PROGRESS_LABEL	32
 
