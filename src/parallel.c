@@ -104,7 +104,7 @@ static unsigned		nslot, nwin;	/* nwin: 4 N */
 static unsigned long	first, last;	/* the window: [first, last) */
 static struct uf_item	item;		/* the next URL of the list */
 static int		pending, ended, stop;
-static char		io[16384];	/* bytes on their way out */
+static char		io[65536];	/* bytes on their way out */
 static int		spool[WINDOW][NCH]; /* temporary files, reused */
 static char		msg[UF_LIST_LINE_MAX + 1]; /* a worker's URL */
 static uint64_t		nbytes;
