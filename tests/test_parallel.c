@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -522,4 +523,42 @@ Test(parallel, https_in_workers)
 	srv_stop(&s);
 	expect_exit(0, NULL);
 	expect_out("okokokok");
+}
+
+/* A URL of a list still being written goes out at once, not in bulk. */
+Test(parallel, a_slow_list_is_not_waited_for)
+{
+	struct srv	s;
+	struct pollfd	pfd;
+	int		in[2], out[2], st;
+	char		line[160], buf[16];
+	pid_t		pid;
+
+	start_echo(&s);
+	(void)binary();
+	cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
+	cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork failed");
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		exec_ufetch((const char *const []){ "-P", "4", "-", NULL });
+	}
+	close(in[0]);
+	close(out[1]);
+	snprintf(line, sizeof line, "http://127.0.0.1:%u/1\n", s.port);
+	cr_assert_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
+	pfd.fd = out[0];
+	pfd.events = POLLIN;
+	cr_expect_eq(poll(&pfd, 1, (int)(2000 + 1000 * slack())), 1,
+	    "first body while the list is still open");
+	cr_expect_eq(read(out[0], buf, sizeof buf), 3);
+	cr_assert_eq(write(in[1], line, strlen(line)), (ssize_t)strlen(line));
+	close(in[1]);
+	cr_expect_eq(read(out[0], buf, sizeof buf), 3);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(out[0]);
+	srv_stop(&s);
 }
