@@ -19,6 +19,11 @@
 #   3. 1,000 URLs of one host over loopback (nginx, keep-alive) at -P 1,
 #      against today's binary (BASE, default af5fc19: main before -P, built
 #      from git archive in the temp dir): no slower.
+#   4. The memory bound of the man page: ufetch -P N (N = 2, 8, 16, one
+#      connection per worker) with 2N bodies of 300 kB in flight (nginx,
+#      limit_rate 100k) over HTTP and HTTPS (the test PKI's ECDSA chain);
+#      summed PSS and RSS of the tree 1.5 s in, and the base and per-worker
+#      slope fitted between N = 2 and N = 16.
 #
 # Prints a report (markdown) and writes it to OUT_MD (default
 # bench/parallel.md).  Exit status 0 unless it cannot run.
@@ -36,7 +41,7 @@ export RUNS=${RUNS:-11} MEMRUNS=${MEMRUNS:-5} LOOPRUNS=${LOOPRUNS:-31}
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3)
 [ -x "$uf" ] || make -C "$repo" ufetch >&2
-need parallel.sh "$py" curl nginx xargs
+need parallel.sh "$py" curl nginx xargs openssl
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 bench_tmp ufetch-parallel
@@ -49,7 +54,7 @@ if [ -z "${UFETCH_BASE:-}" ]; then
 	UFETCH_BASE=$tmp/base/ufetch
 fi
 
-read -r p1 p2 p3 p4 pn < <(free_ports 5)
+read -r p1 p2 p3 p4 pn pt < <(free_ports 6)
 
 # The 10 ms server: HTTP/1.1, keep-alive, each response 10 ms after its
 # request, a 100-byte body.
@@ -80,12 +85,20 @@ EOF_PY
 pids+=($!)
 
 printf 'x%.0s' $(seq 99) > "$tmp/www/small"; echo >> "$tmp/www/small"
+head -c 300000 /dev/zero > "$tmp/www/big"
+tls_pem
 chmod -R a+rX "$tmp"
 nginx_start 1024 <<EOF
     access_log off; keepalive_timeout 60; keepalive_requests 100000;
-    server { listen 127.0.0.1:$pn backlog=4096; root $tmp/www; }
+    server { listen 127.0.0.1:$pn backlog=4096; root $tmp/www;
+             location /big { limit_rate 100k; } }
+    server { listen 127.0.0.1:$pt ssl backlog=4096; root $tmp/www;
+             ssl_certificate $tmp/chain.pem; ssl_certificate_key $tmp/leaf-ec.key;
+             ssl_protocols TLSv1.2 TLSv1.3; limit_rate 100k; }
 EOF
 nginx_wait curl -sf -o /dev/null "http://127.0.0.1:$pn/small"
+nginx_wait curl -sf --cacert "$repo/tests/pki/ca.pem" -o /dev/null \
+    "https://localhost:$pt/small"
 for p in "$p1" "$p2" "$p3" "$p4"; do
 	retry curl -sf -o /dev/null "http://127.0.0.1:$p/" ||
 	    { echo "parallel.sh: the 10 ms server did not start" >&2; exit 2; }
@@ -102,6 +115,7 @@ for i in $(seq 0 999); do echo "http://127.0.0.1:$pn/small?$i"; done \
 have_wget2=0
 command -v wget2 >/dev/null && have_wget2=1
 
+export PN="$pn" PT="$pt" CA="$repo/tests/pki/ca.pem"
 export UF="$uf" UF_BASE="$UFETCH_BASE" TMPD="$tmp" HAVE_WGET2="$have_wget2" \
     BASE_NAME="${UFETCH_BASE_NAME:-$base}"
 "$py" - <<'EOF_PY' | tee "$out_md"
@@ -233,4 +247,33 @@ t0 = med(lw[names[0]])
 for n in names:
     print("| %s | %.1f ms | %.3f |" % (n, med(lw[n]) * 1000,
           med(lw[n]) / t0))
+
+def steady(url, n):
+    """Summed PSS and RSS of ufetch -P n, 1.5 s into 2n slow bodies."""
+    args = [uf, "-P", str(n), "--parallel-host", str(n), "--cacert",
+            os.environ["CA"]] + [url + "?%d" % i for i in range(2 * n)]
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    ps = [rollup(q) for q in tree(p.pid)]
+    p.kill()
+    p.wait()
+    return sum(x[0] for x in ps), sum(x[1] for x in ps), len(ps)
+
+print("\n## Memory of -P N with bodies in flight (300 kB each, 100 kB/s)\n")
+print("| scheme | N | processes | PSS, tree | RSS, tree |")
+print("|---|---:|---:|---:|---:|")
+fit = []
+for scheme, url in (("http", "http://127.0.0.1:%s/big" % os.environ["PN"]),
+                    ("https", "https://localhost:%s/big" % os.environ["PT"])):
+    m = {}
+    for n in (2, 8, 16):
+        m[n] = steady(url, n)
+        print("| %s | %d | %d | %d kB | %d kB |" % ((scheme, n, m[n][2])
+              + m[n][:2]))
+    for k, what in ((0, "PSS"), (1, "RSS")):
+        slope = (m[16][k] - m[2][k]) / 14
+        fit.append("%s %s: %.0f kB + %.0f kB per worker" % (scheme, what,
+                   m[2][k] - 2 * slope, slope))
+print("\nFitted between N = 2 and N = 16: " + "; ".join(fit) + ".")
 EOF_PY

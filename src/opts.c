@@ -62,7 +62,7 @@ usage(int fd)
 	    "  --noproxy LIST   hosts reached directly (default: $no_proxy)\n"
 	    "  -P, --parallel N up to N URLs at a time (1-64), output in list "
 	    "order;\n"
-	    "                   memory about 200 KiB + 120 KiB per URL in "
+	    "                   memory about 400 KiB + 125 KiB per URL in "
 	    "flight\n"
 	    "  --parallel-host M\n"
 	    "                   at most M connections to one origin (default "
