@@ -468,13 +468,18 @@ uf_parallel_run(struct uf_jobs *j, struct uf_urls *s)
 	if (prog != NULL) {
 		uf_progress_end(prog, !stop);
 	}
-	/* Closed, a worker ends; stopped early, it is killed. */
+	/*
+	 * Closed, a worker ends; stopped early, it is killed. All first,
+	 * then waited for: they end side by side.
+	 */
 	for (i = 0; i < nslot; i++) {
 		if (stop) {
 			kill(slot[i].pid, SIGKILL);
 		}
 		close(slot[i].ctl);
 		close(slot[i].out);
+	}
+	for (i = 0; i < nslot; i++) {
 		waitpid(slot[i].pid, NULL, 0);
 	}
 }
