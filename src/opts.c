@@ -463,8 +463,8 @@ uf_opts_parse(struct uf_run_opts *o, int argc, char **argv)
 			}
 			/* Unsigned: I = 0 wraps above N too. */
 			if (bad || o->shard - 1 >= o->shards) {
-				return uf_opts_bad("bad --shard '%s' (want I/N)",
-				    optarg);
+				return uf_opts_bad("bad --shard '%s' (want "
+				    "I/N)", optarg);
 			}
 			break;
 		case '4':

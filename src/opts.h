@@ -38,7 +38,7 @@ struct uf_run_opts {
 	int		body_stdin;	/* -d @- */
 	unsigned	parallel;	/* -P: URLs in flight; 1: serial */
 	unsigned	parallel_host;	/* --parallel-host */
-	unsigned	shard, shards;	/* --shard I/N (1 <= I <= N); 0/0: all */
+	unsigned	shard, shards;	/* --shard I/N, 1 <= I <= N; 0/0: all */
 	int		nurls;		/* the URL arguments */
 	char		**urls;
 };

@@ -77,6 +77,9 @@
 /* A URL's outcome: a NUL, its enum uf_err, the bytes it wrote. */
 #define RESULT_LEN	(2 + sizeof(uint64_t))
 
+/* Said when a worker is gone: killed, or a bug. */
+#define DIED		"a worker process died"
+
 /* A URL's two outputs, kept apart until its turn. */
 enum { CH_OUT, CH_ERR, NCH };
 
@@ -293,7 +296,7 @@ feed(int nowait)
 			/* With its NUL: an empty message would read as EOF. */
 			if (send(w->ctl, item.url, strlen(item.url) + 1,
 			    MSG_NOSIGNAL) < 0) {
-				halt(UF_E_INTERNAL, NULL, "a worker process died");
+				halt(UF_E_INTERNAL, NULL, DIED);
 			}
 			w->busy = 1;
 			w->cur = last++;
@@ -401,7 +404,7 @@ pump(struct slot *w, int drain)
 		if (n > 0) {
 			deliver(w->cur, CH_OUT, io, (size_t)n);
 		} else if (n == 0 || errno != EAGAIN) {
-			halt(UF_E_INTERNAL, NULL, "a worker process died");
+			halt(UF_E_INTERNAL, NULL, DIED);
 		}
 	} while (drain && n > 0 && !stop);
 }
@@ -416,7 +419,7 @@ hear(struct slot *w)
 
 	n = recv(w->ctl, io, sizeof io, 0);
 	if (n <= 0) {
-		halt(UF_E_INTERNAL, NULL, "a worker process died");
+		halt(UF_E_INTERNAL, NULL, DIED);
 	} else if (io[0] != '\0' || (size_t)n != RESULT_LEN) {
 		deliver(w->cur, CH_ERR, io, (size_t)n);
 	} else {

@@ -367,8 +367,8 @@ Test(parallel, shards_split_the_list_by_origin)
 		k = (unsigned)(srv_hash(name, (size_t)n) % 3);
 		for (n = 0; n < 3; n++) {
 			snprintf(url, sizeof url, "/%u/%d\n", i, n);
-			cr_expect(strstr(outs[k], url) != NULL, "%s in shard %u",
-			    url, k + 1);
+			cr_expect(strstr(outs[k], url) != NULL,
+			    "%s in shard %u", url, k + 1);
 			cr_expect(strstr(outs[(k + 1) % 3], url) == NULL
 			    && strstr(outs[(k + 2) % 3], url) == NULL,
 			    "%s in shard %u only", url, k + 1);
