@@ -562,3 +562,23 @@ Test(parallel, a_slow_list_is_not_waited_for)
 	close(out[0]);
 	srv_stop(&s);
 }
+
+/* -c with -o FILE continues one body: the run is serial, as documented. */
+Test(parallel, continue_with_o_file_runs_serially)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_PATTERN(100, 0), S_END
+	};
+	struct srv	s;
+	char		u[64];
+
+	in_tmpdir();
+	put_file("f.part", "0123456789");
+	cr_assert_eq(srv_start(&s, steps), 0);
+	run_ufetch(&r, NULL, ARGS("-P", "4", "-c", "-o", "f",
+	    srv_url(u, sizeof u, &s, "/")));
+	srv_stop(&s);
+	expect_exit(0, NULL);
+	cr_expect_not_null(strstr(s.req, "Range: bytes=10-"), "%s", s.req);
+	cr_expect_neq(access("f.part", F_OK), 0);
+}
