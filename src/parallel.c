@@ -40,8 +40,9 @@
  * window). The bytes of the URL whose turn it is go straight to
  * stdout; those of the others are appended to their worker's unnamed
  * temporary file (one per worker: making one costs far more than
- * writing it, 300 us on ext4 here) and read back at their turn; the
- * file starts afresh once read out past 1 MiB. What cannot be kept or
+ * writing it, 300 us on ext4 here) and read back at their turn; past
+ * 1 MiB what was read goes back to the file system (a hole punched),
+ * and the file starts afresh once read out. What cannot be kept or
  * written (no temporary file, a full disk under -o FILE) stops the
  * run, as a closed stdout does. A problem with the list is said once
  * everything before it was written.
@@ -73,6 +74,9 @@
 /* URLs in flight or waiting for their turn, per slot. */
 #define WINDOW_PER_SLOT	4
 #define WINDOW		(WINDOW_PER_SLOT * UF_PARALLEL_MAX)
+
+/* A worker's temporary file is emptied past this size (see flush()). */
+#define SPOOL_RESET	(1 << 20)
 
 /* A URL's outcome: a NUL, its enum uf_err, the bytes it wrote. */
 #define RESULT_LEN	(2 + sizeof(uint64_t))
@@ -369,10 +373,18 @@ flush(unsigned long i)
 		    ? (size_t)(end - off) : sizeof io, off)) > 0; off += n) {
 			deliver(i, ch, io, (size_t)n);
 		}
-		/* Appended to (O_APPEND) from its start once read out. */
-		if (--w->held[ch] == 0 && w->len[ch] > (1 << 20)) {
+		/*
+		 * Past 1 MiB, the file is written (O_APPEND) from its start
+		 * again once read out; until then the blocks of what was
+		 * read go back, so that it never holds more than the
+		 * window's bytes, however long the list.
+		 */
+		if (--w->held[ch] == 0 && w->len[ch] > SPOOL_RESET) {
 			w->len[ch] = 0;
 			ftruncate(w->spool[ch], 0);
+		} else if (w->len[ch] > SPOOL_RESET) {
+			fallocate(w->spool[ch], FALLOC_FL_PUNCH_HOLE
+			    | FALLOC_FL_KEEP_SIZE, e->from[ch], end - e->from[ch]);
 		}
 	}
 }

@@ -582,3 +582,43 @@ Test(parallel, continue_with_o_file_runs_serially)
 	cr_expect_not_null(strstr(s.req, "Range: bytes=10-"), "%s", s.req);
 	cr_expect_neq(access("f.part", F_OK), 0);
 }
+
+/*
+ * Bodies that wait for a slow first URL fill a worker's temporary file
+ * past 1 MiB (where read ranges are given back): all come out whole.
+ */
+Test(parallel, more_than_a_mebibyte_waits_and_comes_out_whole)
+{
+	struct srv	s;
+	char		path[32], *got, *exp;
+	size_t		n = 0, len = 0;
+	ssize_t		k;
+	int		i, fd;
+
+	in_tmpdir();
+	start_echo(&s);
+	clear();
+	add(&s, "/d400/a");
+	exp = malloc(4 << 20);
+	got = malloc(4 << 20);
+	cr_assert(exp != NULL && got != NULL);
+	n = srv_echo_body(exp, 4 << 20, "/d400/a");
+	for (i = 0; i < 7; i++) {
+		snprintf(path, sizeof path, "/%d/k180", i);
+		add(&s, path);
+		n += srv_echo_body(exp + n, (4 << 20) - n, path);
+	}
+	run_ufetch(&r, list, ARGS("-P", "2", "-o", "all", "-"));
+	srv_stop(&s);
+	expect_exit(0, NULL);
+	fd = open("all", O_RDONLY);
+	cr_assert_geq(fd, 0);
+	while ((k = read(fd, got + len, (4 << 20) - len)) > 0) {
+		len += (size_t)k;
+	}
+	close(fd);
+	cr_expect(len == n && memcmp(got, exp, n) == 0, "%zu bytes, want %zu",
+	    len, n);
+	free(got);
+	free(exp);
+}
