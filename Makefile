@@ -78,7 +78,7 @@ LIB_SRC	= src/arena.c src/err.c src/fmt.c src/date.c src/url.c src/http.c \
 	  src/urls.c src/progress.c src/auth.c src/netrc.c src/proxy.c \
 	  src/tunnel.c \
 	  src/wget.c src/msg.c src/args.c src/opts.c src/retry.c \
-	  src/writeout.c src/job.c
+	  src/writeout.c src/job.c src/parallel.c
 LIB_OBJ	= $(LIB_SRC:src/%.c=$(B)/%.o)
 HDRS	= $(wildcard $(S)/src/*.h)
 TEST_HDRS = $(wildcard $(S)/tests/*.h)
@@ -94,7 +94,8 @@ CLI_SRC	 = tests/test_cli.c tests/test_tls.c tests/test_fault.c \
 	   tests/test_reuse.c tests/test_redirect.c tests/test_body.c \
 	   tests/test_progress.c tests/test_proxy_cli.c tests/proxy_srv.c \
 	   tests/test_small.c tests/test_wget.c tests/test_out.c \
-	   tests/test_tls13.c tests/test_scripts.c tests/srv.c tests/srv13.c
+	   tests/test_tls13.c tests/test_scripts.c tests/test_parallel.c \
+	   tests/srv.c tests/srv13.c
 # The TLS 1.3 test server (srv13.c) uses our key schedule and record
 # protection.
 CLI_OBJ	 = $(B)/hkdf.o $(B)/aead.o $(B)/ghash.o

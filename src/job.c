@@ -68,6 +68,72 @@ parse_arg(struct uf_arena *a, const char *arg, struct uf_url *u)
 	return uf_url_parse(a, s != NULL ? s : arg, u);
 }
 
+/* The hash of u's origin (see job.h). */
+static uint64_t
+origin_hash(const struct uf_url *u)
+{
+	char	buf[UF_HOST_MAX + 32];
+	int	i, n;
+
+	n = uf_snprintf(buf, sizeof buf, "http%s://%s:%u",
+	    u->scheme == UF_HTTPS ? "s" : "", u->host, u->port);
+	for (i = 0; i < n; i++) {
+		if (buf[i] >= 'A' && buf[i] <= 'Z') {
+			buf[i] += 'a' - 'A';
+		}
+	}
+	return uf_fnv1a(buf, (size_t)n);
+}
+
+/* see job.h */
+uint64_t
+uf_jobs_origin(struct uf_jobs *j, const char *arg, uint64_t *name)
+{
+	struct uf_url	u;
+	const char	*f;
+	size_t		len;
+	uint64_t	h = 0;
+
+	*name = 0;
+	if (parse_arg(j->a, arg, &u) == UF_OK) {
+		h = origin_hash(&u) | 1;
+		if (j->o->remote_name) {
+			f = uf_url_filename(&u, &len);
+			*name = uf_fnv1a(f, len) | 1;
+		}
+	}
+	uf_arena_reset(j->a, j->mark);
+	uf_err_clear();
+	return h;
+}
+
+/* see job.h */
+void
+uf_jobs_worker(struct uf_jobs *j)
+{
+	j->worker = 1;
+	j->prog_on = 0;
+	uf_progress_init(&j->prog, 2);	/* the parent's may be under way */
+}
+
+/* see job.h */
+struct uf_out *
+uf_jobs_sink(struct uf_jobs *j)
+{
+	if (j->o->output != NULL) {
+		return &j->out_file;
+	}
+	uf_out_init(&j->out_url, NULL);
+	return &j->out_url;
+}
+
+/* see job.h */
+struct uf_progress *
+uf_jobs_progress(struct uf_jobs *j)
+{
+	return j->prog_on ? &j->prog : NULL;
+}
+
 /* The URL's output: the run's -o FILE, its own -O FILE, or stdout. */
 static enum uf_err
 job_output(struct uf_jobs *j, struct uf_job *jb)
@@ -78,7 +144,8 @@ job_output(struct uf_jobs *j, struct uf_job *jb)
 	size_t				len, dlen = 0;
 	enum uf_err			err;
 
-	if (o->output != NULL) {
+	/* A worker's bodies all go to stdout, the scheduler's. */
+	if (o->output != NULL && !j->worker) {
 		jb->out = &j->out_file;
 		jb->base = uf_out_size(jb->out);
 		return UF_OK;
@@ -279,7 +346,8 @@ write_out(struct uf_jobs *j, struct uf_job *jb, enum uf_err err)
  * stderr, -w's on stdout, and its status.
  */
 static void
-job_end(struct uf_jobs *j, struct uf_job *jb, enum uf_err err)
+job_end(struct uf_jobs *j, struct uf_job *jb, enum uf_err err,
+    struct uf_outcome *oc)
 {
 	const struct uf_run_opts	*o = j->o;
 	const struct uf_http_resp	*r = jb->x.resp;
@@ -314,12 +382,25 @@ job_end(struct uf_jobs *j, struct uf_job *jb, enum uf_err err)
 	if (o->write_out != NULL) {
 		write_out(j, jb, err);
 	}
+	oc->err = err;
+	oc->kept = ok;
+	oc->fresh = fresh;
+	oc->bytes = jb->size;
 	record(j, err, ok);
 }
 
 /* see job.h */
 void
-uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
+uf_jobs_tally(struct uf_jobs *j, const struct uf_outcome *oc)
+{
+	j->filled |= oc->fresh;
+	record(j, oc->err, oc->kept);
+}
+
+/* see job.h */
+void
+uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next,
+    struct uf_outcome *oc)
 {
 	struct uf_arena		*a = j->a;
 	struct uf_job		jb;
@@ -334,6 +415,11 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 	uf_arena_reset(a, j->mark);
 	uf_err_clear();
 	err = parse_arg(a, arg, &jb.u);
+	if (err == UF_OK && j->o->shards != 0
+	    && origin_hash(&jb.u) % j->o->shards != j->o->shard - 1) {
+		memset(oc, 0, sizeof *oc);	/* another shard's */
+		return;
+	}
 	if (err == UF_OK) {
 		/* The next URL's parse is given back at once. */
 		nmark = uf_arena_mark(a);
@@ -350,7 +436,7 @@ uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next)
 	if (err == UF_OK) {
 		err = job_attempts(j, &jb, keep);
 	}
-	job_end(j, &jb, err);
+	job_end(j, &jb, err, oc);
 }
 
 /* A bad -x is a usage error before any URL is tried. */

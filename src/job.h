@@ -54,6 +54,7 @@ struct uf_jobs {
 	int				pipe_closed;
 	int				filled;	/* -o FILE got a body */
 	int				broken;	/* -o FILE missed one */
+	int				worker;	/* see uf_jobs_worker() */
 };
 
 /*
@@ -65,12 +66,51 @@ struct uf_jobs {
 enum uf_err	uf_jobs_init(struct uf_jobs *j, const struct uf_run_opts *o,
 		    struct uf_arena *a);
 
+/* A URL's outcome, as a worker reports it to the scheduler (-P). */
+struct uf_outcome {
+	enum uf_err	err;
+	int		kept;	/* its body went whole to the output (also
+				   on failure: --fail-with-body) */
+	int		fresh;	/* kept, and not a 304's */
+	uint64_t	bytes;	/* body bytes, all its attempts */
+};
+
 /*
  * Fetch the URL string arg (next: the URL after it, when known without
- * waiting, to keep the connection for it when it has the same origin)
- * and record its outcome.
+ * waiting, to keep the connection for it when it has the same origin),
+ * record its outcome and set *oc to it. With --shard, a URL of another
+ * shard is skipped: UF_OK, nothing written.
  */
-void	uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next);
+void	uf_jobs_run(struct uf_jobs *j, const char *arg, const char *next,
+	    struct uf_outcome *oc);
+
+/* -P: record the outcome a worker reported, in list order. */
+void	uf_jobs_tally(struct uf_jobs *j, const struct uf_outcome *oc);
+
+/*
+ * What the scheduler needs to know of the URL string arg, hashed: its
+ * origin, and with -O the name of its file (*name; 0 without -O). Both
+ * are 0 when arg does not parse, never 0 otherwise. --shard takes the
+ * origin's FNV-1a of "scheme://host:port" (host in lower case, port
+ * always written) modulo N.
+ */
+uint64_t	uf_jobs_origin(struct uf_jobs *j, const char *arg,
+		    uint64_t *name);
+
+/*
+ * -P (parallel.h): this process is a worker. Every body goes to standard
+ * output, even with -o FILE (the scheduler puts them there in list
+ * order), and it draws no progress (the scheduler draws the run's).
+ */
+void	uf_jobs_worker(struct uf_jobs *j);
+
+/*
+ * -P: where the scheduler writes the bodies in list order: -o FILE's
+ * output (committed by uf_jobs_finish()), or standard output; and the
+ * run's progress line, NULL when none is drawn.
+ */
+struct uf_out	*uf_jobs_sink(struct uf_jobs *j);
+struct uf_progress *uf_jobs_progress(struct uf_jobs *j);
 
 /* A failure that is no fetch (a bad line in a URL list): recorded. */
 void	uf_jobs_record(struct uf_jobs *j, enum uf_err err);

@@ -1,7 +1,7 @@
 /*
  * main.c: a run of ufetch: the process set up, the command line read
- * (opts.c), the URL list walked (urls.c), each URL fetched (job.c), and
- * the run's exit status.
+ * (opts.c), the URL list walked (urls.c), each URL fetched (job.c), or
+ * with -P many at once (parallel.c), and the run's exit status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include "job.h"
 #include "msg.h"
 #include "opts.h"
+#include "parallel.h"
 #include "urls.h"
 
 static struct uf_run_opts	opt;
@@ -57,8 +58,9 @@ fill_std(void)
 int
 main(int argc, char **argv)
 {
-	struct uf_item	*cur, *nxt;
-	int		rc, have_next;
+	struct uf_item		*cur, *nxt;
+	struct uf_outcome	oc;
+	int			rc, have_next;
 
 	if (fill_std() != 0) {
 		return UF_E_INTERNAL;
@@ -83,7 +85,12 @@ main(int argc, char **argv)
 	uf_proxy_cfg_env(&opt.fo.proxy);
 	uf_urls_init(&urls, opt.nurls, opt.urls);
 	cur = &items[0];
-	uf_urls_next(&urls, cur, 0);
+	if (opt.parallel > 1) {
+		uf_parallel_run(&jobs, &urls);
+		cur->kind = UF_ITEM_END;	/* all done */
+	} else {
+		uf_urls_next(&urls, cur, 0);
+	}
 	while (cur->kind != UF_ITEM_END && !jobs.pipe_closed) {
 		nxt = cur == &items[0] ? &items[1] : &items[0];
 		/* Peek at the next URL, but never wait for a slow list. */
@@ -93,7 +100,7 @@ main(int argc, char **argv)
 			uf_jobs_record(&jobs, UF_E_USAGE);
 		} else {
 			uf_jobs_run(&jobs, cur->url, have_next
-			    && nxt->kind == UF_ITEM_URL ? nxt->url : NULL);
+			    && nxt->kind == UF_ITEM_URL ? nxt->url : NULL, &oc);
 		}
 		if (!have_next) {
 			uf_urls_next(&urls, nxt, 0);

@@ -35,8 +35,20 @@ enum {
 	UF_OPT_RETRY,
 	UF_OPT_RETRY_DELAY,
 	UF_OPT_RETRY_MAX_TIME,
-	UF_OPT_NEWER		/* wget -N: -z the output file, and -R */
+	UF_OPT_NEWER,		/* wget -N: -z the output file, and -R */
+	UF_OPT_PARALLEL_HOST,
+	UF_OPT_SHARD
 };
+
+/*
+ * -P at most: each slot is a process of its own (parallel.h), and the
+ * scheduler holds a few descriptors for each URL in flight or waiting
+ * for its turn, well below the usual limit of 1024.
+ */
+#define UF_PARALLEL_MAX	64
+
+/* --parallel-host by default: the connections browsers open per host. */
+#define UF_PARALLEL_HOST	6
 
 struct uf_run_opts {
 	struct uf_opts	fo;		/* what every fetch gets */
@@ -52,6 +64,9 @@ struct uf_run_opts {
 	struct uf_trust	trust;
 	struct uf_body	body;		/* -d */
 	int		body_stdin;	/* -d @- */
+	unsigned	parallel;	/* -P: URLs in flight; 1: serial */
+	unsigned	parallel_host;	/* --parallel-host */
+	unsigned	shard, shards;	/* --shard I/N, 1 <= I <= N; 0/0: all */
 	int		nurls;		/* the URL arguments */
 	char		**urls;
 	const char	*auth;		/* -u as an Authorization value */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -513,4 +514,27 @@ uf_out_set_mtime(struct uf_out *o, int64_t t)
 {
 	o->mtime = t;
 	o->has_mtime = 1;
+}
+
+/* see out.h */
+int
+uf_out_tmpfile(void)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		path[PATH_MAX];
+	int		fd;
+
+	if (dir == NULL || *dir == '\0') {
+		dir = "/tmp";
+	}
+	fd = open(dir, O_TMPFILE | O_RDWR | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* No O_TMPFILE here: a named file, unlinked at once. */
+		uf_snprintf(path, sizeof path, "%s/ufetch-XXXXXX", dir);
+		fd = mkostemp(path, O_APPEND | O_CLOEXEC);
+		if (fd >= 0) {
+			unlink(path);
+		}
+	}
+	return fd;
 }

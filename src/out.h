@@ -150,4 +150,12 @@ int		uf_out_retry(struct uf_out *o, uint64_t base, uint64_t *have);
 /* -R: give FILE the time t (seconds since the epoch) when committed. */
 void		uf_out_set_mtime(struct uf_out *o, int64_t t);
 
+/*
+ * An unnamed temporary file in $TMPDIR (default /tmp), open for
+ * reading and appending (O_APPEND: emptied with ftruncate(), it is
+ * written from its start again): O_TMPFILE, or where that is missing a
+ * named file removed at once. Returns its descriptor or -1 (errno set).
+ */
+int		uf_out_tmpfile(void);
+
 #endif

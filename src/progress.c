@@ -214,12 +214,27 @@ draw(struct uf_progress *p, const char *line, size_t n)
 	(void)uf_write_all(p->fd, buf, len);
 }
 
+/* Draw the line: the label, then the numbers. */
+static void
+labelled(struct uf_progress *p, uint64_t rate, uint64_t secs, int fin)
+{
+	char	line[UF_PROGRESS_LABEL + UF_PROGRESS_COLS + 1];
+	size_t	n = 0;
+
+	if (p->label != NULL) {
+		n = (size_t)uf_snprintf(line, UF_PROGRESS_LABEL + 1, "%s",
+		    p->label);
+		n = n > UF_PROGRESS_LABEL ? UF_PROGRESS_LABEL : n;
+	}
+	draw(p, line, n + uf_progress_line(line + n, sizeof line - n, p->done,
+	    p->total, rate, secs, fin));
+}
+
 /* see progress.h */
 void
 uf_progress_update(struct uf_progress *p, uint64_t written)
 {
 	const struct uf_progress_sample	*old;
-	char		line[UF_PROGRESS_COLS + 1];
 	uint64_t	now, rate = UF_PROGRESS_UNKNOWN;
 	uint64_t	eta = UF_PROGRESS_UNKNOWN;
 
@@ -243,15 +258,13 @@ uf_progress_update(struct uf_progress *p, uint64_t written)
 		eta = (p->total - p->done) / rate
 		    + ((p->total - p->done) % rate != 0);
 	}
-	draw(p, line, uf_progress_line(line, sizeof line, p->done, p->total,
-	    rate, eta, 0));
+	labelled(p, rate, eta, 0);
 }
 
 /* see progress.h */
 void
 uf_progress_end(struct uf_progress *p, int ok)
 {
-	char		line[UF_PROGRESS_COLS + 1];
 	uint64_t	took, rate = UF_PROGRESS_UNKNOWN;
 
 	(void)ok;	/* a failure's line shows how far it got, no more */
@@ -263,8 +276,7 @@ uf_progress_end(struct uf_progress *p, int ok)
 	if (took >= MIN_SPAN) {
 		rate = per_sec(p->done - p->have, took);
 	}
-	draw(p, line, uf_progress_line(line, sizeof line, p->done, p->total,
-	    rate, (took + NS / 2) / NS, 1));
+	labelled(p, rate, (took + NS / 2) / NS, 1);
 	uf_progress_break(p);
 }
 

@@ -58,7 +58,14 @@ struct uf_progress {
 	uint64_t	t0, last;	/* start, last redraw */
 	struct uf_progress_sample	win[UF_PROGRESS_WINDOW];
 	unsigned	nwin, iwin;	/* samples held, next slot */
+	const char	*label;		/* drawn first; NULL: none */
 };
+
+/*
+ * The longest label drawn (-P: URLs done and started); with it, a
+ * line without a total still fits in UF_PROGRESS_COLS.
+ */
+#define UF_PROGRESS_LABEL	32
 
 /* Set p up to draw on fd, inactive. */
 void	uf_progress_init(struct uf_progress *p, int fd);

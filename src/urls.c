@@ -187,3 +187,10 @@ uf_urls_next(struct uf_urls *s, struct uf_item *it, int nowait)
 		}
 	}
 }
+
+/* see urls.h */
+int
+uf_urls_fd(const struct uf_urls *s)
+{
+	return s->fd;
+}

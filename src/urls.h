@@ -53,4 +53,10 @@ void	uf_urls_init(struct uf_urls *s, int argc, char **argv);
  */
 int	uf_urls_next(struct uf_urls *s, struct uf_item *it, int nowait);
 
+/*
+ * The list being read, for poll() after uf_urls_next() said it would
+ * block; -1 when none is open.
+ */
+int	uf_urls_fd(const struct uf_urls *s);
+
 #endif

@@ -560,6 +560,78 @@ relay(struct conn *c, size_t chunk, unsigned ms)
 	close(up);
 }
 
+/* see srv.h */
+size_t
+srv_echo_body(char *buf, size_t cap, const char *path)
+{
+	const char	*k = strstr(path, "/k");
+	size_t		n = (size_t)snprintf(buf, cap, "%s\n", path);
+	size_t		want = k != NULL ? strtoul(k + 2, NULL, 10) * 1024 : 0;
+
+	while (n < want && n < cap) {
+		buf[n] = (char)('a' + n % 26);
+		n++;
+	}
+	return n < cap ? n : cap;
+}
+
+/* OP_ECHO: answer requests until the client closes (see srv.h). */
+static void
+echo(struct conn *c)
+{
+	char		req[4096], path[1024], head[256], *body;
+	const char	*d;
+	size_t		len, n;
+	ssize_t		got;
+	int		close_after, ok;
+
+	for (;;) {
+		len = 0;
+		req[0] = '\0';
+		while (strstr(req, "\r\n\r\n") == NULL) {
+			got = c_read(c, req + len, sizeof req - 1 - len);
+			if (got <= 0 || len + (size_t)got >= sizeof req - 1) {
+				return;
+			}
+			len += (size_t)got;
+			req[len] = '\0';
+		}
+		__atomic_add_fetch(&c->s->nreq, 1, __ATOMIC_SEQ_CST);
+		if (sscanf(req, "%*s %1023s", path) != 1) {
+			return;
+		}
+		d = strstr(path, "/d");
+		/* In steps, so that srv_stop() need not wait for it. */
+		for (n = d != NULL ? strtoul(d + 2, NULL, 10) : 0;
+		    n > 0 && !c->s->stop; n -= n < 10 ? n : 10) {
+			sleep_ms(n < 10 ? (unsigned)n : 10);
+		}
+		close_after = strstr(req, "\nConnection: close") != NULL;
+		if (strstr(path, "/404") != NULL) {
+			snprintf(head, sizeof head, "HTTP/1.1 404 Not Found\r\n"
+			    "Content-Length: 3\r\n\r\nno\n");
+			if (c_write(c, head, strlen(head)) != 0) {
+				return;
+			}
+		} else {
+			body = malloc(1 << 20);
+			cr_assert_not_null(body);
+			n = srv_echo_body(body, 1 << 20, path);
+			snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n"
+			    "Content-Length: %zu\r\n\r\n", n);
+			ok = c_write(c, head, strlen(head)) == 0
+			    && c_write(c, body, n) == 0;
+			free(body);
+			if (!ok) {
+				return;
+			}
+		}
+		if (close_after) {
+			return;
+		}
+	}
+}
+
 static void
 play(struct conn *c)
 {
@@ -653,6 +725,9 @@ play(struct conn *c)
 				return;
 			}
 			break;
+		case OP_ECHO:
+			echo(c);
+			return;
 		case OP_REDIRECT:
 			/* The first len requests; the rest go on. */
 			if ((size_t)s->nreq <= st->len) {
@@ -782,12 +857,36 @@ load_material(const struct srv_tls *tls, struct tls_material *m)
 	return br_skey_decoder_last_error(&m->key) == 0 ? 0 : -1;
 }
 
+/* SRV_CONCURRENT: one connection, in a thread of its own. */
+static void *
+serve_one(void *arg)
+{
+	struct conn	*c = arg;
+	struct srv	*s = c->s;
+	int		now, max;
+
+	now = __atomic_add_fetch(&s->active, 1, __ATOMIC_SEQ_CST);
+	max = __atomic_load_n(&s->max_active, __ATOMIC_SEQ_CST);
+	while (now > max && !__atomic_compare_exchange_n(&s->max_active,
+	    &max, now, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		continue;
+	}
+	play(c);
+	/* Counted as closed before the client can see it closed. */
+	__atomic_sub_fetch(&s->active, 1, __ATOMIC_SEQ_CST);
+	close(c->fd);
+	free(c);
+	__atomic_sub_fetch(&s->threads, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
 static void *
 serve(void *arg)
 {
 	struct srv	*s = arg;
 	struct pollfd	pfd = { s->fd, POLLIN, 0 };
-	struct conn	c;
+	struct conn	c, *cp;
+	pthread_t	th;
 	int		fd;
 
 	while (!s->stop) {
@@ -798,7 +897,18 @@ serve(void *arg)
 		if (fd < 0) {
 			continue;
 		}
-		s->nconn++;
+		__atomic_add_fetch(&s->nconn, 1, __ATOMIC_SEQ_CST);
+		if (s->concurrent) {
+			cp = calloc(1, sizeof *cp);
+			cr_assert_not_null(cp);
+			cp->s = s;
+			cp->fd = fd;
+			__atomic_add_fetch(&s->threads, 1, __ATOMIC_SEQ_CST);
+			cr_assert_eq(pthread_create(&th, NULL, serve_one, cp),
+			    0);
+			pthread_detach(th);
+			continue;
+		}
 		memset(&c, 0, sizeof c);
 		c.s = s;
 		c.n = s->nconn;
@@ -839,6 +949,7 @@ srv_start_tls_flags(struct srv *s, const struct srv_step *steps,
 	s->hang_fd = -1;
 	s->steps = steps;
 	s->tls = tls;
+	s->concurrent = (flags & SRV_CONCURRENT) != 0;
 	if (tls != NULL) {
 		/* A test has at most two TLS servers, each with its own. */
 		s->mat = &mat[next % 2];
@@ -901,9 +1012,16 @@ srv_refused_port(void)
 void
 srv_stop(struct srv *s)
 {
+	double	t0 = now_secs();
+
 	s->stop = 1;
 	if (s->steps != NULL) {
 		pthread_join(s->th, NULL);
+	}
+	/* Connection threads see stop within a poll interval. */
+	while (__atomic_load_n(&s->threads, __ATOMIC_SEQ_CST) > 0
+	    && now_secs() - t0 < 5) {
+		sleep_ms(10);
 	}
 	if (s->hang_fd >= 0) {
 		close(s->hang_fd);

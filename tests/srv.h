@@ -42,8 +42,11 @@ enum srv_op {
 	OP_RENEG_TOLERANT, /* the same, but a refusal is ignored: the
 			   script goes on, and may send but not read */
 	OP_RAW,		/* send data[0..len) on the socket, past TLS */
-	OP_FROM		/* the len-th connection and those after it play
+	OP_FROM,	/* the len-th connection and those after it play
 			   the steps after this one; earlier ones end here */
+	OP_ECHO		/* answer every request on the connection (keep-
+			   alive) with a body made of its path; see
+			   srv_echo_body() */
 };
 
 struct srv_step {
@@ -71,6 +74,7 @@ struct srv_step {
 #define S_RENEG_TOLERANT { OP_RENEG_TOLERANT, NULL, 0, 0 }
 #define S_RAW(s)	{ OP_RAW, (s), sizeof(s) - 1, 0 }
 #define S_FROM(n)	{ OP_FROM, NULL, (n), 0 }
+#define S_ECHO		{ OP_ECHO, NULL, 0, 0 }
 #define S_END		{ OP_END, NULL, 0, 0 }
 
 /* OP_PATTERN's Last-Modified. */
@@ -119,7 +123,20 @@ struct srv {
 	int			hang_fd;	/* see srv_hang() */
 	volatile int		close_notify;	/* TLS: the client's, seen
 						   at S_HOLD */
+	int			concurrent;	/* SRV_CONCURRENT */
+	volatile int		active;		/* connections open now */
+	volatile int		max_active;	/*   and at most */
+	volatile int		threads;	/* serving connections */
 };
+
+/*
+ * OP_ECHO's answer to a request for path: a path with "/dN" in it is
+ * answered N ms late, one with "/404" by a 404 (a 3-byte body), one
+ * with "/kN" with a body of N KiB; the body is path, a newline, and
+ * for /kN letters up to N KiB. Written into buf (cap bytes); returns
+ * its length. The tests compute what they expect with it.
+ */
+size_t	srv_echo_body(char *buf, size_t cap, const char *path);
 
 /* The byte at offset i of an S_PATTERN body. */
 unsigned char	srv_pattern(uint64_t i);
@@ -146,8 +163,15 @@ int	srv_start(struct srv *s, const struct srv_step *steps);
 int	srv_start_tls(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls);
 
-/* srv_start_tls() with flags: SRV_NO_CACHE, a server without a cache. */
+/*
+ * srv_start_tls() with flags: SRV_NO_CACHE, a server without a cache;
+ * SRV_CONCURRENT, plain TCP only: each connection is served in a thread
+ * of its own, and active and max_active count them (OP_ECHO is the one
+ * step that keeps per-connection state apart; others share srv's
+ * request fields).
+ */
 #define SRV_NO_CACHE	1u
+#define SRV_CONCURRENT	2u
 int	srv_start_tls_flags(struct srv *s, const struct srv_step *steps,
 	    const struct srv_tls *tls, unsigned flags);
 

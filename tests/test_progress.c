@@ -446,3 +446,30 @@ Test(progress, follows_a_resize)
 	cr_expect(strstr(pr.tty, "\r100% 5.7 MiB of 5.7 MiB\n") != NULL,
 	    "tty: \"%s\"", pr.tty);
 }
+
+/*
+ * -P: one line for the run: URLs done of those started ("+" while the
+ * list goes on), then bytes.
+ */
+Test(progress, parallel_draws_one_line_for_the_run)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SLEEP(300), S_SEND(HEAD20 BODY20), S_END
+	};
+	struct srv	s;
+
+	start(&s, steps);
+	srv_url(url2, sizeof url2, &s, "/2");
+	run_pty(&pr, 0, ARGS("-P", "2", url, url2, url));
+	srv_stop(&s);
+	cr_expect_eq(pr.code, 0, "exit %d; tty: %s", pr.code, pr.tty);
+	cr_expect_eq(pr.out_len, 60);
+	cr_expect(strstr(pr.tty, "\r1/2+ URLs  20 B  ") != NULL, "tty: \"%s\"",
+	    pr.tty);
+	cr_expect(strstr(pr.tty, "\r3/3 URLs  60 B  ") != NULL, "tty: \"%s\"",
+	    pr.tty);
+	cr_expect(strstr(pr.tty, "B/s  in 0:0") != NULL, "tty: \"%s\"",
+	    pr.tty);
+	cr_expect_eq(count(pr.tty, "\n"), 1, "tty: \"%s\"", pr.tty);
+	expect_narrow(pr.tty);
+}
