@@ -671,3 +671,38 @@ Test(parallel, write_out_and_fail_with_body_as_in_a_serial_run)
 	cr_expect(n > 0 && n == m && memcmp(got, serial, (size_t)n) == 0,
 	    "all: %zd bytes, serial: %zd", n, m);
 }
+
+/*
+ * --retry in a worker: a 503 on the first URL is retried there while
+ * the later URLs come in; the output is what a serial run writes, and
+ * the retry's line is in its place.
+ */
+Test(parallel, retry_in_a_worker)
+{
+	static const struct srv_step	busy[] = {
+		S_READ, S_SEND("HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\n"
+		    "busy"), S_FROM(2),
+		S_READ, S_SEND("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n"
+		    "ok\n"), S_END
+	};
+	struct srv	a, b;
+	char		u[64];
+
+	cr_assert_eq(srv_start(&a, busy), 0);
+	start_echo(&b);
+	clear();
+	snprintf(list, sizeof list, "%s\n", srv_url(u, sizeof u, &a, "/"));
+	memcpy(want, "ok\n", 3);
+	want_len = 3;
+	add(&b, "/d50/1");
+	add(&b, "/2");
+	run_ufetch(&r, list, ARGS("-P", "3", "--retry", "2", "--retry-delay",
+	    "0.2", "-"));
+	srv_stop(&a);
+	srv_stop(&b);
+	cr_expect_eq(r.code, 0, "%s", r.err);
+	expect_want(&r);
+	cr_expect_not_null(strstr(r.err, "HTTP Error 503: Busy; retry 1 of 2 "
+	    "in 0.2 s"), "%s", r.err);
+	cr_expect_eq(a.nconn, 2);
+}
