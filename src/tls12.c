@@ -89,12 +89,39 @@ static const struct {
 /* TLS record content type (RFC 5246 6.2.1) BearSSL keeps private. */
 #define UF_REC_HANDSHAKE	22
 
+/*
+ * We offered TLS 1.3 on an earlier connection and this server did not
+ * take it: if it is a TLS 1.3 server after all, someone in between
+ * made it look otherwise (RFC 8446 4.1.3). BearSSL's engine has no
+ * hook at the ServerHello, so the sentinel is looked for when the
+ * handshake ends, well or not, before anything else it found (a
+ * certificate an attacker could not get trusted, say): only handshake
+ * messages have been sent by then.
+ */
+static int
+downgraded(struct tls12 *t)
+{
+	return !t->shaken && uf_tls13_downgraded(t->cc.eng.server_random);
+}
+
+static enum uf_err
+downgrade_fail(struct tls12 *t)
+{
+	return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered with "
+	    "TLS 1.2 and the sign of a TLS 1.3 server (RFC 8446 sentinel); "
+	    "someone in between removed TLS 1.3 from ufetch's offer",
+	    t->peer->name);
+}
+
 /* Map BearSSL's last error to the contract's codes and messages. */
 static enum uf_err
 tls_error(struct tls12 *t, int err)
 {
 	size_t	i;
 
+	if (downgraded(t)) {
+		return downgrade_fail(t);
+	}
 	if (err >= BR_ERR_SEND_FATAL_ALERT) {
 		return uf_fail(UF_E_TLS, "TLS failed: sent alert %d",
 		    err - BR_ERR_SEND_FATAL_ALERT);
@@ -513,25 +540,19 @@ uf_tls12_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 		return tls_error(t, br_ssl_engine_last_error(eng));
 	}
 	uf_note("TLS handshake with %s", p->name);
+	/* No ServerHello yet: no sentinel (the context is reused). */
+	memset(eng->server_random, 0, sizeof eng->server_random);
 	err = run(t, BR_SSL_SENDAPP, uf_deadline(s->lim), 0,
 	    "during the TLS handshake");
+	if (err == UF_OK && downgraded(t)) {
+		return downgrade_fail(t);
+	}
 	if (err == UF_OK && (t->eof || t->clean)) {
 		err = uf_fail(UF_E_TLS, "the server closed the connection "
 		    "during the TLS handshake");
 	}
 	if (err != UF_OK) {
 		return err;
-	}
-	/*
-	 * We offered TLS 1.3 on an earlier connection and this server did
-	 * not take it; if it is a TLS 1.3 server after all, someone in
-	 * between made it look otherwise (RFC 8446 4.1.3).
-	 */
-	if (uf_tls13_downgraded(eng->server_random)) {
-		return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered "
-		    "with TLS 1.2 and the sign of a TLS 1.3 server (RFC 8446 "
-		    "sentinel); someone in between removed TLS 1.3 from "
-		    "ufetch's offer", p->name);
 	}
 	t->shaken = 1;
 	uf_note("arena: %zu bytes at the peak of the handshake", a->peak);

@@ -1518,3 +1518,30 @@ Test(tls13_interop, sentinel_on_the_fallback_connection, .timeout = 60,
 	cr_expect(s.ch13 == 1 && s.ch12 == 1, "ClientHellos: %d with TLS 1.3, "
 	    "%d without", s.ch13, s.ch12);
 }
+
+/*
+ * ... and it comes first: the relayed server's certificate is not
+ * trusted (no --cacert), which the downgrade explains (an attacker in
+ * between has no trusted certificate): 6 and the sentinel, not 5.
+ */
+Test(tls13_interop, sentinel_before_the_certificate_on_the_fallback,
+    .timeout = 60, .fini = ossl_teardown)
+{
+	static const struct srv13_conf	conf = { .mut = M_TLS12 };
+	struct srv13			s;
+	char				url[256], other[4200];
+
+	ossl_setup();
+	ossl_start("leaf-ec", 1, NULL, 1, 1);
+	memset(&s, 0, sizeof s);
+	s.relay_port = ossl.port;
+	cr_assert_eq(srv13_start(&s, &conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/hello.txt", s.port);
+	/* Another CA's anchor: the chain alone would be exit 5. */
+	run_ufetch(&r, NULL, ARGS("-t", T_SECS, "--cacert", pki(other,
+	    sizeof other, "nc-ca.crt"), url));
+	srv13_stop(&s);
+	expect_exit(6, "TLS downgrade detected: localhost answered with TLS "
+	    "1.2 and the sign of a TLS 1.3 server (RFC 8446 sentinel)");
+	cr_expect_eq(s.nconn, 2, "%d connections", s.nconn);
+}
