@@ -396,9 +396,12 @@ sh_extensions(struct rd *exts, int offered_psk, struct uf_tls13_sh *sh,
 			return malformed(why, "a malformed extension");
 		}
 	}
+	/* With a PSK, we offered psk_dhe_ke only (RFC 8446 4.2.11). */
 	if (sh->group == 0 && !sh->hrr) {
-		*why = "no key share";
-		return UF_ALERT_MISSING_EXTENSION;
+		*why = sh->psk ? "a pre-shared key without a key share"
+		    : "no key share";
+		return sh->psk ? UF_ALERT_ILLEGAL_PARAMETER
+		    : UF_ALERT_MISSING_EXTENSION;
 	}
 	return 0;
 }

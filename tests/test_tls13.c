@@ -688,6 +688,12 @@ static const struct row	rows[] = {
 	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
 	  "sent a pre-shared key ufetch did not offer, or with another "
 	  "hash", .alert = ILLEGAL, .plain = 1 },
+	{ .name = "a PSK taken without a key share (psk_dhe_ke offered)",
+	  .conf = { .steps = st_nst_close, .mut = M_PSK_NO_SHARE },
+	  .urls = 2, .tk = { 0, 1 }, .resumed = 2, .code = TLS_ERR,
+	  .out = "hello\n", .msg = "TLS 1.3 handshake failed: the server "
+	  "sent a pre-shared key without a key share", .alert = ILLEGAL,
+	  .plain = 1 },
 	/* Known, and not for that message (4.2). */
 	{ .name = "pre_shared_key in a HelloRetryRequest",
 	  .conf = { .steps = st_nst_close, .mut = M_PSK_IN_HRR },

@@ -407,6 +407,12 @@ static const unsigned char	sh_psk[SH_FIXED + 2 + 52] = {
 	0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x29, 0x00, 0x02,
 	0x00, 0x00, 0x00, 0x33, 0x00, 0x24, 0x00, 0x1d, 0x00, 0x20
 };
+/* The same without its key_share. */
+static const unsigned char	sh_psk_noshare[SH_FIXED + 2 + 12] = {
+	0x03, 0x03, [SH_FIXED - 4] = 0x00, 0x13, 0x01, 0x00, 0x00, 0x0c,
+	0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x29, 0x00, 0x02,
+	0x00, 0x00
+};
 
 static const struct pcase	pcases[] = {
 	{ "RFC 8448 ServerHello", SH, BODY(rfc8448_server_hello), 0 },
@@ -414,6 +420,9 @@ static const struct pcase	pcases[] = {
 	{ "pre_shared_key answered", SH_PSK, sh_psk, sizeof sh_psk, 0 },
 	{ "pre_shared_key not offered", SH, sh_psk, sizeof sh_psk,
 	  UF_ALERT_UNSUPPORTED_EXTENSION },
+	/* psk_dhe_ke was asked for: a key share MUST come (4.2.11). */
+	{ "pre_shared_key without key_share", SH_PSK, sh_psk_noshare,
+	  sizeof sh_psk_noshare, UF_ALERT_ILLEGAL_PARAMETER },
 	/* Known, and not for that message: illegal (RFC 8446 4.2). */
 	{ "HelloRetryRequest with pre_shared_key", SH, hrr_psk,
 	  sizeof hrr_psk, UF_ALERT_ILLEGAL_PARAMETER },
