@@ -2,18 +2,22 @@
  * tls13.h: our TLS 1.3 client (RFC 8446), on BearSSL 0.6's primitives,
  * as a transport.
  *
- * What it does. One full handshake with (EC)DHE: an X25519 key share
+ * What it does. A handshake with (EC)DHE: an X25519 key share
  * first; X25519, P-256 and P-384 supported, so that a server may ask
  * for another with a HelloRetryRequest (with or without a cookie).
  * Cipher suites TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 and
  * TLS_CHACHA20_POLY1305_SHA256 (AES-GCM first where the CPU has AES
  * instructions). The server signs with ecdsa_secp256r1_sha256,
  * ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512 or rsa_pss_rsae_
- * sha256/384/512. No PSK, no resumption, no 0-RTT, no client
- * certificate (a CertificateRequest gets an empty Certificate).
+ * sha256/384/512. A ticket an earlier connection of the run got for
+ * the same host and port (tlscache.h) is offered once, psk_dhe_ke
+ * only: the PSK and a fresh (EC)DHE share, no Certificate then. No
+ * 0-RTT, no psk_ke, no client certificate (a CertificateRequest gets an
+ * empty Certificate).
  * Middlebox compatibility mode (a session ID of ours, one dummy
  * ChangeCipherSpec). After the handshake: KeyUpdate (answered when
- * asked), NewSessionTicket (checked, not kept), close_notify.
+ * asked), NewSessionTicket (checked, and kept for the next
+ * connection), close_notify.
  *
  * The fallback rule. Our ClientHello also offers TLS 1.2 and BearSSL's
  * ECDHE suites, so a server without TLS 1.3 answers with a TLS 1.2
