@@ -31,6 +31,7 @@
 #include <bearssl.h>
 
 #include "aead.h"
+#include "emsa_pss.h"
 #include "hkdf.h"
 #include "srv.h"
 #include "srv13.h"
@@ -452,11 +453,83 @@ static int
 load_key(struct key *k, const char *name)
 {
 	size_t	n = load(name, k->der, sizeof k->der);
+	int	type;
 
 	br_skey_decoder_init(&k->dc);
 	br_skey_decoder_push(&k->dc, k->der, n);
-	return n > 0 && br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_EC
+	type = br_skey_decoder_key_type(&k->dc);
+	return n > 0 && (type == BR_KEYTYPE_EC || type == BR_KEYTYPE_RSA)
 	    ? 0 : -1;
+}
+
+/*
+ * The CertificateVerify scheme for key k and its hash: ECDSA on the
+ * key's curve, RSA-PSS with SHA-256 for RSA; 0 for a key BearSSL
+ * cannot sign with (an EC key on a curve it lacks, such as P-224).
+ */
+static unsigned
+key_scheme(const struct key *k, const br_hash_class **hc)
+{
+	const br_ec_private_key	*ec;
+
+	if (br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_RSA) {
+		*hc = &br_sha256_vtable;
+		return UF_SIG_RSA_PSS_RSAE_SHA256;
+	}
+	ec = br_skey_decoder_get_ec(&k->dc);
+	if (!(br_ec_get_default()->supported_curves >> ec->curve & 1)) {
+		return 0;
+	}
+	switch (ec->curve) {
+	case BR_EC_secp256r1:
+		*hc = &br_sha256_vtable;
+		return UF_SIG_ECDSA_SECP256R1_SHA256;
+	case BR_EC_secp384r1:
+		*hc = &br_sha384_vtable;
+		return UF_SIG_ECDSA_SECP384R1_SHA384;
+	case BR_EC_secp521r1:
+		*hc = &br_sha512_vtable;
+		return UF_SIG_ECDSA_SECP521R1_SHA512;
+	}
+	return 0;
+}
+
+/* see srv13.h */
+int
+srv13_can_sign(const char *key)
+{
+	static __thread struct key	k;
+	const br_hash_class		*hc;
+
+	return load_key(&k, key) == 0 && key_scheme(&k, &hc) != 0;
+}
+
+/*
+ * Sign hv (an output of hc) with k: ECDSA (ASN.1), or RSA-PSS with a
+ * salt as long as the hash (RFC 8446 4.2.3). Returns the signature's
+ * length in sig[0..cap), or 0.
+ */
+static size_t
+key_sign(const struct key *k, const br_hash_class *hc,
+    const unsigned char *hv, unsigned char *sig, size_t cap)
+{
+	const br_rsa_private_key	*sk;
+	unsigned char			salt[64];
+	size_t				hlen, len;
+
+	if (br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_EC) {
+		return br_ecdsa_i31_sign_asn1(br_ec_get_default(), hc, hv,
+		    br_skey_decoder_get_ec(&k->dc), sig);
+	}
+	sk = br_skey_decoder_get_rsa(&k->dc);
+	hlen = emsa_hash_len(hc);
+	len = (sk->n_bitlen + 7) / 8;
+	if (len > cap || getrandom(salt, hlen, 0) != (ssize_t)hlen
+	    || !emsa_pss_encode(hc, hv, salt, hlen, sk->n_bitlen, sig)
+	    || !br_rsa_i31_private(sig, sk)) {
+		return 0;
+	}
+	return len;
 }
 
 /*
@@ -1215,7 +1288,7 @@ add_cr(struct conn *c)
 static int
 add_cert(struct conn *c)
 {
-	static const char	*dflt[2] = { "leaf-ec.der", "int.der" };
+	static const char	*dflt[SRV13_CHAIN] = { "leaf-ec.der", "int.der" };
 	const char *const	*chain = c->cf->chain[0] != NULL
 				    ? c->cf->chain : dflt;
 	unsigned char		buf[MSG_MAX], der[4096];
@@ -1230,7 +1303,8 @@ add_cert(struct conn *c)
 		put8(&b, 0);
 	}
 	list = open_len(&b, 3);
-	for (i = 0; i < 2 && chain[i] != NULL && c->mut != M_CERT_EMPTY;
+	for (i = 0; i < SRV13_CHAIN && chain[i] != NULL
+	    && c->mut != M_CERT_EMPTY;
 	    i++) {
 		n = load(chain[i], der, sizeof der);
 		if (n == 0) {
@@ -1257,19 +1331,24 @@ add_cert(struct conn *c)
 static int
 add_cv(struct conn *c)
 {
-	unsigned char	buf[256], content[64 + 34 + UF_HASH_MAX], hv[32];
-	unsigned char	sig[160];
+	unsigned char	buf[1024], content[64 + 34 + UF_HASH_MAX];
+	unsigned char	hv[UF_HASH_MAX], sig[512];
 	struct b	b = { buf, sizeof buf, 0 };
 	struct key	k;
+	const br_hash_class	*hc;
 	const char	*ctx = c->mut == M_CV_CONTEXT ? c_context : s_context;
 	const char	*name = c->mut == M_CV_ROGUE ? "rogue-leaf.key.der"
 			    : c->cf->key != NULL ? c->cf->key
 			    : "leaf-ec.key.der";
-	unsigned	scheme = UF_SIG_ECDSA_SECP256R1_SHA256;
+	unsigned	scheme;
 	size_t		at, n;
 
 	if (load_key(&k, name) != 0) {
-		return give_up(c, "cannot read the EC key tests/pki/%s", name);
+		return give_up(c, "cannot read the key tests/pki/%s", name);
+	}
+	scheme = key_scheme(&k, &hc);
+	if (scheme == 0) {
+		return give_up(c, "cannot sign with tests/pki/%s", name);
 	}
 	memset(content, ' ', 64);
 	memcpy(content + 64, ctx, sizeof s_context);
@@ -1278,12 +1357,10 @@ add_cv(struct conn *c)
 	} else {
 		th_out(c, content + 64 + sizeof s_context);
 	}
-	hash_of(&br_sha256_vtable, content, 64 + sizeof s_context + c->hlen,
-	    hv);
-	n = br_ecdsa_i31_sign_asn1(br_ec_get_default(), &br_sha256_vtable, hv,
-	    br_skey_decoder_get_ec(&k.dc), sig);
+	hash_of(hc, content, 64 + sizeof s_context + c->hlen, hv);
+	n = key_sign(&k, hc, hv, sig, sizeof sig);
 	if (n == 0) {
-		return give_up(c, "ECDSA signing failed");
+		return give_up(c, "signing with tests/pki/%s failed", name);
 	}
 	if (c->mut == M_CV_PKCS1) {
 		scheme = UF_SIG_RSA_PKCS1_SHA256;

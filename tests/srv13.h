@@ -6,8 +6,9 @@
  * primitives and our own hkdf.c and aead.c: (EC)DHE on X25519, P-256
  * or P-384 (with a HelloRetryRequest when the client's share is for
  * another group), the key schedule, record protection, Encrypted-
- * Extensions, an optional CertificateRequest, Certificate, an ECDSA
- * CertificateVerify with the test PKI's key, Finished; then it checks
+ * Extensions, an optional CertificateRequest, Certificate, a
+ * CertificateVerify with the test PKI's key (ECDSA on P-256, P-384 or
+ * P-521 with the curve's hash; RSA-PSS with SHA-256), Finished; then it checks
  * the client's Finished (and its empty Certificate, when asked for
  * one) and plays a script of post-handshake steps: read the request,
  * answer, KeyUpdate, NewSessionTicket, alerts, close.
@@ -170,6 +171,9 @@ struct srv13_step {
 #define R_STALL		{ P_STALL, NULL, 0, 0 }
 #define R_END		{ P_END, NULL, 0, 0 }
 
+/* Certificates a Certificate message carries at most. */
+#define SRV13_CHAIN	4
+
 struct srv13_conf {
 	unsigned		suite;	/* 0: the client's first */
 	unsigned		group;	/* 0: X25519; else an HRR */
@@ -180,8 +184,9 @@ struct srv13_conf {
 	int			coalesce; /* EE..Finished in one record */
 	size_t			pad;	/* zeros after each protected
 					   record's content type */
-	const char		*chain[2]; /* tests/pki DER; default */
-	const char		*key;	   /* leaf-ec and int */
+	const char		*chain[SRV13_CHAIN]; /* tests/pki DER;
+					   default leaf-ec and int */
+	const char		*key;	/* its leaf's: NAME.key.der */
 	enum srv13_mut		mut;
 	const struct srv13_step	*steps;	/* NULL: read, "hello\n", notify */
 	const struct srv13_step	*psk_steps; /* after a resumed handshake
@@ -255,6 +260,12 @@ struct srv13 {
 
 /* Start s playing conf on every connection. Returns 0 or -1. */
 int	srv13_start(struct srv13 *s, const struct srv13_conf *conf);
+
+/*
+ * Can the server sign a CertificateVerify with tests/pki/key (BearSSL
+ * has no P-224, for one)? 1 or 0.
+ */
+int	srv13_can_sign(const char *key);
 
 /* Stop s and wait for its thread; what it recorded stays. */
 void	srv13_stop(struct srv13 *s);

@@ -15,6 +15,7 @@
 
 #include "proxy_srv.h"
 #include "srv.h"
+#include "srv13.h"
 
 #define SLACK	slack()
 #define ARGS(...)	((const char *const []){ __VA_ARGS__, NULL })
@@ -242,11 +243,11 @@ static const struct cert_case	cert_cases[] = {
  * The servers the table runs against: start one on 127.0.0.1 that
  * sends chain and holds key (base names, as in the table) and answers
  * a GET with "hello\n"; *port is its port. Returns a handle for stop,
- * or NULL.
+ * or NULL. stop checks what the server saw of row c, if it can.
  */
 typedef void	*cert_server_start(const char *const *chain, const char *key,
 		    unsigned short *port);
-typedef void	cert_server_stop(void *server);
+typedef void	cert_server_stop(void *server, const struct cert_case *c);
 
 /*
  * BearSSL's server. It cannot load a key on a curve it lacks (P-224):
@@ -280,9 +281,62 @@ bearssl_start(const char *const *chain, const char *key,
 }
 
 static void
-bearssl_stop(void *server)
+bearssl_stop(void *server, const struct cert_case *c)
 {
+	(void)c;
 	srv_stop(server);
+}
+
+/*
+ * Our TLS 1.3 server (srv13.c), with the same chain and key. ufetch
+ * checks the chain when the Certificate message comes, before the
+ * CertificateVerify: a key srv13 cannot sign with (P-224, which
+ * BearSSL lacks) is replaced by leaf-ec's, whose signature is never
+ * looked at, as in bearssl_start().
+ */
+static void *
+srv13_cert_start(const char *const *chain, const char *key,
+    unsigned short *port)
+{
+	static char			names[SRV13_CHAIN + 1][64];
+	static struct srv13_conf	conf;
+	static struct srv13		s;
+	size_t				i;
+
+	memset(&conf, 0, sizeof conf);
+	for (i = 0; i < SRV13_CHAIN && chain[i] != NULL; i++) {
+		snprintf(names[i], sizeof names[i], "%s.der", chain[i]);
+		conf.chain[i] = names[i];
+	}
+	snprintf(names[i], sizeof names[i], "%s.key.der", key);
+	conf.key = srv13_can_sign(names[i]) ? names[i] : "leaf-ec.key.der";
+	if (srv13_start(&s, &conf) != 0) {
+		return NULL;
+	}
+	*port = s.port;
+	return &s;
+}
+
+/*
+ * The handshake was TLS 1.3 on one connection (no fallback): ufetch
+ * finished it for a good chain, and for a bad one answered the
+ * Certificate with a certificate alert (RFC 8446 6.2) and no Finished.
+ */
+static void
+srv13_cert_stop(void *server, const struct cert_case *c)
+{
+	struct srv13	*s = server;
+
+	srv13_stop(s);
+	cr_expect_eq(s->nconn, 1, "%s: %d connections", c->name, s->nconn);
+	if (c->code == 0) {
+		cr_expect(s->fin_ok, "%s: no Finished (%s)", c->name, s->why);
+		return;
+	}
+	cr_expect(!s->fin_ok, "%s: a Finished", c->name);
+	cr_expect(s->alert == 42 || s->alert == 45 || s->alert == 48,
+	    "%s: alert %d, not bad_certificate, certificate_expired or "
+	    "unknown_ca", c->name, s->alert);
 }
 
 /* Run every row of cert_cases against servers from start. */
@@ -315,7 +369,7 @@ run_cert_cases(cert_server_start *start, cert_server_stop *stop)
 		if (proxied) {
 			psrv_stop(&p);
 		}
-		stop(server);
+		stop(server, c);
 		cr_expect_eq(r.code, c->code, "%s: exit %d, want %d: %s",
 		    c->name, r.code, c->code, r.err);
 		if (c->code == 0) {
@@ -333,6 +387,12 @@ run_cert_cases(cert_server_start *start, cert_server_stop *stop)
 Test(tls, certificate_cases)
 {
 	run_cert_cases(bearssl_start, bearssl_stop);
+}
+
+/* The same table over TLS 1.3: the same status, the same message. */
+Test(tls, certificate_cases_tls13)
+{
+	run_cert_cases(srv13_cert_start, srv13_cert_stop);
 }
 
 Test(tls, insecure_skips_every_check)
