@@ -1288,7 +1288,9 @@ add_cr(struct conn *c)
 static int
 add_cert(struct conn *c)
 {
-	static const char	*dflt[SRV13_CHAIN] = { "leaf-ec.der", "int.der" };
+	static const char	*dflt[SRV13_CHAIN] = {
+		"leaf-ec.der", "int.der"
+	};
 	const char *const	*chain = c->cf->chain[0] != NULL
 				    ? c->cf->chain : dflt;
 	unsigned char		buf[MSG_MAX], der[4096];

@@ -144,6 +144,9 @@ static const struct cert_case	cert_cases[] = {
 	{ "RSA-2048", EC_INT("leaf-rsa"), "localhost", NULL, 0, NULL },
 	{ "ECDSA P-384", EC_INT("leaf-p384"), "localhost", NULL, 0,
 	  NULL },
+	/* Under a root of its own (see make-pki.sh). */
+	{ "ECDSA P-521", { "leaf-p521" }, "leaf-p521", "localhost",
+	  "p521-ca.crt", 0, NULL },
 	{ "IP address", EC_INT("leaf-ec"), "127.0.0.1", NULL, 0, NULL },
 	{ "wildcard", EC_INT("wild-ok"), "www.example.com", NULL, 0,
 	  NULL },

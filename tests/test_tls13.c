@@ -1296,6 +1296,7 @@ struct orow {
 	int		big;		/* big.bin, checked byte by byte */
 	int		code;
 	const char	*msg;		/* in stderr (ufetch -v) */
+	const char	*cacert;	/* tests/pki; NULL: ca.pem */
 };
 
 #define SUITE(s)	{ "-ciphersuites", (s) }
@@ -1307,41 +1308,48 @@ struct orow {
 
 static const struct orow	orows[] = {
 	{ "TLS_AES_128_GCM_SHA256", "leaf-ec", 1, SUITE(AES128), 0, 0,
-	  NOTE(AES128, "x25519") },
+	  NOTE(AES128, "x25519"), NULL },
 	{ "TLS_AES_256_GCM_SHA384", "leaf-ec", 1,
 	  SUITE("TLS_AES_256_GCM_SHA384"), 1, 0,
-	  NOTE("TLS_AES_256_GCM_SHA384", "x25519") },
+	  NOTE("TLS_AES_256_GCM_SHA384", "x25519"), NULL },
 	{ "TLS_CHACHA20_POLY1305_SHA256", "leaf-ec", 1,
 	  SUITE("TLS_CHACHA20_POLY1305_SHA256"), 1, 0,
-	  NOTE("TLS_CHACHA20_POLY1305_SHA256", "x25519") },
+	  NOTE("TLS_CHACHA20_POLY1305_SHA256", "x25519"), NULL },
 	{ "X25519", "leaf-ec", 1, GROUP("X25519"), 0, 0,
-	  NOTE(AES128, "x25519") },
+	  NOTE(AES128, "x25519"), NULL },
 	{ "P-256, after a HelloRetryRequest", "leaf-ec", 1, GROUP("P-256"),
-	  0, 0, NOTE(AES128, "P-256" HRR) },
+	  0, 0, NOTE(AES128, "P-256" HRR), NULL },
 	{ "P-384, after a HelloRetryRequest", "leaf-ec", 1, GROUP("P-384"),
-	  0, 0, NOTE(AES128, "P-384" HRR) },
+	  0, 0, NOTE(AES128, "P-384" HRR), NULL },
 	{ "ecdsa_secp256r1_sha256", "leaf-ec", 1,
-	  SIGALG("ecdsa_secp256r1_sha256"), 0, 0, NOTE(AES128, "x25519") },
+	  SIGALG("ecdsa_secp256r1_sha256"), 0, 0, NOTE(AES128, "x25519"),
+	  NULL },
 	{ "ecdsa_secp384r1_sha384", "leaf-p384", 1,
-	  SIGALG("ecdsa_secp384r1_sha384"), 0, 0, NOTE(AES128, "x25519") },
+	  SIGALG("ecdsa_secp384r1_sha384"), 0, 0, NOTE(AES128, "x25519"),
+	  NULL },
+	/* Under a root of its own (see make-pki.sh). */
+	{ "ecdsa_secp521r1_sha512", "leaf-p521", 0,
+	  SIGALG("ecdsa_secp521r1_sha512"), 0, 0, NOTE(AES128, "x25519"),
+	  "p521-ca.crt" },
 	{ "rsa_pss_rsae_sha256", "leaf-rsa", 1,
-	  SIGALG("rsa_pss_rsae_sha256"), 0, 0, NOTE(AES128, "x25519") },
+	  SIGALG("rsa_pss_rsae_sha256"), 0, 0, NOTE(AES128, "x25519"), NULL },
 	{ "rsa_pss_rsae_sha384", "leaf-rsa", 1,
-	  SIGALG("rsa_pss_rsae_sha384"), 0, 0, NOTE(AES128, "x25519") },
+	  SIGALG("rsa_pss_rsae_sha384"), 0, 0, NOTE(AES128, "x25519"), NULL },
 	{ "rsa_pss_rsae_sha512", "leaf-rsa", 1,
-	  SIGALG("rsa_pss_rsae_sha512"), 0, 0, NOTE(AES128, "x25519") },
+	  SIGALG("rsa_pss_rsae_sha512"), 0, 0, NOTE(AES128, "x25519"), NULL },
 	{ "records of 512 bytes", "leaf-ec", 1, { "-max_send_frag", "512" },
-	  1, 0, NOTE(AES128, "x25519") },
+	  1, 0, NOTE(AES128, "x25519"), NULL },
 	{ "3 MiB byte-exact", "leaf-rsa", 1, { NULL }, 1, 0,
-	  NOTE(AES128, "x25519") },
+	  NOTE(AES128, "x25519"), NULL },
 	{ "an expired certificate", "expired", 1, { NULL }, 0, CERT_ERR,
 	  "server certificate 'localhost' has expired (notAfter 2021-01-01, "
-	  "clock " },
+	  "clock ", NULL },
 	{ "a certificate for another name", "wrongname", 1, { NULL }, 0,
 	  CERT_ERR, "certificate is not valid for localhost (it names "
-	  "wrong.example)" },
+	  "wrong.example)", NULL },
 	{ "a self-signed certificate", "selfsigned", 0, { NULL }, 0,
-	  CERT_ERR, "self-signed certificate 'localhost' is not trusted" },
+	  CERT_ERR, "self-signed certificate 'localhost' is not trusted",
+	  NULL },
 };
 
 #define NOROWS	(sizeof orows / sizeof orows[0])
@@ -1362,6 +1370,7 @@ static void
 run_orow(const struct orow *w)
 {
 	char		url[256], name[128], file[4200], out[128];
+	char		trust[4200];
 	struct stat	st;
 
 	/* Skipped before there is anything to clean up. */
@@ -1379,9 +1388,11 @@ run_orow(const struct orow *w)
 	snprintf(url, sizeof url, "https://localhost:%u/%s", ossl.port,
 	    w->big ? "big.bin" : "hello.txt");
 	snprintf(out, sizeof out, "%s/out.bin", tmpdir);
+	snprintf(trust, sizeof trust, "%s", w->cacert != NULL
+	    ? pki(file, sizeof file, w->cacert) : ca());
 	run_ufetch(&r, NULL, w->big ? ARGS("-v", "-t", T_SECS, "--cacert",
-	    ca(), "-o", out, url) : ARGS("-v", "-t", T_SECS, "--cacert",
-	    ca(), url));
+	    trust, "-o", out, url) : ARGS("-v", "-t", T_SECS, "--cacert",
+	    trust, url));
 	cr_expect_eq(r.code, w->code, "%s: exit %d (signal %d), want %d; "
 	    "stderr: %s", w->name, r.code, r.sig, w->code, r.err);
 	cr_expect(strstr(r.err, w->msg) != NULL, "%s: stderr \"%s\" lacks "

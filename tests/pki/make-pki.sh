@@ -13,6 +13,9 @@
 #   ed-ca       an Ed25519 CA, which BearSSL cannot parse
 #   leaf-p384   ECDSA P-384 leaf, the names of leaf-ec (for TLS 1.3 tests;
 #               its key also as leaf-p384.key.pem)
+#   leaf-p521   ECDSA P-521 leaf, the names of leaf-ec, under p521-ca (an
+#               ECDSA P-256 root of its own, trusted by the tests that
+#               use it: added after the rest, whose CA keys are gone)
 #
 # Certificates each check of ufetch's must refuse (or accept):
 #   wild-com    DNS *.com: a wildcard over one label
@@ -182,6 +185,9 @@ for i in 1 2 3; do
 	rsakey "other-$i"; selfca "other-$i" "ufetch unrelated CA $i"
 done
 eckey leaf-p384 P-384; sign leaf-p384 localhost int v3_leaf "$GOOD" "$ALL"
+eckey p521-ca;   selfca p521-ca "ufetch P-521 test CA"
+eckey leaf-p521 P-521; sign leaf-p521 localhost p521-ca v3_leaf "$GOOD" \
+    "$ALL"
 
 # For the checks of ufetch's own (see the list at the top).
 eckey wild-com;  sign wild-com '*.com' int v3_leaf "$GOOD" "DNS:*.com"
@@ -229,6 +235,7 @@ openssl req -new -x509 -key ed-ca.key -subj "/CN=ufetch ed25519 CA" \
 # Chains the test server sends (leaf first), in DER, and the leaves'
 # keys (EC as SEC1, RSA as PKCS#1).
 EC_LEAVES="leaf-ec expired notyet wrongname selfsigned rogue-leaf leaf-p384
+    leaf-p521
     wild-com wild-ok nc-good nc-bad nc-excl nc-ip nc-cn ncc-leaf ncd-leaf
     eku-client eku-any ku-nosig weak-int-leaf weak-root-leaf
     leaf-p224 pathlen-leaf notca-leaf sha1-leaf"
