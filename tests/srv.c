@@ -276,6 +276,13 @@ srv_hash(const void *buf, size_t len)
 }
 
 /* see srv.h */
+uint64_t
+srv_hash_more(uint64_t h, const void *buf, size_t len)
+{
+	return fnv(h, buf, len);
+}
+
+/* see srv.h */
 unsigned char
 srv_pattern(uint64_t i)
 {

@@ -144,6 +144,10 @@ unsigned char	srv_pattern(uint64_t i);
 /* The hash srv.body_hash holds, of buf[0..len). */
 uint64_t	srv_hash(const void *buf, size_t len);
 
+/* The hash of what h was of, then buf[0..len): srv_hash(a b) is
+   srv_hash_more(srv_hash(a), b). */
+uint64_t	srv_hash_more(uint64_t h, const void *buf, size_t len);
+
 /*
  * Sockets on 127.0.0.1 for test servers: a listener on a port the
  * kernel picks (stored in *port), a connection to port, and a send of

@@ -1838,17 +1838,24 @@ handshake(struct conn *c)
  * After the handshake.
  */
 
-/* Read a request head (KeyUpdates are taken on the way). */
+/*
+ * Read a request (KeyUpdates are taken on the way): its head into
+ * s->req, then as many bytes of body as its Content-Length says (0
+ * without one), hashed as they come; they may share a record with the
+ * head, and run over many.
+ */
 static int
 read_req(struct conn *c)
 {
 	struct srv13	*s = c->s;
 	unsigned char	*p;
 	unsigned	type;
-	size_t		n, have = 0;
+	size_t		n, take, have = 0, head = 0, want = 0, got = 0;
+	const char	*cl;
+	uint64_t	h = srv_hash(NULL, 0);
 
 	s->req[0] = '\0';
-	while (strstr(s->req, "\r\n\r\n") == NULL) {
+	while (head == 0 || got < want) {
 		if (rec_read(c, &type, &p, &n) != 0) {
 			return -1;
 		}
@@ -1863,13 +1870,40 @@ read_req(struct conn *c)
 			return give_up(c, "a client record of type %u instead "
 			    "of a request", type);
 		}
-		if (n > sizeof s->req - 1 - have) {
-			n = sizeof s->req - 1 - have;
+		if (head == 0) {
+			take = n < sizeof s->req - 1 - have ? n
+			    : sizeof s->req - 1 - have;
+			memcpy(s->req + have, p, take);
+			s->req[have + take] = '\0';
+			cl = strstr(s->req, "\r\n\r\n");
+			if (cl == NULL) {
+				have += take;
+				if (have == sizeof s->req - 1) {
+					return give_up(c, "a request head of "
+					    "more than %zu bytes", have);
+				}
+				continue;
+			}
+			head = (size_t)(cl - s->req) + 4;
+			s->req[head] = '\0';
+			/* The rest of this record is body. */
+			p += head - have;
+			n -= head - have;
+			cl = strstr(s->req, "\r\nContent-Length: ");
+			want = cl != NULL ? strtoul(cl + 18, NULL, 10) : 0;
 		}
-		memcpy(s->req + have, p, n);
-		have += n;
-		s->req[have] = '\0';
+		h = srv_hash_more(h, p, n);
+		got += n;
 	}
+	if (got > want) {
+		return give_up(c, "%zu bytes of body, not %zu", got, want);
+	}
+	if (s->nreq == 0) {
+		memcpy(s->first_req, s->req, sizeof s->req);
+	}
+	s->body_len = got;
+	s->body_hash = h;
+	s->body_total += got;
 	s->nreq++;
 	return 0;
 }

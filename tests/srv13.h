@@ -126,7 +126,8 @@ enum srv13_mut {
 /* Post-handshake steps. */
 enum srv13_op {
 	P_END,		/* close without close_notify */
-	P_READ,		/* read a request head */
+	P_READ,		/* read a request: its head and the body of
+			   its Content-Length */
 	P_APP,		/* data[0..len) as application data, one record */
 	P_NOTIFY,	/* close_notify, then close */
 	P_ALERT,	/* a fatal alert arg, then close */
@@ -248,6 +249,9 @@ struct srv13 {
 	int			hrr;		/* HRRs sent */
 	int			ku;		/* KeyUpdates received */
 	int			nreq;		/* requests read */
+	size_t			body_len;	/* the last one's body: */
+	uint64_t		body_hash;	/*   srv_hash() of it */
+	size_t			body_total;	/* all bodies' bytes */
 	int			ch13;		/* ClientHellos offering 1.3 */
 	int			ch12;		/* ... TLS 1.2 only */
 	int			sni;		/* it sent server_name */
@@ -255,6 +259,7 @@ struct srv13 {
 	struct srv13_ticket	tickets[SRV13_TICKETS];
 	int			ntickets;	/* sent in all */
 	char			req[1024];	/* the last request head */
+	char			first_req[1024]; /* ... and the first */
 	char			why[160];	/* the server gave up: why */
 };
 

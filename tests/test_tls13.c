@@ -1002,6 +1002,136 @@ Test(tls13, tickets_are_per_port)
 }
 
 /*
+ * Request bodies (-d) over TLS 1.3, as tests/test_body.c and
+ * test_redirect.c check them over plain HTTP: byte-exact, however
+ * many records they take.
+ */
+
+/* body[0..len) of bytes with NULs, CRs and LFs, also as ./body. */
+static void
+body_file(char *body, size_t len)
+{
+	FILE	*fp;
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		body[i] = (char)(i * 13 + (i >> 9));
+	}
+	in_tmpdir();
+	fp = fopen("body", "wb");
+	cr_assert_not_null(fp);
+	cr_assert_eq(fwrite(body, 1, len, fp), len);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+/* Run ufetch with args and url appended, against srv13 playing conf. */
+static void
+run13(struct srv13 *s, const struct srv13_conf *conf,
+    const char *const *args)
+{
+	const char	*argv[16];
+	char		url[64];
+	size_t		n = 0;
+
+	memset(s, 0, sizeof *s);
+	cr_assert_eq(srv13_start(s, conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", s->port);
+	argv[n++] = "-t";
+	argv[n++] = T_SECS;
+	argv[n++] = "--cacert";
+	argv[n++] = ca();
+	for (; *args != NULL && n < 14; args++) {
+		argv[n++] = *args;
+	}
+	argv[n++] = url;
+	argv[n] = NULL;
+	run_ufetch(&r, NULL, argv);
+	srv13_stop(s);
+}
+
+/* 300 KB: nineteen records of at most 2^14 bytes. */
+#define BODY_LEN	300000
+
+Test(tls13, a_file_body_arrives_byte_exact)
+{
+	static const struct srv13_conf	conf = { .steps = NULL };
+	static char			body[BODY_LEN];
+	struct srv13			s;
+
+	body_file(body, sizeof body);
+	run13(&s, &conf, ARGS("-d", "@body"));
+	expect_exit(0, NULL);
+	expect_out("hello\n");
+	cr_expect(strncmp(s.req, "POST / HTTP/1.1\r\n", 17) == 0, "%s",
+	    s.req);
+	cr_expect_not_null(strstr(s.req, "\r\nContent-Length: 300000\r\n"),
+	    "%s", s.req);
+	cr_expect_eq(s.body_len, sizeof body);
+	cr_expect_eq(s.body_hash, srv_hash(body, sizeof body));
+}
+
+Test(tls13, a_data_body_arrives_byte_exact)
+{
+	static const struct srv13_conf	conf = { .steps = NULL };
+	static char			data[20000];
+	struct srv13			s;
+	size_t				i;
+
+	/* More than a record, in an argument: no NULs. */
+	for (i = 0; i < sizeof data - 1; i++) {
+		data[i] = (char)('a' + i * 7 % 26);
+	}
+	run13(&s, &conf, ARGS("-d", data));
+	expect_exit(0, NULL);
+	expect_out("hello\n");
+	cr_expect_not_null(strstr(s.req, "\r\nContent-Length: 19999\r\n"),
+	    "%s", s.req);
+	cr_expect_eq(s.body_len, sizeof data - 1);
+	cr_expect_eq(s.body_hash, srv_hash(data, sizeof data - 1));
+}
+
+/*
+ * man/ufetch.1: a 307 sends the same method and body again. ufetch
+ * asks for one URL with Connection: close, so the redirect is a second
+ * connection; the server plays the 307 on the first and gives it a
+ * ticket, and on the second, which resumes with it, the 200.
+ */
+Test(tls13, a_file_body_is_resent_whole_after_307)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_NST(100, 0),
+		R_SEND("HTTP/1.1 307 Temporary Redirect\r\nLocation: /r1\r\n"
+		    "Content-Length: 0\r\n\r\n"),
+		R_NOTIFY, R_END
+	};
+	static const struct srv13_step	resumed[] = {
+		R_READ, R_SEND(OK200("6\r\n\r\nhello\n")), R_NOTIFY, R_END
+	};
+	static const struct srv13_conf	conf = {
+		.steps = steps, .psk_steps = resumed
+	};
+	static char			body[BODY_LEN];
+	struct srv13			s;
+
+	body_file(body, sizeof body);
+	run13(&s, &conf, ARGS("-X", "PUT", "-d", "@body"));
+	expect_exit(0, NULL);
+	expect_out("hello\n");
+	cr_expect(s.nconn == 2 && s.psk[1].resumed, "%d connections, the "
+	    "second %s", s.nconn, s.psk[1].resumed ? "resumed" : "not resumed");
+	cr_expect_eq(s.nreq, 2);
+	cr_expect(strncmp(s.first_req, "PUT / HTTP/1.1\r\n", 16) == 0, "%s",
+	    s.first_req);
+	cr_expect(strncmp(s.req, "PUT /r1 HTTP/1.1\r\n", 18) == 0, "%s",
+	    s.req);
+	cr_expect_not_null(strstr(s.req, "\r\nContent-Length: 300000\r\n"),
+	    "%s", s.req);
+	cr_expect_eq(s.body_len, sizeof body);
+	cr_expect_eq(s.body_hash, srv_hash(body, sizeof body));
+	cr_expect_eq(s.body_total, 2 * sizeof body);
+}
+
+/*
  * Interop: openssl s_server -tls1_3 on 127.0.0.1 with the test PKI
  * (its DER keys converted to PEM into a directory of our own), serving
  * files from that directory with -WWW.
