@@ -2003,6 +2003,9 @@ play(struct conn *c)
 		case P_STALL:
 			c->hold = 1;
 			return;
+		case P_HOOK:
+			c->cf->hook();
+			break;
 		case P_END:
 			break;
 		}

@@ -144,7 +144,8 @@ enum srv13_op {
 	P_CCS,		/* a ChangeCipherSpec record */
 	P_ZERO,		/* a record of len zeros: no content type */
 	P_REC,		/* data[0..len) as one record of content type arg */
-	P_STALL		/* send nothing more until the client closes */
+	P_STALL,	/* send nothing more until the client closes */
+	P_HOOK		/* call conf->hook() */
 };
 
 struct srv13_step {
@@ -170,6 +171,7 @@ struct srv13_step {
 #define R_ZERO(n)	{ P_ZERO, NULL, (n), 0 }
 #define R_REC(t, s)	{ P_REC, (s), sizeof(s) - 1, (t) }
 #define R_STALL		{ P_STALL, NULL, 0, 0 }
+#define R_HOOK		{ P_HOOK, NULL, 0, 0 }
 #define R_END		{ P_END, NULL, 0, 0 }
 
 /* Certificates a Certificate message carries at most. */
@@ -192,6 +194,8 @@ struct srv13_conf {
 	const struct srv13_step	*steps;	/* NULL: read, "hello\n", notify */
 	const struct srv13_step	*psk_steps; /* after a resumed handshake
 					   (NULL: steps) */
+	void			(*hook)(void); /* for P_HOOK: the test's
+					   doing at that point */
 };
 
 /* Connections whose resumption is recorded; tickets remembered. */

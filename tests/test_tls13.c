@@ -1002,6 +1002,103 @@ Test(tls13, tickets_are_per_port)
 }
 
 /*
+ * A ticket is used for at most 7 days (RFC 8446 4.6.1), whatever its
+ * lifetime says. ufetch's clock (CLOCK_MONOTONIC, whence uf_now()) is
+ * libfaketime's, read from a file on every call, so only a binary that
+ * takes LD_PRELOAD (the dynamic one) can be tested: the server sends a
+ * ticket of 8 days' lifetime, then moves the clock on, and the next
+ * URL (a new connection: Connection: close) may offer it or not. -t 0:
+ * no deadline is crossed by the jump.
+ */
+
+/* Where Debian's faketime package puts the library (as test_small.c). */
+#define FAKETIME_LIB	"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+#define DAY_MS		(24L * 3600 * 1000)
+
+static char		ft_file[64];
+static const char	*ft_jump;
+
+/* ft_file holds spec (a FAKETIME offset), replaced whole. */
+static void
+ft_set(const char *spec)
+{
+	char	tmp[80];
+	FILE	*fp;
+
+	snprintf(tmp, sizeof tmp, "%s.new", ft_file);
+	fp = fopen(tmp, "w");
+	if (fp == NULL || fprintf(fp, "%s\n", spec) < 0 || fclose(fp) != 0
+	    || rename(tmp, ft_file) != 0) {
+		abort();
+	}
+}
+
+static void
+ft_hook(void)
+{
+	ft_set(ft_jump);
+}
+
+/* Two URLs; after sending the first one's ticket, the clock goes on by
+   jump. */
+static void
+aged_ticket(struct srv13 *s, const char *jump)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_NST_LIFE(100, 8 * 86400), R_HOOK, R_SEND(HELLO_CLOSE),
+		R_NOTIFY, R_END
+	};
+	static const struct srv13_conf	conf = {
+		.steps = steps, .hook = ft_hook
+	};
+	char				url[64], env[128];
+	int				fd;
+
+	snprintf(ft_file, sizeof ft_file, "/tmp/ufetch-ft-XXXXXX");
+	fd = mkstemp(ft_file);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	ft_set("+0");
+	ft_jump = jump;
+	memset(s, 0, sizeof *s);
+	cr_assert_eq(srv13_start(s, &conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", s->port);
+	snprintf(env, sizeof env, "FAKETIME_TIMESTAMP_FILE=%s", ft_file);
+	/* ASan (make check SANITIZE=1) wants to be loaded first. */
+	run_ufetch_env(&r, NULL, ARGS("LD_PRELOAD=" FAKETIME_LIB, env,
+	    "FAKETIME_NO_CACHE=1", "ASAN_OPTIONS=verify_asan_link_order=0"),
+	    ARGS("-t", "0", "--cacert", ca(), url, url));
+	srv13_stop(s);
+	unlink(ft_file);
+	expect_exit(0, NULL);
+	expect_out("hello\nhello\n");
+	cr_expect_eq(s->nconn, 2, "%s: %d connections", jump, s->nconn);
+}
+
+Test(tls13, a_ticket_is_not_used_after_7_days, .timeout = 60)
+{
+	struct srv13	s;
+
+	if (access(FAKETIME_LIB, R_OK) != 0) {
+		cr_skip_test("no %s (Debian package faketime)", FAKETIME_LIB);
+	}
+	/*
+	 * 6 days on: offered, with the faked clock's age (a binary that
+	 * does not take LD_PRELOAD says a few ms).
+	 */
+	aged_ticket(&s, "+144h");
+	if (s.psk[1].tk == 1 && s.psk[1].age < DAY_MS) {
+		cr_skip_test("the binary does not take LD_PRELOAD (static?)");
+	}
+	cr_expect(s.psk[1].tk == 1 && s.psk[1].age >= 6 * DAY_MS,
+	    "6 days on: ticket %d, age %ld ms", s.psk[1].tk, s.psk[1].age);
+	/* 7.5 days on: past the 7 days, within the lifetime of 8. */
+	aged_ticket(&s, "+180h");
+	cr_expect_eq(s.psk[1].tk, 0, "7.5 days on: ticket %d offered, age %ld "
+	    "ms", s.psk[1].tk, s.psk[1].age);
+}
+
+/*
  * Request bodies (-d) over TLS 1.3, as tests/test_body.c and
  * test_redirect.c check them over plain HTTP: byte-exact, however
  * many records they take.
