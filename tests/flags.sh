@@ -9,7 +9,7 @@ fail() { echo "flags.sh: $*" >&2; exit 1; }
 # The commands make would run, rebuilding everything, without running
 # them, one a line.
 cmds() {
-	$make -s -n -B -f "$src/Makefile" "$@" 2>/dev/null |
+	$make -s -n -B -f "$src/Makefile" SANITIZE= "$@" 2>/dev/null |
 	    sed -e ':a' -e '/\\$/N' -e 's/\\\n//' -e 'ta'
 }
 
