@@ -946,7 +946,7 @@ key_update(struct tls13 *t, size_t len, int last)
 	};
 	unsigned char	next[UF_HASH_MAX];
 	const char	*why;
-	unsigned	alert, request;
+	unsigned	alert, request = 0;	/* for gcc -flto's sake */
 	enum uf_err	err = UF_OK;
 
 	alert = uf_tls13_parse_ku(t->hs + UF_HS_HEADER, len, &request, &why);
