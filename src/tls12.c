@@ -529,10 +529,7 @@ uf_tls12_open(struct uf_arena *ca, struct uf_arena *a, struct uf_sock *s,
 	 * between made it look otherwise (RFC 8446 4.1.3).
 	 */
 	if (uf_tls13_downgraded(eng->server_random)) {
-		return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered "
-		    "with TLS 1.2 and the sign of a TLS 1.3 server (RFC 8446 "
-		    "sentinel); someone in between removed TLS 1.3 from "
-		    "ufetch's offer", p->name);
+		return uf_tls_downgrade_fail(p, "1.2");
 	}
 	t->shaken = 1;
 	uf_note("arena: %zu bytes at the peak of the handshake", a->peak);

@@ -371,10 +371,7 @@ tls12_answer(struct tls13 *t, const struct hs *h,
 	/* Before anything else (RFC 8446 4.1.3). */
 	if (uf_tls13_downgraded(sh->random)) {
 		uf_tls13_send_alert(t, UF_ALERT_ILLEGAL_PARAMETER);
-		return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered "
-		    "with TLS %s and the sign of a TLS 1.3 server (RFC 8446 "
-		    "sentinel); someone in between removed TLS 1.3 from "
-		    "ufetch's offer", t->peer->name,
+		return uf_tls_downgrade_fail(t->peer,
 		    sh->random[UF_TLS_RANDOM - 1] == 1 ? "1.2"
 		    : "1.1 or older");
 	}
