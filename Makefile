@@ -247,8 +247,9 @@ $(STATIC_DIR)/ufetch: $(LIB_SRC) src/main.c static/fortify_shim.c $(HDRS)
 	    -Wl,--sort-section=alignment \
 	    $(STATIC_LDFLAGS) $(LDFLAGS) -s -o $@ $(filter %.c,$^) \
 	    $(BEARSSL_A)
-	@# C without exceptions never unwinds: the tables are dead weight.
-	$(STATIC_OBJCOPY) -R .eh_frame -R .eh_frame_hdr $@
+	@# C without exceptions never unwinds: the tables are dead weight;
+	@# so are the compilers' version strings (.comment).
+	$(STATIC_OBJCOPY) -R .eh_frame -R .eh_frame_hdr -R .comment $@
 	@echo "static: $@ is $$(wc -c < $@) bytes"
 
 # ./ufetch, the binary make builds and installs, is the static musl
