@@ -229,7 +229,7 @@ BEARSSL_A	?= $(firstword $(wildcard /usr/lib/$(shell $(MUSL_CC) \
 # -fno-caller-saves, -fno-thread-jumps, -fno-tree-dominator-opts: what
 # -Oz leaves on that copies code for speed (0.5, 1.0 and 0.4 KB); the
 # hot loops are BearSSL's, built apart, and ghash.c's straight-line
-# intrinsics (the same 256 MiB download time, bench/README, Size).
+# intrinsics (the same 256 MiB download CPU, bench/README, Sizes).
 # -malign-data=abi: arrays at the ABI's alignment, not 32 bytes (0.3
 # KB of padding); the link sorts sections by alignment (0.1 KB more).
 STATIC_CFLAGS	= -std=c11 $(WARN) -D_GNU_SOURCE -DUF_LIBC='"musl"' \
