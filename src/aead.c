@@ -20,14 +20,13 @@
 #define CHACHA20_KEY	32
 #define SEQ_BYTES	8	/* the sequence number's share of the nonce */
 
-/* The x86-64 ChaCha20 and Poly1305 of src/tls12.c (see its note). */
+/* The ChaCha20 and Poly1305 of src/tls12.c (see its note). */
 #if defined(__x86_64__)
 #define CHACHA20_RUN	br_chacha20_sse2_run
-#define POLY1305_RUN	br_poly1305_ctmulq_run
 #else
 #define CHACHA20_RUN	br_chacha20_ct_run
-#define POLY1305_RUN	br_poly1305_ctmul_run
 #endif
+#define POLY1305_RUN	br_poly1305_ctmul_run
 
 /*
  * The AES-CTR and GHASH to use, chosen once a run. On x86-64 only the

@@ -632,9 +632,10 @@ follow(struct fetch *f, size_t mark)
 	struct uf_url		*nu;
 	struct uf_url_from	from;
 	struct uf_proxy		*np;
-	char			clean[256], why[300], *to;
+	char			clean[256], why[300], *to = NULL;
 	enum uf_err		err;
 
+	/* to is set when it returns UF_OK (gcc -flto cannot tell). */
 	err = uf_redirect_target(&f->rr, f->a, r, f->url, f->o->max_redirs,
 	    &to);
 	if (err != UF_OK) {

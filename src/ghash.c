@@ -208,6 +208,19 @@ ghash_vclmul(void *y, const void *h, const void *data, size_t len)
 }
 
 /*
+ * Whether the CPU has PCLMULQDQ and SSSE3: the test of BearSSL's
+ * br_ghash_pclmul_get(), which would also link its 1.9 KB GHASH.
+ */
+static int
+has_clmul(void)
+{
+	unsigned	a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_PCLMUL)
+	    && (c & bit_SSSE3);
+}
+
+/*
  * Whether the CPU has AVX-512 (F, BW) and VPCLMULQDQ, and the kernel
  * saves the 512-bit registers (XCR0: SSE, AVX, opmask, ZMM state).
  * valgrind, which cannot run AVX-512, hides it here.
@@ -234,14 +247,14 @@ has_vclmul(void)
 br_ghash
 uf_ghash_clmul_get(void)
 {
-	return br_ghash_pclmul_get() != 0 ? &ghash_clmul : 0;
+	return has_clmul() ? &ghash_clmul : 0;
 }
 
 /* see ghash.h */
 br_ghash
 uf_ghash_vclmul_get(void)
 {
-	return br_ghash_pclmul_get() != 0 && has_vclmul() ? &ghash_vclmul : 0;
+	return has_clmul() && has_vclmul() ? &ghash_vclmul : 0;
 }
 
 #else

@@ -20,8 +20,9 @@
 /*
  * The GHASH to give the engine: the 16-block one where the CPU and the
  * kernel allow AVX-512, else the 8-block one where the CPU has
- * PCLMULQDQ (BearSSL's test, br_ghash_pclmul_get()), else 0, and then
- * the engine keeps what br_ssl_engine_set_default_aes_gcm() chose.
+ * PCLMULQDQ and SSSE3 (BearSSL's br_ghash_pclmul_get() test), else 0,
+ * and then the engine keeps what br_ssl_engine_set_default_aes_gcm()
+ * chose.
  */
 br_ghash	uf_ghash_get(void);
 

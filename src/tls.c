@@ -70,14 +70,11 @@ uf_tls_describe(void)
 {
 	switch (uf_aead_aes()) {
 	case UF_AES_FAST:
-		return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), AES-GCM "
-		    "first";
+		return "AES-GCM first";
 	case UF_AES_SLOW:
-		return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), "
-		    "ChaCha20-Poly1305 first";
+		return "ChaCha20-Poly1305 first";
 	}
-	return "TLS 1.3 (ufetch's own) and TLS 1.2 (BearSSL), "
-	    "ChaCha20-Poly1305 only (no AES instructions)";
+	return "ChaCha20-Poly1305 only (no AES instructions)";
 }
 
 /* see tls_inner.h */
@@ -136,6 +133,16 @@ uf_tls_target(struct uf_tls_peer *p, const struct uf_url *u)
 	p->x.ip = p->ip;
 	p->x.iplen = p->iplen;
 	return UF_OK;
+}
+
+/* see tls_inner.h */
+enum uf_err
+uf_tls_downgrade_fail(const struct uf_tls_peer *p, const char *version)
+{
+	return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered with "
+	    "TLS %s and the sign of a TLS 1.3 server (RFC 8446 sentinel); "
+	    "someone in between removed TLS 1.3 from ufetch's offer",
+	    p->name, version);
 }
 
 /* see tls_inner.h */

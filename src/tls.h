@@ -55,7 +55,7 @@ enum uf_err	uf_tls_open(struct uf_arena *ca, struct uf_arena *a,
 		    const struct uf_tls_opts *o,
 		    const struct uf_io_class ***io, int *again);
 
-/* "TLS 1.2 (BearSSL), AES-GCM first" and the like, for -V. */
+/* The cipher suites' order, "AES-GCM first" and the like, for -V. */
 const char	*uf_tls_describe(void);
 
 #endif

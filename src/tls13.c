@@ -371,10 +371,7 @@ tls12_answer(struct tls13 *t, const struct hs *h,
 	/* Before anything else (RFC 8446 4.1.3). */
 	if (uf_tls13_downgraded(sh->random)) {
 		uf_tls13_send_alert(t, UF_ALERT_ILLEGAL_PARAMETER);
-		return uf_fail(UF_E_TLS, "TLS downgrade detected: %s answered "
-		    "with TLS %s and the sign of a TLS 1.3 server (RFC 8446 "
-		    "sentinel); someone in between removed TLS 1.3 from "
-		    "ufetch's offer", t->peer->name,
+		return uf_tls_downgrade_fail(t->peer,
 		    sh->random[UF_TLS_RANDOM - 1] == 1 ? "1.2"
 		    : "1.1 or older");
 	}
@@ -946,7 +943,7 @@ key_update(struct tls13 *t, size_t len, int last)
 	};
 	unsigned char	next[UF_HASH_MAX];
 	const char	*why;
-	unsigned	alert, request;
+	unsigned	alert, request = 0;	/* for gcc -flto's sake */
 	enum uf_err	err = UF_OK;
 
 	alert = uf_tls13_parse_ku(t->hs + UF_HS_HEADER, len, &request, &why);

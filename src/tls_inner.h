@@ -49,6 +49,14 @@ int		uf_tls_seed(unsigned char *buf, size_t len);
 enum uf_err	uf_tls_alert_fail(const struct uf_tls_peer *p, unsigned alert);
 
 /*
+ * Record that p answered with TLS version ("1.2", ...) and the RFC
+ * 8446 downgrade sentinel in its random, for either engine, and
+ * return UF_E_TLS.
+ */
+enum uf_err	uf_tls_downgrade_fail(const struct uf_tls_peer *p,
+		    const char *version);
+
+/*
  * TLS 1.2 with BearSSL's engine over the connected socket s. On
  * success *io is the transport. Returns UF_OK, UF_E_CERT, UF_E_TLS,
  * UF_E_NET, UF_E_TIMEOUT or UF_E_PROTO (arena), recorded.

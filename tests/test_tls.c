@@ -814,7 +814,7 @@ Test(tls, large_body_byte_exact)
  * Each suite ufetch offers, the server held to that one: a request
  * body up (ufetch encrypts) and 1 MB down (ufetch decrypts), both
  * through our GHASH (src/ghash.c) for AES-GCM and through the SSE2
- * ChaCha20 and the 64-bit Poly1305 that tls.c picks on x86-64. A wrong
+ * ChaCha20 and the Poly1305 (ctmul) that tls12.c picks on x86-64. A wrong
  * tag on either side ends the connection, not with exit 0.
  */
 Test(tls, every_suite_offered_carries_bodies_both_ways)
