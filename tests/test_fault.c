@@ -159,9 +159,10 @@ Test(fault, url_that_fills_the_arena)
 }
 
 /*
- * The URL lengths the manual promises (LIMITS): 20000 bytes over HTTP
- * and 9000 over HTTPS, a long path as much as a long query (a URL took
- * a third more room when its path was long).
+ * A little under the URL lengths the manual states (LIMITS, measured:
+ * about 37400 bytes over HTTP, 34400 over TLS 1.2 as served here): 36000
+ * and 33000, a long path as much as a long query (a URL took a third
+ * more room when its path was long).
  */
 Test(fault, long_urls_fit)
 {
@@ -171,7 +172,7 @@ Test(fault, long_urls_fit)
 	};
 	static const struct srv_tls	tls = {
 		{ "leaf-ec.der", "int.der" }, "leaf-ec.key.der", NULL, 0 };
-	static char	u[20000];
+	static char	u[36001];
 	struct srv	s;
 	char		ca[4200];
 	int		n, q;
@@ -189,8 +190,8 @@ Test(fault, long_urls_fit)
 		cr_assert_eq(srv_start_tls(&s, steps, &tls), 0);
 		n = snprintf(u, sizeof u, "https://localhost:%u/%s", s.port,
 		    q ? "x?" : "");
-		memset(u + n, 'a', 9000 - (size_t)n);
-		u[9000] = '\0';
+		memset(u + n, 'a', 33000 - (size_t)n);
+		u[33000] = '\0';
 		run_ufetch(&r, NULL, ARGS("--cacert", pki(ca, sizeof ca,
 		    "ca.pem"), u));
 		srv_stop(&s);
