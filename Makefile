@@ -146,11 +146,21 @@ manlint:
 		groff -man -ww -z $(S)/man/ufetch.1; \
 	fi
 
+# The shell scripts (bench/, tests/, fuzz/, CI) stay shellcheck-clean;
+# skipped, and said, where shellcheck is not installed (CI installs it).
+shlint:
+	@if command -v shellcheck >/dev/null 2>&1; then \
+		cd $(S) && shellcheck bench/*.sh tests/*.sh tests/pki/*.sh \
+		    tests/pss/*.sh fuzz/*.sh .ci/run; \
+	else \
+		echo "shlint: no shellcheck, skipped"; \
+	fi
+
 # The integration tests run against ./ufetch and, when that is the
 # static musl build, against the dynamic link too: another C library,
 # resolver and getopt (musl found a crash glibc hid), and the one
 # LD_PRELOAD (faketime) can reach, so every test runs.
-check: $(BIN) $(DYN) $(B)/unit $(B)/cli warnings manlint
+check: $(BIN) $(DYN) $(B)/unit $(B)/cli warnings manlint shlint
 	$(B)/unit
 	UFETCH=$(CURDIR)/$(BIN) $(B)/cli
 	cmp -s $(BIN) $(DYN) || UFETCH=$(CURDIR)/$(DYN) $(B)/cli
@@ -321,5 +331,5 @@ distcheck: dist
 clean:
 	rm -rf ufetch build
 
-.PHONY: check-dynamic static all check clean warnings manlint FORCE \
+.PHONY: check-dynamic static all check clean warnings manlint shlint FORCE \
 	memcheck fuzz fuzz-seeds bench install uninstall dist distcheck

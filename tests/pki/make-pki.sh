@@ -148,6 +148,8 @@ rsakey() { openssl genpkey -algorithm RSA -pkeyopt \
 selfca() {
 	openssl req -new -key "$1.key" -subj "/CN=$2/O=ufetch tests" \
 	    -out "work/$1.csr"
+	# $GOOD is two words: -startdate and -enddate with their values.
+	# shellcheck disable=SC2086
 	openssl ca -batch -config work/ca.cnf -selfsign -keyfile "$1.key" \
 	    -extensions v3_ca $GOOD -in "work/$1.csr" -out "$1.crt" \
 	    -notext 2>/dev/null
@@ -157,6 +159,8 @@ selfca() {
 sign() {
 	SAN="$6" openssl req -new -key "$1.key" -subj "/CN=$2" \
 	    -out "work/$1.csr"
+	# DATES ($5) is options and their values, split on purpose.
+	# shellcheck disable=SC2086
 	SAN="$6" openssl ca -batch -config work/ca.cnf -cert "$3.crt" \
 	    -keyfile "$3.key" -extensions "$4" $5 -in "work/$1.csr" \
 	    -out "$1.crt" -notext 2>/dev/null
