@@ -28,7 +28,10 @@
  * data handed out lies in the record buffer and is, byte for byte, a
  * prefix of the data the server sealed in its application records (a
  * record that was tampered with, or sent under a key the client does
- * not hold, never delivers anything).
+ * not hold, never delivers anything). What the client sent back (a
+ * request written when the transport is ready, KeyUpdate answers, one
+ * alert at most, last) opens under the client's keys, which change
+ * after each KeyUpdate it sent.
  *
  * FUZZREC_TRACE=1 in the environment prints how each run ended. To
  * reach the transport's static functions, this file includes
@@ -80,6 +83,8 @@ static unsigned char		hsbuf[UF_TLS13_HS_MAX];
 
 static struct tls13		cl;	/* the client under test */
 static struct tls13		sv;	/* the server's write side */
+static struct tls13		cw;	/* the client's, to open what it
+					   sent */
 static struct uf_sock		sock;
 static struct uf_tls_peer	peer = { .name = "fuzz.example",
 				    .port = 443 };
@@ -94,6 +99,17 @@ static size_t			wlen, nrec;
 static unsigned char		hsq[WIRE_MAX];
 static size_t			hsq_len;
 static int			sv_phase;
+
+/* What the client writes once the transport is ready. */
+static const char		request[] = "GET / HTTP/1.1\r\n"
+				    "Host: fuzz.example\r\n\r\n";
+/* The KeyUpdate it answers with: update_not_requested. */
+static const unsigned char	ku_answer[] = { UF_HS_KEY_UPDATE, 0, 0, 1,
+				    0 };
+static int			wrote;
+
+/* What the client sent, read back. */
+static unsigned char		back[WIRE_MAX];
 
 /* The application data sealed, in order, and how much was read. */
 static unsigned char		sealed[WIRE_MAX];
@@ -279,12 +295,21 @@ op_rec(struct in *in, unsigned op)
 	return 0;
 }
 
+/* The next generation of t's write key (RFC 8446 7.2). */
+static void
+next_key(struct tls13 *t)
+{
+	unsigned char	next[UF_HASH_MAX];
+
+	uf_hkdf_expand_label(t->hash, t->wsecret, "traffic upd", NULL, 0,
+	    next, t->hlen);
+	uf_tls13_set_keys(t, 0, next);
+}
+
 /* After a whole handshake message: the server's keys change as ours. */
 static void
 sv_next_keys(const unsigned char *m, size_t len)
 {
-	unsigned char	next[UF_HASH_MAX];
-
 	if (sv_phase == PH_HELLO) {
 		uf_tls13_set_keys(&sv, 0, secret(&sv, SEC_S_HS));
 		sv_phase = PH_HS;
@@ -293,9 +318,7 @@ sv_next_keys(const unsigned char *m, size_t len)
 		sv_phase = PH_APP;
 	} else if (sv_phase == PH_APP && m[0] == UF_HS_KEY_UPDATE && len == 1
 	    && m[UF_HS_HEADER] <= 1) {
-		uf_hkdf_expand_label(sv.hash, sv.wsecret, "traffic upd", NULL,
-		    0, next, sv.hlen);
-		uf_tls13_set_keys(&sv, 0, next);
+		next_key(&sv);
 	}
 }
 
@@ -406,6 +429,7 @@ cl_keys(unsigned s, unsigned c)
 {
 	uf_tls13_set_keys(&cl, 1, secret(&cl, s));
 	uf_tls13_set_keys(&cl, 0, secret(&cl, c));
+	uf_tls13_set_keys(&cw, 0, secret(&cw, c));
 }
 
 /*
@@ -457,6 +481,14 @@ app_phase(uint32_t st)
 	size_t				len, k;
 	enum uf_err			err;
 
+	/* fetch.c writes its request first. */
+	err = (*io)->write(io, request, sizeof request - 1,
+	    "sending the request");
+	if (err != UF_OK) {
+		failed(err);
+		return;
+	}
+	wrote = 1;
 	for (;;) {
 		err = (*io)->recv_buf(io, &buf, &len, "reading the response");
 		if (err != UF_OK) {
@@ -486,6 +518,77 @@ app_phase(uint32_t st)
 	(*io)->close(io);
 }
 
+/*
+ * Everything the client sent, in fd: records that open under its keys
+ * (plaintext before it had any), holding the request (first), our
+ * KeyUpdate answer, or an alert (last).
+ */
+static void
+check_sent(int fd)
+{
+	unsigned char	*r;
+	size_t		n = 0, off, rlen, plen;
+	unsigned	ct;
+	ssize_t		k;
+	int		request_seen = 0, alert_seen = 0;
+
+	while ((k = recv(fd, back + n, sizeof back - n, MSG_DONTWAIT)) > 0) {
+		n += (size_t)k;
+	}
+	for (off = 0; off < n; off += UF_REC_HEADER + rlen) {
+		r = back + off;
+		if (n - off < UF_REC_HEADER || alert_seen) {
+			abort();
+		}
+		rlen = (size_t)r[3] << 8 | r[4];
+		if (rlen > n - off - UF_REC_HEADER || r[1] != 3 || r[2] != 3) {
+			abort();
+		}
+		if (!cw.wr_on) {
+			ct = r[0];
+			plen = rlen;
+		} else {
+			if (r[0] != UF_CT_APP || rlen < UF_AEAD_TAG + 1) {
+				abort();
+			}
+			plen = rlen - UF_AEAD_TAG;
+			if (!uf_aead_open(&cw.wr, r, UF_REC_HEADER,
+			    r + UF_REC_HEADER, plen, r + UF_REC_HEADER + plen)) {
+				abort();
+			}
+			ct = uf_tls13_unpad(r + UF_REC_HEADER, &plen);
+		}
+		r += UF_REC_HEADER;
+		switch (ct) {
+		case UF_CT_APP:
+			if (!wrote || request_seen || plen != sizeof request - 1
+			    || memcmp(r, request, plen) != 0) {
+				abort();
+			}
+			request_seen = 1;
+			break;
+		case UF_CT_HANDSHAKE:
+			if (!request_seen || plen != sizeof ku_answer
+			    || memcmp(r, ku_answer, plen) != 0) {
+				abort();
+			}
+			next_key(&cw);
+			break;
+		case UF_CT_ALERT:
+			if (plen != 2 || r[0] < 1 || r[0] > 2) {
+				abort();
+			}
+			alert_seen = 1;
+			break;
+		default:
+			abort();
+		}
+	}
+	if (wrote != request_seen || cl.alerted != alert_seen) {
+		abort();
+	}
+}
+
 /* With FUZZREC_TRACE set: how the run ended, to check the seeds. */
 static void
 trace(int phase)
@@ -507,6 +610,9 @@ static void
 run(int fd, unsigned suite, int phase, uint32_t ack_seed)
 {
 	memset(&cl, 0, sizeof cl);
+	memset(&cw, 0, sizeof cw);
+	set_suite(&cw, suite);
+	wrote = 0;
 	cl.vtable = &t13_class;
 	cl.sock = &sock;
 	cl.peer = &peer;
@@ -608,6 +714,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	run(sp[0], suite, phase, cfg >> FUZZREC_ACK_SHIFT);
+	check_sent(sp[1]);
 	close(sp[0]);
 	close(sp[1]);
 	return 0;
