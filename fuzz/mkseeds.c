@@ -272,7 +272,7 @@ tls13rec_seeds(const char *dir)
 	static const unsigned	suites[] = { FUZZREC_SUITE_AES128,
 				    FUZZREC_SUITE_AES256,
 				    FUZZREC_SUITE_CHACHA };
-	unsigned char	fin[32], nst[4 + 4 + 1 + 2 + 2000 + 2];
+	unsigned char	fin[32], nst[4 + 4 + 1 + 2 + 2000 + 2], part[2000];
 	struct rin	r;
 	size_t		i;
 	int		k = 0;
@@ -322,6 +322,22 @@ tls13rec_seeds(const char *dir)
 	    sizeof rfc8448_certificate_verify - 4, 0, 1);
 	r_hs(&r, 20, fin, 32, 0, 0);
 	r_rec(&r, 23, resp, sizeof resp - 1, 0);
+	r_put(dir, &k, &r);
+	/* A user_canceled during the handshake is let pass. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+	r_rec(&r, 21, canceled, 2, 0);
+	r_hs(&r, 20, fin, 32, 0, 0);
+	r_rec(&r, 23, resp, sizeof resp - 1, 0);
+	r_put(dir, &k, &r);
+	/* Records bringing more than the message buffer holds. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+	/* A Certificate of 17392 bytes, 2000 in the first record. */
+	memset(part, 0, sizeof part);
+	part[0] = 11;
+	part[2] = 0x43;
+	part[3] = 0xf0;
+	r_rec(&r, 22, part, sizeof part, 0);
+	r_rec(&r, 22, NULL, 16384, 0);
 	r_put(dir, &k, &r);
 	/* Tickets, key updates both ways, alerts, partial reads. */
 	r_start(&r, FUZZREC_SUITE_CHACHA, FUZZREC_AT_APP, 5);
