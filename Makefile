@@ -181,7 +181,7 @@ memcheck: $(DYN) build/cli
 # libFuzzer targets (clang, Debian's libclang-rt-14-dev), seeded from
 # the unit-test tables and the test PKI.
 FUZZ_SECONDS	?= 10
-FUZZ_TARGETS	= url http der trust pss tls13 netrc
+FUZZ_TARGETS	= url http der trust pss tls13 tls13rec netrc
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Itests
@@ -190,7 +190,16 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC) $(HDRS) $(wildcard fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) -lbearssl
 
-build/fuzz/mkseeds: fuzz/mkseeds.c fuzz/fuzz_tls13.h tests/http_cases.h \
+# fuzz_tls13rec drives the transport's static functions: it includes
+# src/tls13.c, so it is linked without it.
+build/fuzz/fuzz_tls13rec: fuzz/fuzz_tls13rec.c $(LIB_SRC) $(HDRS) \
+    $(wildcard fuzz/*.h) tests/hex.h tests/rfc8448.h
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< \
+	    $(filter-out src/tls13.c,$(LIB_SRC)) -lbearssl
+
+build/fuzz/mkseeds: fuzz/mkseeds.c fuzz/fuzz_tls13.h fuzz/fuzz_tls13rec.h \
+    tests/http_cases.h \
     tests/url_cases.h tests/netrc_cases.h tests/hex.h tests/pss/vectors.h \
     tests/rfc8448_msgs.h
 	@mkdir -p build/fuzz

@@ -5,8 +5,11 @@
  * fuzz_netrc.c's hosts) and DIR/pss (tests/pss/vectors.h: its valid
  * signatures in fuzz_pss.c's RAW mode, and each key and hash in its
  * ENCODE mode) and DIR/tls13 (the messages of RFC 8448 section 3,
- * tests/rfc8448_msgs.h, and a few of our own). DER and PEM seeds are
- * copied from tests/pki by the Makefile.
+ * tests/rfc8448_msgs.h, and a few of our own) and DIR/tls13rec
+ * (streams of records in fuzz_tls13rec.h's language: handshakes from
+ * each starting point, data, tickets, key updates, alerts, and records
+ * at and past the limits). DER and PEM seeds are copied from
+ * tests/pki by the Makefile.
  */
 #include <sys/stat.h>
 
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz_tls13.h"
+#include "fuzz_tls13rec.h"
 #include "hex.h"
 #include "http_cases.h"
 #include "netrc_cases.h"
@@ -152,6 +156,252 @@ tls13_seeds(const char *dir)
 	put13(dir, k++, FUZZ13_UNPAD, rec, n + 9);
 }
 
+/* A fuzz_tls13rec input being written. */
+struct rin {
+	unsigned char	b[4096];
+	size_t		n;
+};
+
+static void
+r_bytes(struct rin *r, const void *p, size_t len)
+{
+	if (len > sizeof r->b - r->n) {
+		len = sizeof r->b - r->n;
+	}
+	memcpy(r->b + r->n, p, len);
+	r->n += len;
+}
+
+static void
+r_u8(struct rin *r, unsigned v)
+{
+	unsigned char	c = (unsigned char)v;
+
+	r_bytes(r, &c, 1);
+}
+
+static void
+r_u16(struct rin *r, size_t v)
+{
+	r_u8(r, (unsigned)(v >> 8 & 0xff));
+	r_u8(r, (unsigned)(v & 0xff));
+}
+
+static void
+r_start(struct rin *r, unsigned suite, unsigned at, unsigned ack)
+{
+	r->n = 0;
+	r_u8(r, suite | at << FUZZREC_AT_SHIFT | ack << FUZZREC_ACK_SHIFT);
+}
+
+/* A record of inner type: len bytes of p (NULL: the fill, last op). */
+static void
+r_rec(struct rin *r, unsigned inner, const void *p, size_t len, size_t pad)
+{
+	r_u8(r, FUZZREC_REC);
+	r_u8(r, inner);
+	r_u16(r, len);
+	r_u16(r, pad);
+	if (p != NULL) {
+		r_bytes(r, p, len);
+	}
+}
+
+static void
+r_flip(struct rin *r, unsigned inner, const void *p, size_t len,
+    unsigned bit)
+{
+	r_u8(r, FUZZREC_REC | FUZZREC_FLIP);
+	r_u8(r, inner);
+	r_u16(r, len);
+	r_u16(r, 0);
+	r_u16(r, bit);
+	r_bytes(r, p, len);
+}
+
+/* A handshake message body (NULL: the fill, last op). */
+static void
+r_hs(struct rin *r, unsigned type, const void *body, size_t len,
+    unsigned split, int hold)
+{
+	r_u8(r, FUZZREC_HS | (hold ? FUZZREC_HOLD : 0));
+	r_u8(r, type);
+	r_u16(r, len);
+	r_u8(r, split);
+	if (body != NULL) {
+		r_bytes(r, body, len);
+	}
+}
+
+/* An RFC 8448 message, which has its 4-byte header. */
+static void
+r_msg(struct rin *r, const unsigned char *m, size_t len, unsigned split)
+{
+	r_hs(r, m[0], m + 4, len - 4, split, 0);
+}
+
+static void
+r_raw(struct rin *r, const void *p, size_t len)
+{
+	r_u8(r, FUZZREC_RAW);
+	r_u16(r, len);
+	r_bytes(r, p, len);
+}
+
+static void
+r_put(const char *dir, int *k, const struct rin *r)
+{
+	put(dir, "tls13rec", (*k)++, r->b, r->n, "");
+}
+
+/* fuzz_tls13rec's streams. */
+static void
+tls13rec_seeds(const char *dir)
+{
+	static const char	resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 5"
+				    "\r\n\r\nhello";
+	static const unsigned char	close_notify[] = { 1, 0 },
+					canceled[] = { 1, 90 },
+					fatal[] = { 2, 40 },
+					ku_req[] = { 1 }, ku_no[] = { 0 },
+					padded[] = { 'h', 'i', 23, 0, 0, 0 },
+					plain_alert[] = { 21, 3, 3, 0, 2, 2,
+					    40 },
+					too_long[] = { 23, 3, 3, 0x41, 0x01 },
+					cut[] = { 23, 3, 3, 0, 32, 1, 2, 3 };
+	static const unsigned	suites[] = { FUZZREC_SUITE_AES128,
+				    FUZZREC_SUITE_AES256,
+				    FUZZREC_SUITE_CHACHA };
+	unsigned char	fin[32], nst[4 + 4 + 1 + 2 + 2000 + 2], part[2000];
+	struct rin	r;
+	size_t		i;
+	int		k = 0;
+
+	memset(fin, 0x5a, sizeof fin);
+	/* A ticket too big for the buffer after the handshake. */
+	memset(nst, 0, sizeof nst);
+	nst[3] = 60;
+	nst[9] = 2000 >> 8;
+	nst[10] = 2000 & 0xff;
+	memset(nst + 11, 't', 2000);
+
+	for (i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+		/* A response and close_notify, after the handshake. */
+		r_start(&r, suites[i], FUZZREC_AT_APP, 0);
+		r_rec(&r, 23, resp, sizeof resp - 1, 0);
+		r_rec(&r, 21, close_notify, 2, 0);
+		r_put(dir, &k, &r);
+		/* The whole handshake from the ServerHello on. */
+		r_start(&r, suites[i], FUZZREC_AT_HELLO, 0);
+		r_u8(&r, FUZZREC_CCS);
+		r_msg(&r, rfc8448_server_hello, sizeof rfc8448_server_hello,
+		    0);
+		r_u8(&r, FUZZREC_CCS);
+		r_msg(&r, rfc8448_encrypted_extensions,
+		    sizeof rfc8448_encrypted_extensions, 0);
+		r_msg(&r, rfc8448_certificate, sizeof rfc8448_certificate,
+		    100);
+		r_msg(&r, rfc8448_certificate_verify,
+		    sizeof rfc8448_certificate_verify, 0);
+		r_hs(&r, 20, fin, i == 1 ? 48 : 32, 0, 0);
+		r_msg(&r, rfc8448_new_session_ticket,
+		    sizeof rfc8448_new_session_ticket, 0);
+		r_rec(&r, 23, resp, sizeof resp - 1, 7);
+		r_rec(&r, 21, close_notify, 2, 0);
+		r_put(dir, &k, &r);
+	}
+	/* From the handshake keys: messages held into one record. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+	r_hs(&r, rfc8448_encrypted_extensions[0],
+	    rfc8448_encrypted_extensions + 4,
+	    sizeof rfc8448_encrypted_extensions - 4, 0, 1);
+	r_hs(&r, rfc8448_certificate[0], rfc8448_certificate + 4,
+	    sizeof rfc8448_certificate - 4, 0, 1);
+	r_hs(&r, rfc8448_certificate_verify[0],
+	    rfc8448_certificate_verify + 4,
+	    sizeof rfc8448_certificate_verify - 4, 0, 1);
+	r_hs(&r, 20, fin, 32, 0, 0);
+	r_rec(&r, 23, resp, sizeof resp - 1, 0);
+	r_put(dir, &k, &r);
+	/* A user_canceled during the handshake is let pass. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+	r_rec(&r, 21, canceled, 2, 0);
+	r_hs(&r, 20, fin, 32, 0, 0);
+	r_rec(&r, 23, resp, sizeof resp - 1, 0);
+	r_put(dir, &k, &r);
+	/* Records bringing more than the message buffer holds. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+	/* A Certificate of 17392 bytes, 2000 in the first record. */
+	memset(part, 0, sizeof part);
+	part[0] = 11;
+	part[2] = 0x43;
+	part[3] = 0xf0;
+	r_rec(&r, 22, part, sizeof part, 0);
+	r_rec(&r, 22, NULL, 16384, 0);
+	r_put(dir, &k, &r);
+	/* Tickets, key updates both ways, alerts, partial reads. */
+	r_start(&r, FUZZREC_SUITE_CHACHA, FUZZREC_AT_APP, 5);
+	r_msg(&r, rfc8448_new_session_ticket,
+	    sizeof rfc8448_new_session_ticket, 9);
+	r_rec(&r, 23, resp, sizeof resp - 1, 32);
+	r_hs(&r, 24, ku_req, 1, 0, 0);
+	r_rec(&r, 23, resp, 10, 0);
+	r_rec(&r, 23, "", 0, 0);
+	r_hs(&r, 24, ku_no, 1, 0, 0);
+	r_rec(&r, 0, padded, sizeof padded, 3);
+	r_rec(&r, 21, canceled, 2, 0);
+	r_rec(&r, 21, close_notify, 2, 0);
+	r_put(dir, &k, &r);
+	/* Two tickets in one record; one too big, in pieces. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_hs(&r, rfc8448_new_session_ticket[0],
+	    rfc8448_new_session_ticket + 4,
+	    sizeof rfc8448_new_session_ticket - 4, 0, 1);
+	r_msg(&r, rfc8448_new_session_ticket,
+	    sizeof rfc8448_new_session_ticket, 0);
+	r_hs(&r, 4, nst, sizeof nst, 255, 0);
+	r_rec(&r, 23, resp, sizeof resp - 1, 0);
+	r_put(dir, &k, &r);
+	/* A KeyUpdate not alone in its record; a fatal alert. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_hs(&r, 24, ku_req, 1, 0, 1);
+	r_msg(&r, rfc8448_new_session_ticket,
+	    sizeof rfc8448_new_session_ticket, 0);
+	r_put(dir, &k, &r);
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_rec(&r, 21, fatal, 2, 0);
+	r_put(dir, &k, &r);
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_raw(&r, plain_alert, sizeof plain_alert);
+	r_put(dir, &k, &r);
+	/* Tampering, framing and size limits. */
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_rec(&r, 23, resp, 5, 0);
+	r_flip(&r, 23, resp, sizeof resp - 1, 8 * 10);
+	r_put(dir, &k, &r);
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_raw(&r, too_long, sizeof too_long);
+	r_put(dir, &k, &r);
+	r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+	r_rec(&r, 23, resp, 5, 0);
+	r_raw(&r, cut, sizeof cut);
+	r_put(dir, &k, &r);
+	for (i = 0; i < 2; i++) {
+		/* The largest record, and one byte more. */
+		r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+		r_rec(&r, 23, NULL, 16384 + i, 0);
+		r_put(dir, &k, &r);
+		r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_APP, 0);
+		/* ... the padding counting in (RFC 8446 5.4). */
+		r_rec(&r, 23, resp, 5, 16384 - 5 + i);
+		r_put(dir, &k, &r);
+		/* The largest handshake message, and one byte more. */
+		r_start(&r, FUZZREC_SUITE_AES128, FUZZREC_AT_HS, 0);
+		r_hs(&r, 11, NULL, 16384 + 1024 - 4 + i, 0, 0);
+		r_put(dir, &k, &r);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,6 +429,9 @@ main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/tls13", argv[1]);
 	mkdir(path, 0755);
 	tls13_seeds(argv[1]);
+	snprintf(path, sizeof path, "%s/tls13rec", argv[1]);
+	mkdir(path, 0755);
+	tls13rec_seeds(argv[1]);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		put(argv[1], "http", (int)i, cases[i].in, cases[i].len,
 		    cases[i].head ? "\x07\x01" : "\x07\x00");
