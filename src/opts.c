@@ -50,7 +50,7 @@ usage(int fd)
 	    "  --fail-with-body    write an HTTP error's body (still 8)\n"
 	    "  -w, --write-out FMT after each URL: %{http_code} ...\n"
 	    "  -P, --parallel N    N URLs at a time (1-64), output in order;\n"
-	    "                      about 400 KiB + 125 KiB per URL in flight\n"
+	    "                      about 400 KiB + 150 KiB per URL in flight\n"
 	    "  --parallel-host M   at most M connections per origin (default 6)\n"
 	    "  --shard I/N         the URLs whose origin is in shard I of N\n"
 	    "  -k, --insecure      do not check the server's certificate\n"
