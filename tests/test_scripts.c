@@ -694,6 +694,39 @@ Test(scripts, retry_backs_off_and_ends_with_the_last_status, .timeout = 30)
 	cr_expect_eq(lines_with(r.err, "ufetch: "), 1, "%s", r.err);
 }
 
+/*
+ * A timed-out attempt, a 408 and a 504 are retried through the binary;
+ * -m bounds each attempt, not all of them: the run outlasts -m and
+ * succeeds.
+ */
+Test(scripts, retry_after_a_timeout_408_and_504_with_m_per_attempt)
+{
+	static const struct srv_step	steps[] = {
+		S_READ, S_SLEEP(900),
+		S_FROM(2),
+		S_READ, S_SEND("HTTP/1.1 408 Request Timeout\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n"),
+		S_FROM(3),
+		S_READ, S_SEND("HTTP/1.1 504 Gateway Timeout\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n"),
+		S_FROM(4),
+		S_READ, S_SEND(OK200("2\r\n\r\nok")), S_END
+	};
+	struct srv	s;
+
+	run_srv(&r, &s, steps, ARGS("-m", "0.6", "--retry", "3",
+	    "--retry-delay", "0.05"), "/");
+	expect_exit(0, "timed out waiting for the response (max time "
+	    "reached); retry 1 of 3");
+	expect_out("ok");
+	cr_expect(has(r.err, "HTTP Error 408: Request Timeout; retry 2 of 3")
+	    && has(r.err, "HTTP Error 504: Gateway Timeout; retry 3 of 3"),
+	    "%s", r.err);
+	cr_expect_eq(s.nconn, 4);
+	/* Longer than one -m: each attempt had its own. */
+	cr_expect_gt(r.secs, 0.6);
+}
+
 /* A request with a body is retried only when it cannot have acted. */
 Test(scripts, a_post_is_retried_only_when_not_processed)
 {
