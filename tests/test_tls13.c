@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1008,17 +1009,21 @@ Test(tls13, tickets_are_per_port)
  * lifetime says. ufetch's clock (CLOCK_MONOTONIC, whence uf_now()) is
  * libfaketime's, read from a file on every call, so only a binary that
  * takes LD_PRELOAD (the dynamic one) can be tested: the server sends a
- * ticket of 8 days' lifetime, then moves the clock on, and the next
- * URL (a new connection: Connection: close) may offer it or not. -t 0:
- * no deadline is crossed by the jump.
+ * ticket of 8 days' lifetime; ufetch reads its URLs from a FIFO, and
+ * only once the first URL is over (the ticket taken in: it came before
+ * the body) is the clock moved on and the second URL written, whose new
+ * connection (Connection: close) may offer the ticket or not. Moving
+ * the clock from the server, right after the ticket, raced with ufetch
+ * taking the ticket in (age 0). -t 0: no deadline is crossed.
  */
 
 /* Where Debian's faketime package puts the library (as test_small.c). */
 #define FAKETIME_LIB	"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 #define DAY_MS		(24L * 3600 * 1000)
 
-static char		ft_file[64];
+static char		ft_file[64], ft_fifo[64], ft_url[64];
 static const char	*ft_jump;
+static volatile int	ft_served;	/* the first URL's answer went */
 
 /* ft_file holds spec (a FAKETIME offset), replaced whole. */
 static void
@@ -1038,7 +1043,37 @@ ft_set(const char *spec)
 static void
 ft_hook(void)
 {
+	ft_served = 1;
+}
+
+/* The URL list: the URL; once it is over, the jump, the URL again. */
+static void *
+ft_writer(void *arg)
+{
+	char	line[80];
+	int	fd, i, n;
+
+	(void)arg;
+	fd = open(ft_fifo, O_WRONLY);
+	if (fd < 0) {
+		return NULL;
+	}
+	n = snprintf(line, sizeof line, "%s\n", ft_url);
+	if (write(fd, line, (size_t)n) != n) {
+		close(fd);
+		return NULL;
+	}
+	for (i = 0; i < 1000 && !ft_served; i++) {
+		usleep(10000);
+	}
+	/* The rest of the answer, then close_notify: read by then. */
+	usleep((useconds_t)(300000 + slack() * 1000000));
 	ft_set(ft_jump);
+	if (write(fd, line, (size_t)n) != n) {
+		abort();
+	}
+	close(fd);
+	return NULL;
 }
 
 /* Two URLs; after sending the first one's ticket, the clock goes on by
@@ -1053,23 +1088,32 @@ aged_ticket(struct srv13 *s, const char *jump)
 	static const struct srv13_conf	conf = {
 		.steps = steps, .hook = ft_hook
 	};
-	char				url[64], env[128];
+	char				list[80], env[128];
+	pthread_t			th;
 	int				fd;
 
+	in_tmpdir();
 	snprintf(ft_file, sizeof ft_file, "/tmp/ufetch-ft-XXXXXX");
 	fd = mkstemp(ft_file);
 	cr_assert_geq(fd, 0);
 	close(fd);
 	ft_set("+0");
 	ft_jump = jump;
+	ft_served = 0;
+	snprintf(ft_fifo, sizeof ft_fifo, "urls");
+	unlink(ft_fifo);
+	cr_assert_eq(mkfifo(ft_fifo, 0600), 0);
 	memset(s, 0, sizeof *s);
 	cr_assert_eq(srv13_start(s, &conf), 0);
-	snprintf(url, sizeof url, "https://localhost:%u/", s->port);
+	snprintf(ft_url, sizeof ft_url, "https://localhost:%u/", s->port);
+	snprintf(list, sizeof list, "@%s", ft_fifo);
+	cr_assert_eq(pthread_create(&th, NULL, ft_writer, NULL), 0);
 	snprintf(env, sizeof env, "FAKETIME_TIMESTAMP_FILE=%s", ft_file);
 	/* ASan (make check SANITIZE=1) wants to be loaded first. */
 	run_ufetch_env(&r, NULL, ARGS("LD_PRELOAD=" FAKETIME_LIB, env,
 	    "FAKETIME_NO_CACHE=1", "ASAN_OPTIONS=verify_asan_link_order=0"),
-	    ARGS("-t", "0", "--cacert", ca(), url, url));
+	    ARGS("-t", "0", "--cacert", ca(), list));
+	pthread_join(th, NULL);
 	srv13_stop(s);
 	unlink(ft_file);
 	expect_exit(0, NULL);
