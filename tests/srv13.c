@@ -582,14 +582,14 @@ recv_full(struct conn *c, unsigned char *buf, size_t len)
 }
 
 /*
- * Write data[0..len) as one record of type: protected when protect is
- * set (its content then followed by pad zeros), else in plaintext.
+ * Frame data[0..len) as one record of type into out (room for it, its
+ * content type, pad and tag): protected when protect is set (its content
+ * then followed by pad zeros), else in plaintext. Returns its length.
  */
-static int
-rec_out(struct conn *c, unsigned type, const void *data, size_t len,
-    size_t pad, int protect)
+static size_t
+rec_frame(struct conn *c, unsigned type, const void *data, size_t len,
+    size_t pad, int protect, unsigned char *out)
 {
-	static __thread unsigned char	out[REC_HEADER + CIPHER_MAX + 64];
 	unsigned char	*body = out + REC_HEADER;
 	size_t		n = len;
 
@@ -619,7 +619,18 @@ rec_out(struct conn *c, unsigned type, const void *data, size_t len,
 		out[3] = (unsigned char)(n >> 8);
 		out[4] = (unsigned char)n;
 	}
-	return srv_send_all(c->fd, out, REC_HEADER + n);
+	return REC_HEADER + n;
+}
+
+/* ... and send it. */
+static int
+rec_out(struct conn *c, unsigned type, const void *data, size_t len,
+    size_t pad, int protect)
+{
+	static __thread unsigned char	out[REC_HEADER + CIPHER_MAX + 64];
+
+	return srv_send_all(c->fd, out, rec_frame(c, type, data, len, pad,
+	    protect, out));
 }
 
 /* ... protected once the write keys are on, except ChangeCipherSpec. */
@@ -651,6 +662,56 @@ send_ccs(struct conn *c, unsigned value)
 	unsigned char	v = (unsigned char)value;
 
 	return rec(c, CT_CCS, &v, 1);
+}
+
+/* Records a batch of a back-to-back flood holds. */
+#define FLOOD_BATCH	512
+#define FLOOD_REC	(REC_HEADER + 1 + UF_AEAD_TAG)
+
+/*
+ * A flood of records that carry nothing: valid ChangeCipherSpecs in
+ * plaintext (ccs set), else empty protected application-data records;
+ * one every ms milliseconds, or (ms 0) back to back in batches, so
+ * that the client always has the next one to read. It lasts total ms
+ * (0: SRV13_FLOOD_SECS), or until the client goes or the server is
+ * stopped. Returns 0 when it lasted, else -1.
+ */
+static int
+flood(struct conn *c, int ccs, unsigned ms, unsigned total)
+{
+	static __thread unsigned char	buf[FLOOD_BATCH * FLOOD_REC];
+	struct pollfd	pfd = { c->fd, POLLOUT, 0 };
+	double		end = now_secs() + (total != 0 ? total / 1000.0
+			    : SRV13_FLOOD_SECS);
+	size_t		n, at, i;
+	ssize_t		k;
+
+	while (now_secs() < end) {
+		for (n = 0, i = 0; i < (ms == 0 ? FLOOD_BATCH : 1); i++) {
+			n += ccs ? rec_frame(c, CT_CCS, "\1", 1, 0, 0, buf + n)
+			    : rec_frame(c, CT_APP, NULL, 0, 0, 1, buf + n);
+		}
+		for (at = 0; at < n; at += (size_t)k) {
+			k = 0;
+			if (c->s->stop || now_secs() >= end) {
+				return c->s->stop ? -1 : 0;
+			}
+			if (poll(&pfd, 1, 50) <= 0) {
+				continue;
+			}
+			k = send(c->fd, buf + at, n - at,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
+				k = 0;
+			} else if (k < 0) {
+				return -1;	/* the client is gone */
+			}
+		}
+		if (ms > 0) {
+			usleep((useconds_t)ms * 1000);
+		}
+	}
+	return 0;
 }
 
 /*
@@ -1153,7 +1214,8 @@ add_sh(struct conn *c, int hrr, unsigned group)
 	}
 	put16(&b, c->mut == (hrr ? M_HRR_SUITE : M_SUITE_UNOFFERED)
 	    ? SUITE_CCM : c->suite);
-	put8(&b, c->mut == M_COMPRESSION ? 1 : 0);
+	put8(&b, c->mut == (hrr ? M_HRR_COMPRESSION : M_COMPRESSION) ? 1
+	    : 0);
 	exts = open_len(&b, 2);
 	if (c->mut != M_NO_SV || hrr) {
 		put16(&b, UF_EXT_SUPPORTED_VERSIONS);
@@ -1198,7 +1260,7 @@ add_sh(struct conn *c, int hrr, unsigned group)
 		put16(&b, sizeof cookie - 1);
 		put(&b, cookie, sizeof cookie - 1);
 	}
-	if (c->mut == M_SH_UNKNOWN_EXT && !hrr) {
+	if (c->mut == (hrr ? M_HRR_UNKNOWN_EXT : M_SH_UNKNOWN_EXT)) {
 		put16(&b, EXT_UNKNOWN);
 		put16(&b, 0);
 	}
@@ -1726,6 +1788,14 @@ handshake(struct conn *c)
 	case M_ALERT_HS:
 		(void)send_alert(c, ALERT_FATAL, UF_ALERT_HANDSHAKE_FAILURE);
 		return -1;
+	case M_ALERT_NAME:
+		(void)send_alert(c, ALERT_FATAL, UF_ALERT_UNRECOGNIZED_NAME);
+		return -1;
+	case M_CANCEL_HS:
+		/* "followed by a close_notify" (RFC 8446 6.1) */
+		(void)send_alert(c, ALERT_WARNING, UF_ALERT_USER_CANCELED);
+		(void)send_alert(c, ALERT_WARNING, UF_ALERT_CLOSE_NOTIFY);
+		return -1;
 	case M_PROTECTED_FIRST:
 		memset(c->rbuf, 0, REC_HEADER + 32);
 		c->rbuf[0] = CT_APP;
@@ -1819,6 +1889,10 @@ handshake(struct conn *c)
 	}
 	if (c->mut == M_STALL) {
 		c->hold = 1;
+		return -1;
+	}
+	if (c->mut == M_CCS_FLOOD || c->mut == M_CCS_BURST) {
+		(void)flood(c, 1, c->mut == M_CCS_FLOOD ? 50 : 0, 0);
 		return -1;
 	}
 	handshake_keys(c);
@@ -2003,6 +2077,9 @@ play(struct conn *c)
 		case P_STALL:
 			c->hold = 1;
 			return;
+		case P_FLOOD:
+			rc = flood(c, 0, (unsigned)st->len, st->arg);
+			break;
 		case P_HOOK:
 			c->cf->hook();
 			break;

@@ -54,6 +54,9 @@ enum srv13_mut {
 	M_HRR_TWICE,		/* a second HelloRetryRequest */
 	M_HRR_SID,		/* ... with a session ID not ours */
 	M_HRR_SUITE,		/* ... for a suite never offered */
+	M_HRR_UNKNOWN_EXT,	/* ... with an extension type nobody
+				   defined */
+	M_HRR_COMPRESSION,	/* ... with compression method 1 */
 	M_NO_SV,		/* no supported_versions, 1.3 otherwise */
 	M_SV_12,		/* the ServerHello's supported_versions
 				   selects TLS 1.2 */
@@ -70,6 +73,9 @@ enum srv13_mut {
 	M_BIG_CIPHER,		/* a record over 2^14 + 256 bytes */
 	M_UNKNOWN_TYPE,		/* a record of content type 24 */
 	M_ALERT_HS,		/* a handshake_failure alert instead */
+	M_ALERT_NAME,		/* an unrecognized_name alert instead */
+	M_CANCEL_HS,		/* user_canceled (warning), then
+				   close_notify, instead */
 	M_PROTECTED_FIRST,	/* a protected record before it */
 	/* TLS 1.2 answers */
 	M_TLS12,		/* a TLS 1.2 ServerHello; later connections
@@ -108,6 +114,8 @@ enum srv13_mut {
 	M_FIN_TAMPER,		/* a Finished that does not verify */
 	M_FIN_MORE,		/* a NewSessionTicket in Finished's record */
 	M_STALL,		/* nothing after the ServerHello */
+	M_CCS_FLOOD,		/* ... but a ChangeCipherSpec every 50 ms */
+	M_CCS_BURST,		/* ... ChangeCipherSpecs back to back */
 	/* A connection that offers one of our tickets */
 	M_PSK_DECLINE,		/* not taken: a full handshake */
 	M_PSK_IDENTITY,		/* taken, selected_identity 1 */
@@ -145,6 +153,9 @@ enum srv13_op {
 	P_ZERO,		/* a record of len zeros: no content type */
 	P_REC,		/* data[0..len) as one record of content type arg */
 	P_STALL,	/* send nothing more until the client closes */
+	P_FLOOD,	/* empty application-data records, one every len
+			   ms (0: back to back), for arg ms (0: until the
+			   client goes, at most SRV13_FLOOD_SECS) */
 	P_HOOK		/* call conf->hook() */
 };
 
@@ -171,8 +182,13 @@ struct srv13_step {
 #define R_ZERO(n)	{ P_ZERO, NULL, (n), 0 }
 #define R_REC(t, s)	{ P_REC, (s), sizeof(s) - 1, (t) }
 #define R_STALL		{ P_STALL, NULL, 0, 0 }
+#define R_FLOOD(every, total) { P_FLOOD, NULL, (every), (total) }
 #define R_HOOK		{ P_HOOK, NULL, 0, 0 }
 #define R_END		{ P_END, NULL, 0, 0 }
+
+/* The longest a flood lasts (M_CCS_FLOOD, P_FLOOD): a client that
+   does not stop it is seen to take this long, not hang the test. */
+#define SRV13_FLOOD_SECS	5
 
 /* Certificates a Certificate message carries at most. */
 #define SRV13_CHAIN	4

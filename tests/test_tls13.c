@@ -158,6 +158,19 @@ static const struct srv13_step	st_nst_trailing[] = {
 	    "\0\x03" "abc" "\0\0" "x"), R_END
 };
 
+/*
+ * The closure alert user_canceled at warning level is followed by
+ * close_notify (RFC 8446 6.1): the body is then cut, not failed.
+ */
+static const struct srv13_step	st_cancel[] = {
+	R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
+	R_REC(CT_ALERT, "\x01\x5a"), R_NOTIFY
+};
+/* After ufetch's Finished, its empty Certificate refused (4.4.2.4). */
+static const struct srv13_step	st_cert_required[] = {
+	R_ALERT(UF_ALERT_CERTIFICATE_REQUIRED)
+};
+
 /* Resumption: one answer a connection, with tickets or without. */
 static const struct srv13_step	st_close[] = {
 	R_READ, R_SEND(HELLO_CLOSE), R_NOTIFY
@@ -341,6 +354,14 @@ static const struct row	rows[] = {
 	  .conf = { .mut = M_HRR_SID, .group = P256 }, .code = TLS_ERR,
 	  .msg = "a legacy_session_id that is not ours", .alert = ILLEGAL,
 	  .plain = 1, .hrr = 1 },
+	{ .name = "an unknown extension in a HelloRetryRequest",
+	  .conf = { .mut = M_HRR_UNKNOWN_EXT, .group = P256 },
+	  .code = TLS_ERR, .msg = not_offered, .alert = UNSUPPORTED,
+	  .plain = 1, .hrr = 1 },
+	{ .name = "HelloRetryRequest with compression method 1",
+	  .conf = { .mut = M_HRR_COMPRESSION, .group = P256 },
+	  .code = TLS_ERR, .msg = "a compression method other than none",
+	  .alert = ILLEGAL, .plain = 1, .hrr = 1 },
 	{ .name = "HelloRetryRequest for a suite never offered",
 	  .conf = { .mut = M_HRR_SUITE, .group = P256 }, .code = TLS_ERR,
 	  .msg = "a cipher suite ufetch did not offer", .alert = ILLEGAL,
@@ -413,6 +434,13 @@ static const struct row	rows[] = {
 	{ .name = "a handshake_failure alert",
 	  .conf = { .mut = M_ALERT_HS }, .code = TLS_ERR,
 	  .msg = "no cipher suite, curve or signature algorithm in common" },
+	{ .name = "an unrecognized_name alert",
+	  .conf = { .mut = M_ALERT_NAME }, .code = TLS_ERR,
+	  .msg = "the server does not know the name localhost "
+	  "(unrecognized_name alert)" },
+	{ .name = "user_canceled, then close_notify, for a ServerHello",
+	  .conf = { .mut = M_CANCEL_HS }, .code = TLS_ERR,
+	  .msg = "the server closed the TLS session during the handshake" },
 
 	/* TLS 1.2 and older answers. */
 	{ .name = "the downgrade sentinel in a TLS 1.2 ServerHello",
@@ -561,6 +589,14 @@ static const struct row	rows[] = {
 	  .conf = { .steps = st_alert_warning }, .code = TLS_ERR,
 	  .msg = "the server ended the TLS session with alert 80",
 	  .after = 1 },
+	{ .name = "certificate_required after ufetch's Finished",
+	  .conf = { .cr = 1, .steps = st_cert_required }, .code = TLS_ERR,
+	  .msg = "the server requires a client certificate (alert 116)",
+	  .after = 1 },
+	{ .name = "user_canceled, then close_notify, mid-body",
+	  .conf = { .steps = st_cancel }, .code = CUT,
+	  .msg = "connection closed after 10 of 100 body bytes",
+	  .out = "0123456789", .after = 1 },
 	{ .name = "an unknown alert",
 	  .conf = { .steps = st_alert_unknown }, .code = TLS_ERR,
 	  .msg = "the server ended the TLS session with alert 255",
@@ -968,6 +1004,106 @@ Test(tls13, silent_mid_body)
 	static const struct srv13_conf	conf = { .steps = steps };
 
 	stall(&conf, "timed out reading the body");
+	expect_out("0123456789");
+}
+
+/*
+ * Records that carry nothing, sent without end (srv13's flood()): a
+ * ChangeCipherSpec, which RFC 8446 5 says to drop however many come,
+ * in the handshake; empty application-data records after it. One every
+ * 50 ms, and back to back, so that ufetch always has the next record
+ * to read and never waits: the deadline is checked before every record
+ * all the same (uf_tls13_read()). The server floods for
+ * SRV13_FLOOD_SECS at most, so a client that does not stop it is seen
+ * to take that long rather than hang the test. opt[]: ufetch's limits.
+ */
+static void
+flood_run(const struct srv13_conf *conf, const char *const *opt)
+{
+	struct srv13	s;
+	const char	*argv[8];
+	char		url[64];
+	size_t		n = 0;
+
+	memset(&s, 0, sizeof s);
+	cr_assert_eq(srv13_start(&s, conf), 0);
+	snprintf(url, sizeof url, "https://localhost:%u/", s.port);
+	for (; *opt != NULL; opt++) {
+		argv[n++] = *opt;
+	}
+	argv[n++] = "--cacert";
+	argv[n++] = ca();
+	argv[n++] = url;
+	argv[n] = NULL;
+	run_ufetch(&r, NULL, argv);
+	srv13_stop(&s);
+	cr_expect_eq(s.alert, -1, "alert %d on a timeout", s.alert);
+}
+
+/* The handshake has one deadline of T (man/ufetch.1 TIMEOUTS). */
+Test(tls13, change_cipher_specs_every_50ms_meet_the_handshake_deadline)
+{
+	static const struct srv13_conf	conf = { .mut = M_CCS_FLOOD };
+
+	flood_run(&conf, ARGS("-t", "0.5"));
+	expect_exit(9, "timed out during the TLS handshake");
+	expect_secs(0.5);
+}
+
+Test(tls13, change_cipher_specs_back_to_back_meet_the_handshake_deadline)
+{
+	static const struct srv13_conf	conf = { .mut = M_CCS_BURST };
+
+	flood_run(&conf, ARGS("-t", "0.5"));
+	expect_exit(9, "timed out during the TLS handshake");
+	expect_secs(0.5);
+}
+
+/*
+ * After the handshake, -t is idle time that starts again whenever
+ * bytes of a record arrive (man/ufetch.1 TIMEOUTS), empty records'
+ * too: a second of them every 50 ms does not trip -t 0.5. What bounds
+ * a body is -m.
+ */
+Test(tls13, empty_records_mid_body_restart_the_idle_time)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_SEND(OK200("12\r\n\r\nbefore")), R_FLOOD(50, 1000),
+		R_SEND(" after"), R_NOTIFY
+	};
+	static const struct srv13_conf	conf = { .steps = steps };
+
+	flood_run(&conf, ARGS("-t", "0.5"));
+	expect_exit(0, NULL);
+	expect_out("before after");
+	cr_expect_gt(r.secs, 1.0, "took %.3f s", r.secs);
+}
+
+Test(tls13, empty_records_every_50ms_meet_max_time_mid_body)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
+		R_FLOOD(50, 0)
+	};
+	static const struct srv13_conf	conf = { .steps = steps };
+
+	flood_run(&conf, ARGS("-t", T_SECS, "-m", "1"));
+	expect_exit(9, "timed out reading the body (max time reached)");
+	expect_secs(1.0);
+	expect_out("0123456789");
+}
+
+Test(tls13, empty_records_back_to_back_meet_max_time_mid_body)
+{
+	static const struct srv13_step	steps[] = {
+		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
+		R_FLOOD(0, 0)
+	};
+	static const struct srv13_conf	conf = { .steps = steps };
+
+	flood_run(&conf, ARGS("-t", T_SECS, "-m", "1"));
+	expect_exit(9, "timed out reading the body (max time reached)");
+	expect_secs(1.0);
 	expect_out("0123456789");
 }
 
