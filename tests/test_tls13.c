@@ -1083,7 +1083,7 @@ Test(tls13, empty_records_every_50ms_meet_max_time_mid_body)
 {
 	static const struct srv13_step	steps[] = {
 		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
-		R_FLOOD(50, 0)
+		R_FLOOD(50, 0), R_END
 	};
 	static const struct srv13_conf	conf = { .steps = steps };
 
@@ -1097,7 +1097,7 @@ Test(tls13, empty_records_back_to_back_meet_max_time_mid_body)
 {
 	static const struct srv13_step	steps[] = {
 		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
-		R_FLOOD(0, 0)
+		R_FLOOD(0, 0), R_END
 	};
 	static const struct srv13_conf	conf = { .steps = steps };
 
