@@ -172,6 +172,8 @@ worker(void)
 	uf_jobs_worker(jobs);
 	while ((n = recv(2, msg, sizeof msg - 1, 0)) > 0) {
 		msg[n] = '\0';
+		/* Sent whole: its padding too. */
+		memset(&oc, 0, sizeof oc);
 		/* Kept for the next URL of the origin, if it comes here. */
 		uf_jobs_run(jobs, msg, msg, &oc);
 		r[0] = 0;

@@ -172,6 +172,10 @@ Test(scripts, bare_root_without_dev_and_closed_descriptors, .timeout = 30)
 	ssize_t		n;
 	pid_t		pid;
 
+	/* A wrapper (valgrind) writes to the descriptors this closes. */
+	if (getenv("UFETCH_WRAP") != NULL) {
+		cr_skip_test("closed standard descriptors, under a wrapper");
+	}
 	cr_assert_eq(srv_start(&s, hello), 0);
 	srv_url(u, sizeof u, &s, "/");
 	cr_assert_not_null(mkdtemp(dir));
@@ -652,7 +656,7 @@ Test(scripts, retry_after_in_seconds_and_as_a_date)
 	    "1.5"), "/");
 	expect_exit(8, "HTTP Error 503: Busy");
 	cr_expect_eq(s.nreq, 1);
-	cr_expect_lt(r.secs, 0.5);
+	cr_expect_lt(r.secs, 0.5 + slack());
 }
 
 Test(scripts, retry_backs_off_and_ends_with_the_last_status, .timeout = 30)
