@@ -1079,18 +1079,26 @@ Test(tls13, empty_records_mid_body_restart_the_idle_time)
 	cr_expect_gt(r.secs, 1.0, "took %.3f s", r.secs);
 }
 
+/* Mid-body, empty records every so many ms (0: back to back) meet -m. */
+static void
+flood_mid_body(const struct srv13_step *steps)
+{
+	struct srv13_conf	conf = { .steps = steps };
+
+	flood_run(&conf, ARGS("-t", T_SECS, "-m", "1"));
+	expect_exit(9, "timed out reading the body (max time reached)");
+	expect_secs(1.0);
+	expect_out("0123456789");
+}
+
 Test(tls13, empty_records_every_50ms_meet_max_time_mid_body)
 {
 	static const struct srv13_step	steps[] = {
 		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
 		R_FLOOD(50, 0), R_END
 	};
-	static const struct srv13_conf	conf = { .steps = steps };
 
-	flood_run(&conf, ARGS("-t", T_SECS, "-m", "1"));
-	expect_exit(9, "timed out reading the body (max time reached)");
-	expect_secs(1.0);
-	expect_out("0123456789");
+	flood_mid_body(steps);
 }
 
 Test(tls13, empty_records_back_to_back_meet_max_time_mid_body)
@@ -1099,12 +1107,8 @@ Test(tls13, empty_records_back_to_back_meet_max_time_mid_body)
 		R_READ, R_SEND(OK200("100\r\n\r\n0123456789")),
 		R_FLOOD(0, 0), R_END
 	};
-	static const struct srv13_conf	conf = { .steps = steps };
 
-	flood_run(&conf, ARGS("-t", T_SECS, "-m", "1"));
-	expect_exit(9, "timed out reading the body (max time reached)");
-	expect_secs(1.0);
-	expect_out("0123456789");
+	flood_mid_body(steps);
 }
 
 /*
