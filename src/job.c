@@ -370,8 +370,6 @@ job_end(struct uf_jobs *j, struct uf_job *jb, enum uf_err err,
 			uf_out_abort(out, err == UF_E_NET
 			    || err == UF_E_TIMEOUT || o->fo.resume);
 		}
-	} else {
-		j->filled |= fresh;
 	}
 	if (out != NULL) {
 		uf_progress_end(&j->prog, err == UF_OK);
@@ -386,7 +384,8 @@ job_end(struct uf_jobs *j, struct uf_job *jb, enum uf_err err,
 	oc->kept = ok;
 	oc->fresh = fresh;
 	oc->bytes = jb->size;
-	record(j, err, ok);
+	/* As the scheduler records a worker's (-P): one way for both. */
+	uf_jobs_tally(j, oc);
 }
 
 /* see job.h */
