@@ -104,7 +104,6 @@ downgraded(struct tls12 *t)
 	return !t->shaken && uf_tls13_downgraded(t->cc.eng.server_random);
 }
 
-
 /* Map BearSSL's last error to the contract's codes and messages. */
 static enum uf_err
 tls_error(struct tls12 *t, int err)
